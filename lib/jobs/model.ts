@@ -1,0 +1,66 @@
+/**
+ * A job as svmsched keeps it and as the HTTP API shows it (JSON, camelCase).
+ * States: QUEUED → DISPATCHING → RUNNING → COMPLETED | FAILED, plus
+ * PREEMPTING → PREEMPTED → RESUMING → RUNNING, CANCELLED and EXPIRED (lifetime reached).
+ */
+export const JOB_STATES = [
+  'QUEUED', 'DISPATCHING', 'RUNNING', 'PREEMPTING', 'PREEMPTED', 'RESUMING',
+  'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const FINAL_STATES: readonly JobState[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+export const isFinal = (s: JobState): boolean => FINAL_STATES.includes(s);
+
+export const JOB_CLASSES = ['prod', 'beff'] as const;
+export type JobClass = (typeof JOB_CLASSES)[number];
+
+export const PREEMPT_MODES = ['stop', 'suspend', 'undeploy', 'requeue'] as const;
+export type PreemptMode = (typeof PREEMPT_MODES)[number];
+
+/** One entry of a job's history: every transition appends one. */
+export interface JobEvent {
+  /** ISO-8601 UTC. */
+  readonly at: string;
+  readonly from?: JobState;
+  readonly to: JobState;
+  /** Why, in words a person can act on. */
+  readonly reason: string;
+  readonly hostId?: number;
+  readonly hostName?: string;
+  readonly vmId?: number;
+  /** For a preemption: the job that needed the room. */
+  readonly by?: string;
+}
+
+export interface Job {
+  readonly id: string;
+  /** User who submitted it (from the bearer token). */
+  readonly owner: string;
+  readonly service: string;
+  readonly class: JobClass;
+  readonly priority: number;
+  readonly vcpu: number;
+  /** MB. */
+  readonly memory: number;
+  readonly args: readonly string[];
+  /** Seconds of running time after which the VM is ended (EXPIRED); absent = service default or none. */
+  readonly lifetime?: number;
+  /** Extra SCHED_REQUIREMENTS, ANDed with the service's. */
+  readonly requirements?: string;
+  readonly preemptMode: PreemptMode;
+  readonly state: JobState;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly vmId?: number;
+  readonly hostId?: number;
+  readonly hostName?: string;
+  /** Deploy attempts so far, and hosts excluded after a failed deploy/boot on them. */
+  readonly attempts: number;
+  readonly excludedHosts: readonly number[];
+  readonly preemptions: number;
+  readonly exitCode?: number;
+  /** Final reason (FAILED, CANCELLED, EXPIRED) or, while waiting, the planner's reason. */
+  readonly reason?: string;
+  readonly history: readonly JobEvent[];
+}

@@ -1,0 +1,32 @@
+/**
+ * OpenNebula requirement and rank expressions (src/parsers/expr_bool.y, expr_arith.y).
+ * Public surface of the expression language; the implementation lives beside this file.
+ * CONTRACT used by the planner (lib/sched) — keep these signatures.
+ */
+
+/** Every value of an attribute for one object, in document order ([] when missing). */
+export type AttrLookup = (attr: string) => readonly string[];
+
+export interface CompiledRequirement {
+  readonly source: string;
+  /** true when the object satisfies the expression (an empty expression is true). */
+  test(lookup: AttrLookup): boolean;
+  /** The first term (its source text) that made the expression false for this object, for waiting reasons; undefined when it holds. */
+  failingTerm(lookup: AttrLookup): string | undefined;
+}
+
+export interface CompiledRank {
+  readonly source: string;
+  /** Rank value, truncated to an integer as OpenNebula does (an empty expression is 0). */
+  value(lookup: AttrLookup): number;
+}
+
+export class ExprSyntaxError extends Error {
+  constructor(readonly source: string, readonly position: number, readonly token: string, detail: string) {
+    super(`syntax error at column ${position + 1} near '${token}': ${detail}`);
+    this.name = 'ExprSyntaxError';
+  }
+}
+
+export { compileRequirement, compileRank } from './compile';
+export { hostLookup, datastoreLookup, vnetLookup } from './lookup';
