@@ -55,6 +55,16 @@ export interface Job {
   readonly vmId?: number;
   readonly hostId?: number;
   readonly hostName?: string;
+  /** System datastore of its VM. */
+  readonly datastoreId?: number;
+  /** ISO-8601: since when the current run segment goes on (absent while not running). */
+  readonly runningSince?: string;
+  /** Seconds run in earlier segments (before preemptions): time preempted does not count against the lifetime. */
+  readonly runSeconds?: number;
+  /** ISO-8601: when the lifetime ends if the job keeps running (absent without a lifetime or while not running). */
+  readonly lifetimeEndsAt?: string;
+  /** ISO-8601: last time its work was saved (start, or the last stop/suspend/undeploy): work after it is lost by a requeue. */
+  readonly checkpointAt?: string;
   /** Deploy attempts so far, and hosts excluded after a failed deploy/boot on them. */
   readonly attempts: number;
   readonly excludedHosts: readonly number[];

@@ -21,12 +21,7 @@ export interface CompiledRank {
   value(lookup: AttrLookup): number;
 }
 
-export class ExprSyntaxError extends Error {
-  constructor(readonly source: string, readonly position: number, readonly token: string, detail: string) {
-    super(`syntax error at column ${position + 1} near '${token}': ${detail}`);
-    this.name = 'ExprSyntaxError';
-  }
-}
-
+export { ExprSyntaxError } from './errors';
 export { compileRequirement, compileRank } from './compile';
 export { hostLookup, datastoreLookup, vnetLookup } from './lookup';
+export { xmlLookup, withCurrentVms, CURRENT_VMS, type ObjectKind, type HostAttrLookup } from './lookup';

@@ -1,0 +1,53 @@
+/**
+ * Planning time and memory of the scheduling core for (hosts, waiting jobs) =
+ * (1,000, 1,000), (2,500, 10,000), (10,000, 100,000): a mix of requirement expressions,
+ * ranks, both classes, auto NICs and best-effort jobs to preempt. Run: npx tsx bench/sched.bench.ts
+ */
+import { pathToFileURL } from 'node:url';
+import { plan } from '../lib/sched';
+import { DEFAULT_POLICY } from '../lib/sched/policy';
+import type { RankMode } from '../lib/sched/types';
+import { benchQueue, benchRunning, benchSnapshot } from './schedFixture';
+
+export const SIZES: ReadonlyArray<readonly [number, number]> = [[1_000, 1_000], [2_500, 10_000], [10_000, 100_000]];
+
+export interface SchedBenchRow {
+  hosts: number;
+  jobs: number;
+  rankMode: RankMode;
+  ms: number;
+  placed: number;
+  preempted: number;
+  waiting: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+export function measure(hosts: number, jobs: number, rankMode: RankMode): SchedBenchRow {
+  const snapshot = benchSnapshot(hosts);
+  const queue = benchQueue(jobs);
+  const running = benchRunning(snapshot);
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const p = plan({ snapshot, queue, running, policy: { ...DEFAULT_POLICY, rankMode }, now: 10_000 });
+  const ms = performance.now() - t0;
+  const mem = process.memoryUsage();
+  return {
+    hosts, jobs, rankMode, ms: Math.round(ms),
+    placed: p.actions.filter((a) => a.type === 'deploy' || a.type === 'resume').length,
+    preempted: p.actions.filter((a) => a.type === 'preempt').length,
+    waiting: p.waiting.size,
+    rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapMb: Math.round(Math.max(mem.heapUsed, heapBefore) / 1048576),
+  };
+}
+
+export async function run(): Promise<void> {
+  const rows: SchedBenchRow[] = [];
+  for (const [h, j] of SIZES) for (const mode of ['opennebula', 'dynamic'] as const) rows.push(measure(h, j, mode));
+  console.log('scheduling core: plan()');
+  console.table(rows.map((r) => ({ hosts: r.hosts, jobs: r.jobs, rank: r.rankMode, ms: r.ms, placed: r.placed, preempted: r.preempted, waiting: r.waiting, 'peak rss MB': r.rssMb, 'heap MB': r.heapMb })));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

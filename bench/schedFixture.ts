@@ -1,0 +1,96 @@
+/** Synthetic clouds and queues for the planner benchmarks (seeded, so every run plans the same input). */
+import type { Host, Snapshot, XmlNode } from '../lib/sched/model';
+import type { QueuedJob, RunningJob } from '../lib/sched/types';
+
+const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>
+  typeof content === 'object' ? { name, text: '', children: content } : { name, text: String(content), children: [] };
+
+/** Mulberry32: a small deterministic PRNG. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const REQUIREMENTS = [
+  '',
+  'HYPERVISOR = kvm',
+  'ARCH = "x86_64" & HYPERVISOR = kvm',
+  'CLUSTER_ID = 3',
+  'GPUS > 0',
+  'FREE_CPU > 400',
+  'HYPERVISOR = xen | ARCH = aarch64',
+  'NAME = "host1*"',
+  '!(CLUSTER_ID = 0) & RACK @> r2',
+];
+const RANKS = [undefined, undefined, undefined, 'FREE_CPU', '- RUNNING_VMS'];
+
+export function benchSnapshot(nHosts: number, seed = 1): Snapshot {
+  const r = rng(seed);
+  const hosts: Host[] = [];
+  for (let id = 0; id < nHosts; id++) {
+    const cpus = [8, 16, 32, 64][Math.floor(r() * 4)];
+    const memMb = cpus * 4096;
+    const usedCpu = Math.floor(r() * cpus * 0.5) * 100;
+    const usedMem = Math.floor(r() * memMb * 0.5) * 1024;
+    const clusterId = id % 10;
+    const hv = r() < 0.8 ? 'kvm' : 'xen';
+    const arch = r() < 0.9 ? 'x86_64' : 'aarch64';
+    const running = Math.floor(r() * 10);
+    const xml = el('HOST', [
+      el('ID', id), el('NAME', `host${id}`), el('STATE', 2), el('CLUSTER_ID', clusterId), el('CLUSTER', `c${clusterId}`),
+      el('HOST_SHARE', [el('MEM_USAGE', usedMem), el('CPU_USAGE', usedCpu), el('TOTAL_MEM', memMb * 1024), el('TOTAL_CPU', cpus * 100),
+        el('MAX_MEM', memMb * 1024), el('MAX_CPU', cpus * 100), el('RUNNING_VMS', running), el('DATASTORES', [el('FREE_DISK', 500000)])]),
+      el('VMS', []),
+      el('TEMPLATE', [el('HYPERVISOR', hv), el('ARCH', arch), el('GPUS', r() < 0.1 ? 2 : 0), el('RACK', `r${id % 4}`), el('RACK', `r${(id + 1) % 4}`)]),
+      el('MONITORING', [el('CAPACITY', [el('FREE_CPU', cpus * 100 - usedCpu), el('FREE_MEMORY', memMb * 1024 - usedMem)])]),
+    ]);
+    hosts.push({
+      id, name: `host${id}`, state: 'MONITORED', clusterId, clusterName: `c${clusterId}`, imMad: 'kvm', vmMad: 'kvm',
+      share: { totalCpu: cpus * 100, totalMem: memMb * 1024, maxCpu: cpus * 100, maxMem: memMb * 1024, cpuUsage: usedCpu, memUsage: usedMem, runningVms: running, freeCpu: cpus * 100 - usedCpu, freeMem: memMb * 1024 - usedMem },
+      reservedCpu: '', reservedMem: '', vmIds: [], xml,
+    });
+  }
+  const clusters = Array.from({ length: 10 }, (_, id) => ({
+    id, name: `c${id}`, hostIds: [], datastoreIds: [0], vnetIds: [0], reservedCpu: '', reservedMem: '', xml: el('CLUSTER', [el('ID', id), el('TEMPLATE', [])]),
+  }));
+  const allClusters = clusters.map((c) => c.id);
+  const datastores = [{
+    id: 0, name: 'system', type: 'SYSTEM' as const, clusterIds: allClusters, totalMb: 1e9, freeMb: 1e9, usedMb: 0, shared: true,
+    xml: el('DATASTORE', [el('ID', 0), el('TYPE', 1), el('STATE', 0), el('FREE_MB', 1e9), el('TEMPLATE', [el('SHARED', 'YES')])]),
+  }];
+  const vnets = [{ id: 0, name: 'net', clusterIds: allClusters, size: 1e7, usedLeases: 0, xml: el('VNET', [el('ID', 0), el('USED_LEASES', 0), el('TEMPLATE', [])]) }];
+  return { hosts, clusters, datastores, vnets, vms: [] };
+}
+
+export function benchQueue(nJobs: number, seed = 2): QueuedJob[] {
+  const r = rng(seed);
+  const jobs: QueuedJob[] = [];
+  for (let i = 0; i < nJobs; i++) {
+    const cpu = [0.5, 1, 2, 4, 8][Math.floor(r() * 5)];
+    jobs.push({
+      id: `j${i}`, class: r() < 0.4 ? 'prod' : 'beff', priority: Math.floor(r() * 4), submittedAt: i,
+      cpu, vcpu: Math.ceil(cpu), memoryMb: [512, 1024, 2048, 4096, 8192][Math.floor(r() * 5)], diskMb: 1024,
+      requirements: REQUIREMENTS[Math.floor(r() * REQUIREMENTS.length)], rank: RANKS[Math.floor(r() * RANKS.length)],
+      nics: r() < 0.3 ? [{ nicId: 0, auto: true }] : [],
+    });
+  }
+  return jobs;
+}
+
+/** Best-effort jobs already running on a tenth of the hosts, for preemption. */
+export function benchRunning(snapshot: Snapshot, seed = 3): RunningJob[] {
+  const r = rng(seed);
+  const out: RunningJob[] = [];
+  for (const h of snapshot.hosts) {
+    if (r() > 0.1) continue;
+    out.push({ id: `r${h.id}`, vmId: 100000 + h.id, hostId: h.id, class: 'beff', priority: Math.floor(r() * 3), cpu: 2, memoryMb: 2048,
+      preemptMode: (['stop', 'suspend', 'undeploy', 'requeue'] as const)[Math.floor(r() * 4)], startedAt: 0, checkpointAt: Math.floor(r() * 1000), state: 'RUNNING' });
+  }
+  return out;
+}

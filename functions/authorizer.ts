@@ -1,0 +1,19 @@
+import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
+import { app } from '../lib/app';
+
+/**
+ * API Gateway REQUEST authorizer: the bearer token's hash must be a known token. Throwing
+ * "Unauthorized" is how API Gateway answers 401; the caller's user and role go to the handlers.
+ */
+export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const header = event.headers?.Authorization ?? event.headers?.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const { auth } = await app();
+  const caller = match ? await auth.verify(match[1]!) : undefined;
+  if (!caller) throw new Error('Unauthorized');
+  return {
+    principalId: caller.user,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
+    context: { user: caller.user, role: caller.role },
+  };
+};

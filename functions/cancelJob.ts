@@ -1,0 +1,8 @@
+import { httpHandler } from '../lib/http/handler';
+import { json } from '../lib/http/respond';
+import { app } from '../lib/app';
+
+export const handler = httpHandler(async (req) => {
+  const { jobs } = await app();
+  return json(202, await jobs.cancel(req.caller, req.params.id!));
+});

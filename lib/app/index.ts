@@ -1,0 +1,75 @@
+/**
+ * The composition root: builds, once per Lambda container, everything the handlers use from
+ * the environment (configuration file, DynamoDB, OpenNebula). Handlers call `app()` and one method.
+ */
+import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';
+import { loadConfig, type SvmschedConfig } from '../config';
+import { XmlRpcOneClient } from '../one/client';
+import { resolveOneConnection } from '../one/config';
+import { JobService } from '../jobs/service';
+import { oneCloud } from '../lifecycle/oneCloud';
+import { runTick, type TickReport } from '../lifecycle/tick';
+import { crasherFrom } from '../lifecycle/crash';
+import type { Cloud } from '../lifecycle/ports';
+import { openStore, type Store } from '../store';
+import type { Caller } from '../http/handler';
+import { logger } from '../log';
+
+export interface App {
+  readonly config: SvmschedConfig;
+  readonly jobs: JobService;
+  readonly auth: { verify(token: string): Promise<Caller | undefined> };
+  tick(owner: string, budgetMs: number): Promise<TickReport>;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** ONE_XMLRPC overrides the file's endpoint; ONE_AUTH, when set, names the user:password file (as for the one* commands). */
+export function cloudFrom(config: SvmschedConfig, env: Env): { cloud: Cloud; endpoint: string } {
+  const endpoint = env.ONE_XMLRPC || config.opennebula.endpoint;
+  const conn = resolveOneConnection(
+    env.ONE_AUTH ? { endpoint } : { endpoint, user: config.opennebula.user, password: config.opennebula.password ?? '' },
+    env as NodeJS.ProcessEnv,
+  );
+  const one = new XmlRpcOneClient({ endpoint: conn.endpoint, session: conn.session, timeoutMs: Number(env.SVMSCHED_ONE_TIMEOUT_MS ?? 15_000) });
+  return { cloud: oneCloud(one), endpoint: conn.endpoint };
+}
+
+/** Asks for a tick soon: an asynchronous invoke of the tick function (serverless-offline serves the same API locally). */
+function kicker(env: Env): () => Promise<void> {
+  const name = env.TICK_FUNCTION;
+  if (!name) return async () => {};
+  const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}), maxAttempts: 1 });
+  return async () => {
+    try {
+      await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from('{"source":"kick"}') }));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'early tick not started; the scheduled one will run');
+    }
+  };
+}
+
+export async function buildApp(env: Env = process.env): Promise<App> {
+  const config = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
+  const store: Store = openStore(env, config);
+  const { cloud } = cloudFrom(config, env);
+  const clock = () => Date.now();
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: kicker(env) });
+  const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
+  return {
+    config,
+    jobs,
+    auth: { verify: (token) => store.tokens.verify(token) },
+    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, cloud, config, crash, clock, owner }, { budgetMs }),
+  };
+}
+
+let cached: Promise<App> | undefined;
+
+export function app(): Promise<App> {
+  cached ??= buildApp().catch((err) => {
+    cached = undefined;
+    throw err;
+  });
+  return cached;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Command } from 'commander';
+import type { Job } from '../../jobs/model';
+import type { SubmitRequest, SvmschedApi } from '../api';
+import type { CommandContext } from '../context';
+import { CliError, ServerError, ServerUnreachableError, UsageError } from '../errors';
+import { formatMb } from '../format/text';
+import { SVMSCHED_EXAMPLES, withHelp } from '../help';
+import { addCommonOptions, addSubmitOptions, mergedOptions, type SubmitOptions } from '../options';
+import { jobView } from '../view';
+import { waitForJob } from '../waitForJob';
+
+export const SUBMIT_EXAMPLES: readonly string[] = [
+  ...SVMSCHED_EXAMPLES.data, ...SVMSCHED_EXAMPLES.training, ...SVMSCHED_EXAMPLES.prod, ...SVMSCHED_EXAMPLES.beff,
+  '$ svmschedclient submit -r example-service1 -a in.dat -a out.dat --lifetime 2h --priority 5 --json',
+];
+
+/** Retries of a submit whose answer was lost: the idempotency key makes them one job. */
+const SUBMIT_ATTEMPTS = 3;
+
+export function submitCommand(ctx: CommandContext): Command {
+  const cmd = addSubmitOptions(addCommonOptions(new Command('submit')))
+    .description('run a service on a VM built for the job (the default command when -r is given)')
+    .action(async (_opts, self: Command) => runSubmit(ctx, mergedOptions<SubmitOptions>(self)));
+  return withHelp(cmd, SUBMIT_EXAMPLES);
+}
+
+export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promise<void> {
+  if (!opts.service) throw new UsageError('submit.no_service', 'missing -r/--service: which service to run (see svmschedclient services)');
+  const request: SubmitRequest = {
+    service: opts.service,
+    ...(opts.vcpu !== undefined && { vcpu: opts.vcpu }),
+    ...(opts.memory !== undefined && { memory: opts.memory }),
+    ...(opts.args && { args: opts.args }),
+    ...(opts.type && { class: opts.type }),
+    ...(opts.priority !== undefined && { priority: opts.priority }),
+    ...(opts.lifetime !== undefined && { lifetime: opts.lifetime }),
+    ...(opts.requirements !== undefined && { requirements: opts.requirements }),
+  };
+  const api = ctx.api(opts);
+  const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());
+
+  if (opts.wait) {
+    if (!opts.json && !opts.quiet) ctx.print(`Submitted job ${job.id}\n`);
+    await waitForJob(ctx, api, job, opts);
+    return;
+  }
+  if (opts.json) return ctx.printJson(jobView(job));
+  if (opts.quiet) return ctx.print(`${job.id}\n`);
+  ctx.print(`Submitted job ${job.id}: ${job.service} (${job.class}, ${job.vcpu} vCPU, ${formatMb(job.memory)}), ${job.state}\n`
+    + `Follow it with: svmschedclient status ${job.id} --wait\n`);
+}
+
+async function submitWithRetry(ctx: CommandContext, api: SvmschedApi, request: SubmitRequest, key: string): Promise<Job> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.submit(request, key);
+    } catch (err) {
+      if (attempt >= SUBMIT_ATTEMPTS || !answerMayBeLost(err)) throw err;
+      await ctx.io.sleep(500 * attempt, ctx.io.signal);
+      if (ctx.io.signal?.aborted) throw err;
+    }
+  }
+}
+
+/** A timeout, a reset or a 5xx may hide a job that was made; a refused connection cannot. */
+const answerMayBeLost = (err: unknown): boolean =>
+  err instanceof ServerError
+  || (err instanceof ServerUnreachableError && !/refused|not found/.test((err as CliError).message));

@@ -1,0 +1,77 @@
+/**
+ * Rules that span several fields, which the schema cannot say: defaults within
+ * maxima, references to declared repositories, unique ids, a rank for the custom
+ * policy only, the right fields for each kind of network.
+ */
+import { ConfigInvalidError } from './errors';
+import type { PathMap } from './convert';
+import { xmlPathOf } from './validate';
+
+/** The validated JSON, defaults applied, before it becomes a SvmschedConfig. */
+export interface RawNetwork { mode: 'fixed' | 'auto'; vnet?: number | string; requirements?: string; rank?: string }
+export interface RawRankPolicy { policy: string; rank: string }
+export interface RawService {
+  id: string;
+  defaultVcpu: number; maxVcpu: number;
+  defaultMemory?: number; maxMemory: number;
+  defaultLifetime?: number; maxLifetime?: number;
+  repositories: string[];
+  networks: RawNetwork[];
+}
+export interface RawRepository { id: string; mountPoint: string }
+export interface RawConfig {
+  scheduling: { host: RawRankPolicy; datastore: RawRankPolicy; nic: RawRankPolicy };
+  repositories: RawRepository[];
+  services: RawService[];
+}
+
+export function crossCheck(raw: RawConfig, paths: PathMap): void {
+  const at = (pointer: string, reason: string) => new ConfigInvalidError(xmlPathOf(pointer, paths), reason);
+
+  for (const kind of ['host', 'datastore', 'nic'] as const) {
+    const { policy, rank } = raw.scheduling[kind];
+    const pointer = `/scheduling/${kind}`;
+    if (policy === 'custom' && rank.trim() === '') throw at(`${pointer}/rank`, 'the custom policy needs a rank expression');
+    if (policy !== 'custom' && rank.trim() !== '') throw at(`${pointer}/rank`, `a rank is used by the custom policy only; set <policy>custom</policy> or remove it (policy is ${policy})`);
+  }
+
+  unique(raw.repositories.map((r) => r.id), (i, first) => at(`/repositories/${i}/id`, `duplicate repository id (also repository[${first + 1}])`));
+  unique(raw.repositories.map((r) => r.mountPoint), (i, first) => at(`/repositories/${i}/mountPoint`, `mount point already used by repository[${first + 1}]`));
+  unique(raw.services.map((s) => s.id), (i, first) => at(`/services/${i}/id`, `duplicate service id (also service[${first + 1}])`));
+
+  const declared = new Set(raw.repositories.map((r) => r.id));
+  raw.services.forEach((service, i) => {
+    const pointer = `/services/${i}`;
+    const bounds = [['Vcpu', service.defaultVcpu, service.maxVcpu], ['Memory', service.defaultMemory, service.maxMemory],
+      ['Lifetime', service.defaultLifetime, service.maxLifetime]] as const;
+    for (const [name, dflt, max] of bounds) {
+      if (dflt !== undefined && max !== undefined && max < dflt) throw at(`${pointer}/max${name}`, `must be >= default${name} (${dflt})`);
+    }
+    service.repositories.forEach((id, j) => {
+      if (!declared.has(id)) throw at(`${pointer}/repositories/${j}`, `unknown repository "${id}"; declared: ${[...declared].join(', ') || 'none'}`);
+    });
+    unique(service.repositories, (j) => at(`${pointer}/repositories/${j}`, 'repository listed twice'));
+    service.networks.forEach((nic, j) => checkNetwork(nic, `${pointer}/networks/${j}`, at));
+  });
+}
+
+function checkNetwork(nic: RawNetwork, pointer: string, at: (p: string, r: string) => ConfigInvalidError): void {
+  if (nic.mode === 'fixed') {
+    if (nic.vnet === undefined) throw at(`${pointer}/vnet`, 'a fixed network needs a vnet (id or name), or set mode="auto"');
+    for (const field of ['requirements', 'rank'] as const) {
+      if (nic[field] !== undefined) throw at(`${pointer}/${field}`, `${field} apply to mode="auto" networks only`);
+    }
+  } else if (nic.vnet !== undefined) {
+    throw at(`${pointer}/vnet`, 'an auto network is chosen by the scheduler: remove vnet, or use mode="fixed"');
+  }
+}
+
+/** Calls `duplicate(index, firstIndex)` for the first value seen before. */
+function unique(values: readonly string[], duplicate: (index: number, first: number) => Error): void {
+  const seen = new Map<string, number>();
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first !== undefined) throw duplicate(i, first);
+    seen.set(value, i);
+  });
+}

@@ -1,0 +1,62 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError, badRequest, payloadTooLarge } from './errors';
+import { json } from './respond';
+import { validate } from './validation';
+import { logger } from '../log';
+
+type Mw = MiddlewareObj<APIGatewayProxyEvent & { parsedBody?: unknown }, APIGatewayProxyResult>;
+
+/** Refuses bodies over `limit` bytes before anything parses them. */
+export const bodyLimit = (limit: number): Mw => ({
+  before: ({ event }) => {
+    const raw = event.body ?? '';
+    const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
+    if (size > limit) throw payloadTooLarge(limit);
+  },
+});
+
+/** Parses a JSON body (absent body = {}) and validates it against the request's schema. */
+export const jsonBody = (schema?: object): Mw => ({
+  before: ({ event }) => {
+    let raw = event.body ?? '';
+    if (event.isBase64Encoded) raw = Buffer.from(raw, 'base64').toString('utf8');
+    let parsed: unknown = {};
+    if (raw.trim() !== '') {
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw badRequest('body', 'body is not valid JSON');
+      }
+    }
+    event.parsedBody = schema ? validate(schema, parsed) : parsed;
+  },
+});
+
+/** Every error becomes a JSON body; internal ones are logged and never show their message or stack. */
+export const jsonErrors = (): Mw => ({
+  onError: (request) => {
+    const err = request.error;
+    if (err instanceof HttpError) {
+      request.response = json(err.statusCode, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+      return;
+    }
+    logger.error({ err, path: request.event.path }, 'request failed');
+    request.response = json(500, { error: { code: 'internal', message: 'internal error' } });
+  },
+});
+
+/** One structured log line per request. */
+export const accessLog = (): Mw => {
+  const started = new WeakMap<object, number>();
+  const done = (request: { event: APIGatewayProxyEvent; response: APIGatewayProxyResult | null | undefined }) => {
+    const t0 = started.get(request.event) ?? performance.now();
+    const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
+    logger.info({ method: request.event.httpMethod, path: request.event.path, status, ms: Math.round(performance.now() - t0) }, 'http');
+  };
+  return {
+    before: ({ event }) => void started.set(event, performance.now()),
+    after: done,
+    onError: done,
+  };
+};

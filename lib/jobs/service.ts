@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Job, JobClass, JobState } from './model';
+import { isFinal } from './model';
+import type { Service, SvmschedConfig } from '../config/types';
+import type { Caller } from '../http/handler';
+import { badRequest, forbidden, notFound, conflict } from '../http/errors';
+import { compileRequirement, ExprSyntaxError } from '../sched/expr';
+import type { Cloud, JobRepository } from '../lifecycle/ports';
+import { endVm } from '../lifecycle/execute';
+import { tokenMatches } from './callbackToken';
+import { clusterView, type ClusterView } from './clusterView';
+
+export interface SubmitRequest {
+  readonly service: string;
+  readonly vcpu?: number;
+  readonly memory?: number;
+  readonly args?: string[];
+  readonly class?: JobClass;
+  readonly priority?: number;
+  readonly lifetime?: number;
+  readonly requirements?: string;
+}
+
+export interface ListRequest {
+  readonly state?: JobState;
+  readonly class?: JobClass;
+  readonly service?: string;
+  readonly owner?: string;
+  readonly limit?: string;
+  readonly cursor?: string;
+}
+
+export interface CompleteRequest {
+  readonly token: string;
+  readonly exitCode: number;
+  readonly message?: string;
+}
+
+export interface JobServiceDeps {
+  readonly repo: JobRepository;
+  readonly config: SvmschedConfig;
+  readonly cloud: Cloud;
+  readonly clock: () => number;
+  /** Runs a tick soon (asynchronously), so a job that fits starts within seconds. */
+  readonly kick: () => Promise<void>;
+}
+
+/** Time-ordered, unguessable job ids: `j` + 10 base-36 time digits + 16 random hex digits. */
+export function newJobId(now: number): string {
+  return `j${now.toString(36).padStart(10, '0')}${randomBytes(8).toString('hex')}`;
+}
+
+/** What GET /services shows of a service. */
+export function serviceView(s: Service) {
+  return {
+    id: s.id, description: s.description, image: s.image,
+    defaultVcpu: s.defaultVcpu, maxVcpu: s.maxVcpu, defaultMemory: s.defaultMemory, maxMemory: s.maxMemory,
+    defaultLifetime: s.defaultLifetime, maxLifetime: s.maxLifetime, defaultClass: s.defaultClass,
+    preemptMode: s.preemptMode, repositories: s.repositories, requirements: s.requirements || undefined,
+  };
+}
+
+function within(field: string, value: number, max: number | undefined, service: string, unit: string) {
+  if (max !== undefined && value > max) throw badRequest(field, `${field} ${value}${unit} is more than service ${service} allows (${max}${unit})`);
+}
+
+export class JobService {
+  constructor(private readonly deps: JobServiceDeps) {}
+
+  services() {
+    return this.deps.config.services.map(serviceView);
+  }
+
+  private service(id: string): Service {
+    const s = this.deps.config.services.find((x) => x.id === id);
+    if (!s) throw badRequest('service', `service '${id}' does not exist (known: ${this.deps.config.services.map((x) => x.id).join(', ')})`);
+    return s;
+  }
+
+  async submit(caller: Caller, req: SubmitRequest, idempotencyKey?: string): Promise<Job> {
+    const service = this.service(req.service);
+    const vcpu = req.vcpu ?? service.defaultVcpu;
+    const memory = req.memory ?? service.defaultMemory;
+    within('vcpu', vcpu, service.maxVcpu, service.id, '');
+    within('memory', memory, service.maxMemory, service.id, ' MB');
+    const lifetime = req.lifetime ?? lifetimeFromArgs(service, req.args) ?? service.defaultLifetime;
+    if (lifetime !== undefined) within('lifetime', lifetime, service.maxLifetime, service.id, ' s');
+    const requirements = req.requirements?.trim() || undefined;
+    if (requirements) {
+      try {
+        compileRequirement(requirements);
+      } catch (err) {
+        if (err instanceof ExprSyntaxError) throw badRequest('requirements', `requirements: ${err.message}`);
+        throw err;
+      }
+    }
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
+      throw badRequest('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
+    }
+    const now = this.deps.clock();
+    const at = new Date(now).toISOString();
+    const job: Job = {
+      id: newJobId(now),
+      owner: caller.user,
+      service: service.id,
+      class: req.class ?? service.defaultClass,
+      priority: req.priority ?? 0,
+      vcpu,
+      memory,
+      args: req.args ?? [],
+      lifetime,
+      requirements,
+      preemptMode: service.preemptMode,
+      state: 'QUEUED',
+      createdAt: at,
+      updatedAt: at,
+      attempts: 0,
+      excludedHosts: [],
+      preemptions: 0,
+      runSeconds: 0,
+      history: [{ at, to: 'QUEUED', reason: 'submitted' }],
+    };
+    const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
+    if (created) await this.deps.kick().catch(() => {});
+    return stored;
+  }
+
+  private async owned(caller: Caller, id: string): Promise<Job> {
+    const job = await this.deps.repo.get(id);
+    if (!job) throw notFound(`job ${id} does not exist`);
+    if (caller.role !== 'admin' && job.owner !== caller.user) throw forbidden(`job ${id} belongs to another user`);
+    return job;
+  }
+
+  get(caller: Caller, id: string): Promise<Job> {
+    return this.owned(caller, id);
+  }
+
+  async list(caller: Caller, q: ListRequest) {
+    // Users see their own jobs; admins see everyone's, or one owner's.
+    const owner = caller.role === 'admin' ? q.owner : caller.user;
+    return this.deps.repo.list({ owner, state: q.state, class: q.class, service: q.service }, Number(q.limit ?? 50), q.cursor);
+  }
+
+  async cancel(caller: Caller, id: string): Promise<Job> {
+    for (;;) {
+      const job = await this.owned(caller, id);
+      if (isFinal(job.state)) throw conflict(`job ${id} is already ${job.state}`);
+      try {
+        const done = await this.deps.repo.transition(id, job.state, 'CANCELLED',
+          { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
+        // Then the VM; if OpenNebula is down now, the tick ends it as an orphan.
+        if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
+        return done;
+      } catch (err) {
+        if ((err as Error).name !== 'JobStateConflictError') throw err;
+        // The tick moved it meanwhile: look again.
+      }
+    }
+  }
+
+  async complete(id: string, req: CompleteRequest): Promise<Job> {
+    const hash = await this.deps.repo.callbackHash(id);
+    // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
+    if (!tokenMatches(req.token, hash)) throw forbidden('callback token does not match this job');
+    for (;;) {
+      const job = (await this.deps.repo.get(id))!;
+      if (isFinal(job.state)) return job; // a repeated callback: the first one counted
+      const to = req.exitCode === 0 ? 'COMPLETED' : 'FAILED';
+      const reason = req.exitCode === 0 ? 'service exited with code 0' : `service exited with code ${req.exitCode}${req.message ? `: ${req.message}` : ''}`;
+      const runSeconds = (job.runSeconds ?? 0) + (job.runningSince ? Math.max(0, (this.deps.clock() - Date.parse(job.runningSince)) / 1000) : 0);
+      try {
+        const done = await this.deps.repo.transition(id, job.state, to, { exitCode: req.exitCode, runSeconds, clear: ['runningSince', 'lifetimeEndsAt'] }, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
+        if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
+        await this.deps.kick().catch(() => {});
+        return done;
+      } catch (err) {
+        if ((err as Error).name !== 'JobStateConflictError') throw err;
+      }
+    }
+  }
+
+  async cluster(caller: Caller): Promise<ClusterView> {
+    const [snapshot, jobs] = await Promise.all([this.deps.cloud.snapshot(), this.deps.repo.unfinished()]);
+    return clusterView(snapshot, jobs, caller);
+  }
+}
+
+/** A service whose argument is its lifetime (the training sessions): `-a 7200` keeps the VM 7200 s. */
+function lifetimeFromArgs(service: Service, args: readonly string[] | undefined): number | undefined {
+  if (!service.lifetimeFromArgument) return undefined;
+  const first = args?.[0];
+  if (first === undefined || !/^[1-9][0-9]{0,8}$/.test(first)) throw badRequest('args', `service ${service.id} takes its lifetime in seconds as first argument`);
+  return Number(first);
+}

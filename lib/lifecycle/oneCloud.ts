@@ -1,0 +1,15 @@
+import type { OneClient } from '../one/client';
+import type { Cloud } from './ports';
+
+/** The lifecycle's Cloud port on top of the typed OpenNebula client. */
+export function oneCloud(one: OneClient): Cloud {
+  return {
+    snapshot: () => one.snapshot(),
+    allocate: (template, hold) => one.vmAllocate(template, hold),
+    deploy: (vmId, hostId, enforce, ds, extra) => one.vmDeploy(vmId, hostId, enforce, ds ?? -1, extra ?? ''),
+    action: (action, vmId) => one.vmAction(action, vmId),
+    migrate: (vmId, hostId, live, enforce, ds) => one.vmMigrate(vmId, hostId, live, enforce, ds ?? -1),
+    schedAdd: (vmId, template) => one.vmSchedAdd(vmId, template),
+    schedDelete: (vmId, schedId) => one.vmSchedDelete(vmId, schedId),
+  };
+}

@@ -1,0 +1,112 @@
+import type { Job } from '../jobs/model';
+import type { Service, SvmschedConfig, SchedulingPolicy } from '../config/types';
+import type { Snapshot, Vm } from '../sched/model';
+import type { NicRequest, Policy, PlanInput, QueuedJob, RunningJob } from '../sched/types';
+import { DS_POLICIES, HOST_POLICIES } from '../sched/types';
+import { andRequirements } from './vmTemplate';
+import { vmPhase } from './vmPhase';
+
+const HOST_POLICY_NUMBER = {
+  packing: HOST_POLICIES.packing, striping: HOST_POLICIES.striping, 'load-aware': HOST_POLICIES.loadAware,
+  custom: HOST_POLICIES.custom, fixed: HOST_POLICIES.fixed,
+} as const;
+const STORAGE_POLICY_NUMBER = { packing: DS_POLICIES.packing, striping: DS_POLICIES.striping, custom: DS_POLICIES.custom, fixed: DS_POLICIES.fixed } as const;
+
+/** The configuration's policy in the planner's terms (rank.conf numbers). */
+export function toPolicy(s: SchedulingPolicy): Policy {
+  return {
+    host: { policy: HOST_POLICY_NUMBER[s.host.policy], rank: s.host.rank || undefined },
+    datastore: { policy: STORAGE_POLICY_NUMBER[s.datastore.policy], rank: s.datastore.rank || undefined },
+    nic: { policy: STORAGE_POLICY_NUMBER[s.nic.policy], rank: s.nic.rank || undefined },
+    maxHost: s.maxHost,
+    differentVnets: s.differentVnets,
+    memorySystemDsScale: 0,
+    preemption: s.preemption,
+    // The tick re-ranks after each dispatch, so striping really spreads a burst of jobs.
+    rankMode: 'dynamic',
+    // HOST_SHARE/MAX_* already carries the reservations oned (or the simulator) applied.
+    applyReserved: false,
+  };
+}
+
+const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
+
+function nicsOf(service: Service): NicRequest[] {
+  return service.networks.map((n, i) =>
+    n.mode === 'auto'
+      ? { nicId: i, auto: true, schedRequirements: n.requirements, schedRank: n.rank }
+      : { nicId: i, auto: false, networkId: typeof n.vnet === 'number' ? n.vnet : undefined });
+}
+
+function queued(job: Job, service: Service, config: SvmschedConfig, vm: Vm | undefined): QueuedJob {
+  const deadline = config.scheduling.pendingDeadline;
+  return {
+    id: job.id,
+    class: job.class,
+    priority: job.priority,
+    submittedAt: Date.parse(job.createdAt),
+    cpu: job.vcpu,
+    vcpu: job.vcpu,
+    memoryMb: job.memory,
+    diskMb: 0,
+    requirements: andRequirements(service.requirements, job.requirements),
+    rank: service.rank || undefined,
+    dsRequirements: service.dsRequirements || undefined,
+    dsRank: service.dsRank || undefined,
+    nics: nicsOf(service),
+    // Known once the VM exists: oned derives them from the image and network clusters.
+    automaticRequirements: vm?.automaticRequirements || undefined,
+    automaticDsRequirements: vm?.automaticDsRequirements || undefined,
+    excludedHostIds: job.excludedHosts,
+    pendingDeadline: deadline > 0 && job.state === 'QUEUED' ? Date.parse(job.createdAt) + deadline * 1000 : undefined,
+    vmId: vm?.id,
+    preempted: job.state === 'PREEMPTED' && job.hostId !== undefined
+      ? { mode: job.preemptMode, hostId: job.hostId, datastoreId: job.datastoreId }
+      : undefined,
+    preemptMode: job.preemptMode,
+  };
+}
+
+function running(job: Job, vm: Vm): RunningJob | undefined {
+  const hostId = vm.hostId ?? job.hostId;
+  if (hostId === undefined) return undefined;
+  return {
+    id: job.id,
+    vmId: vm.id,
+    hostId,
+    datastoreId: vm.datastoreId ?? job.datastoreId,
+    class: job.class,
+    priority: job.priority,
+    cpu: job.vcpu,
+    memoryMb: job.memory,
+    preemptMode: job.preemptMode,
+    startedAt: ms(job.runningSince) ?? ms(job.updatedAt)!,
+    checkpointAt: ms(job.checkpointAt),
+    lifetimeEndsAt: ms(job.lifetimeEndsAt),
+    state: job.state === 'PREEMPTED' ? 'PREEMPTED' : 'RUNNING',
+  };
+}
+
+/** Unfinished jobs and the snapshot, as the planner reads them. */
+export function toPlanInput(jobs: readonly Job[], snapshot: Snapshot, config: SvmschedConfig, now: number): PlanInput {
+  const vmById = new Map(snapshot.vms.map((v) => [v.id, v]));
+  const services = new Map(config.services.map((s) => [s.id, s]));
+  const queue: QueuedJob[] = [];
+  const run: RunningJob[] = [];
+  for (const job of jobs) {
+    const service = services.get(job.service);
+    const vm = job.vmId !== undefined ? vmById.get(job.vmId) : undefined;
+    if (!service) continue; // a service removed from the configuration: left to the operator
+    const phase = vmPhase(vm);
+    if (job.state === 'QUEUED' || (job.state === 'DISPATCHING' && phase === 'held')) {
+      queue.push(queued(job, service, config, vm));
+    } else if (job.state === 'PREEMPTED') {
+      queue.push(queued(job, service, config, vm));
+      if (vm) { const r = running(job, vm); if (r) run.push(r); }
+    } else if (vm && phase !== 'gone') {
+      const r = running(job, vm);
+      if (r) run.push(r);
+    }
+  }
+  return { snapshot, queue, running: run, policy: toPolicy(config.scheduling), now };
+}

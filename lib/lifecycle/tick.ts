@@ -1,0 +1,123 @@
+import type { Job } from '../jobs/model';
+import type { SvmschedConfig } from '../config/types';
+import { plan } from '../sched';
+import type { Cloud, JobStore, LeaseStore } from './ports';
+import { reconcile } from './reconcile';
+import { toPlanInput } from './planInput';
+import { applyAction, applyFix, type StepContext } from './execute';
+import type { Crasher } from './crash';
+import { logger } from '../log';
+
+export interface TickDeps {
+  readonly store: JobStore;
+  readonly leases: LeaseStore;
+  readonly cloud: Cloud;
+  readonly config: SvmschedConfig;
+  readonly crash: Crasher;
+  readonly clock: () => number;
+  /** Who holds the lease (the invocation id). */
+  readonly owner: string;
+}
+
+export interface TickOptions {
+  /** How long a tick may keep settling in-flight jobs before it leaves them to the next one. */
+  readonly budgetMs?: number;
+  /** Pause between two rounds while VMs are on their way. */
+  readonly settleMs?: number;
+}
+
+export interface TickReport {
+  readonly skipped?: 'lease-held';
+  readonly rounds: number;
+  readonly fixes: number;
+  readonly actions: number;
+  readonly waiting: number;
+  readonly errors: number;
+}
+
+const LEASE = 'tick';
+const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
+
+/** Another writer moved the job first: its change wins, this step is moot. */
+const isConflict = (err: unknown) => (err as Error)?.name === 'JobStateConflictError';
+
+async function each<T>(items: readonly T[], step: (item: T) => Promise<void>, what: string): Promise<number> {
+  let errors = 0;
+  for (const item of items) {
+    try {
+      await step(item);
+    } catch (err) {
+      if ((err as Error)?.name === 'CrashInjected') throw err;
+      if (isConflict(err)) continue;
+      errors++;
+      logger.warn({ err: (err as Error).message, item }, `${what} failed; the next round repairs it`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * One tick: lease → snapshot → reconcile → plan → execute, in rounds while jobs are on their
+ * way (so a job that fits starts within seconds), within a time budget.
+ */
+export async function runTick(deps: TickDeps, options: TickOptions = {}): Promise<TickReport> {
+  const budget = options.budgetMs ?? 20_000;
+  const settle = options.settleMs ?? 1_000;
+  const started = deps.clock();
+  if (!(await deps.leases.acquire(LEASE, deps.owner, budget + 30_000, started))) {
+    return { skipped: 'lease-held', rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+  }
+  deps.crash('after-lease');
+  const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+  try {
+    for (;;) {
+      report.rounds++;
+      const again = await round(deps, report);
+      if (!again || deps.clock() - started + settle > budget) break;
+      await new Promise((r) => setTimeout(r, settle));
+    }
+  } finally {
+    await deps.leases.release(LEASE, deps.owner).catch(() => {});
+  }
+  return report;
+}
+
+async function observe(deps: TickDeps) {
+  const [jobs, snapshot] = await Promise.all([deps.store.unfinished(), deps.cloud.snapshot()]);
+  return { jobs, snapshot };
+}
+
+function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnType<Cloud['snapshot']>>): StepContext {
+  return {
+    store: deps.store, cloud: deps.cloud, config: deps.config, crash: deps.crash, now: deps.clock,
+    jobs: new Map(jobs.map((j) => [j.id, j])),
+    vms: new Map(snapshot.vms.map((v) => [v.id, v])),
+    hostNames: new Map(snapshot.hosts.map((h) => [h.id, h.name])),
+  };
+}
+
+/** One round; true when something is still on its way and another round soon would help. */
+async function round(deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }): Promise<boolean> {
+  let { jobs, snapshot } = await observe(deps);
+  const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
+  if (fixes.length > 0) {
+    report.fixes += fixes.length;
+    report.errors += await each(fixes, (f) => applyFix(context(deps, jobs, snapshot), f), 'reconcile');
+    ({ jobs, snapshot } = await observe(deps));
+  }
+  const now = deps.clock();
+  const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
+  const ctx = context(deps, jobs, snapshot);
+  report.actions += result.actions.length;
+  report.errors += await each(result.actions, (a) => applyAction(ctx, a), 'action');
+  report.waiting = result.waiting.size;
+  // The planner's reason for each waiting job, written only when it changed.
+  const reasons = [...result.waiting].filter(([id, w]) => ctx.jobs.get(id)?.reason !== w.message);
+  report.errors += await each(reasons, async ([id, w]) => {
+    const job = ctx.jobs.get(id)!;
+    await deps.store.patch(id, job.state, { reason: w.message });
+  }, 'reason');
+  const deferred = result.actions.some((a) => a.type === 'deploy' && (a.after?.length ?? 0) > 0);
+  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;
+  return deferred || moving;
+}

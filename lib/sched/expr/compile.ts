@@ -1,0 +1,248 @@
+/**
+ * Compiles requirement and rank expressions once into closures that evaluate them as
+ * OpenNebula's bison actions do (src/parsers/expr_bool.y, expr_arith.y), against any object
+ * through an AttrLookup. Each distinct source is compiled once per process (memoized).
+ */
+import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
+import { ExprSyntaxError } from './errors';
+import { compileGlob, type Matcher } from './fnmatch';
+import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
+import { CURRENT_VMS, currentVmsOf } from './lookup';
+import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
+import { parseRankAst, parseRequirementAst } from './parser';
+
+type Test = (lookup: AttrLookup) => boolean;
+type Value = (lookup: AttrLookup) => number;
+
+interface BoolTerm {
+  readonly node: BoolNode;
+  readonly test: Test;
+  readonly children: readonly BoolTerm[];
+}
+
+const requirementCache = new Map<string, CompiledRequirement | ExprSyntaxError>();
+const rankCache = new Map<string, CompiledRank | ExprSyntaxError>();
+
+/** Compiles a requirement (SCHED_REQUIREMENTS, SCHED_DS_REQUIREMENTS, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
+export function compileRequirement(source: string): CompiledRequirement {
+  let compiled = requirementCache.get(source);
+  if (compiled === undefined) {
+    try {
+      compiled = buildRequirement(source);
+    } catch (e) {
+      if (!(e instanceof ExprSyntaxError)) throw e;
+      compiled = e;
+    }
+    requirementCache.set(source, compiled);
+  }
+  if (compiled instanceof ExprSyntaxError) throw compiled;
+  return compiled;
+}
+
+/** Compiles a rank (SCHED_RANK, SCHED_DS_RANK, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
+export function compileRank(source: string): CompiledRank {
+  let compiled = rankCache.get(source);
+  if (compiled === undefined) {
+    try {
+      compiled = buildRank(source);
+    } catch (e) {
+      if (!(e instanceof ExprSyntaxError)) throw e;
+      compiled = e;
+    }
+    rankCache.set(source, compiled);
+  }
+  if (compiled instanceof ExprSyntaxError) throw compiled;
+  return compiled;
+}
+
+// ---------------------------------------------------------------- requirements
+
+function buildRequirement(source: string): CompiledRequirement {
+  const { ast } = parseRequirementAst(source);
+  if (ast === null) {
+    return { source, test: () => true, failingTerm: () => undefined };
+  }
+  const root = boolTerm(source, ast);
+  const test = root.test;
+  return {
+    source,
+    test,
+    failingTerm: (lookup) => (test(lookup) ? undefined : failing(source, root, lookup)),
+  };
+}
+
+/**
+ * The smallest part of the source that explains a false result: inside `&`, the first false
+ * side; a comparison, a negation or a disjunction is reported whole (no single comparison
+ * inside `a | b` or `!a` makes it false on its own).
+ */
+function failing(source: string, term: BoolTerm, lookup: AttrLookup): string {
+  const n = term.node;
+  if (n.type === 'and') {
+    const [left, right] = term.children;
+    return left.test(lookup) ? failing(source, right, lookup) : failing(source, left, lookup);
+  }
+  if (n.type === 'group') return failing(source, term.children[0], lookup);
+  return source.slice(n.start, n.end);
+}
+
+function boolTerm(source: string, node: BoolNode): BoolTerm {
+  switch (node.type) {
+    case 'and': {
+      const left = boolTerm(source, node.left);
+      const right = boolTerm(source, node.right);
+      const l = left.test;
+      const r = right.test;
+      return { node, children: [left, right], test: (lk) => l(lk) && r(lk) };
+    }
+    case 'or': {
+      const left = boolTerm(source, node.left);
+      const right = boolTerm(source, node.right);
+      const l = left.test;
+      const r = right.test;
+      return { node, children: [left, right], test: (lk) => l(lk) || r(lk) };
+    }
+    case 'not': {
+      const inner = boolTerm(source, node.operand);
+      const t = inner.test;
+      return { node, children: [inner], test: (lk) => !t(lk) };
+    }
+    case 'group': {
+      const inner = boolTerm(source, node.inner);
+      return { node, children: [inner], test: inner.test };
+    }
+    case 'cmp':
+      if (node.attr === null) throw emptyName(source, node.start);
+      return { node, children: [], test: comparison(node.attr, node.op, node.operand) };
+  }
+}
+
+function emptyName(source: string, position: number): ExprSyntaxError {
+  // The scanner hands `""` to the parser as a NULL name, which OpenNebula's search dereferences.
+  return new ExprSyntaxError(source, position, '""', 'an attribute name cannot be empty');
+}
+
+function numericCompare(op: '=' | '!=' | '>' | '<', v: number, k: number): boolean {
+  switch (op) {
+    case '=':
+      return v === k;
+    case '!=':
+      return v !== k;
+    case '>':
+      return v > k;
+    case '<':
+      return v < k;
+  }
+}
+
+/**
+ * One leaf of expr_bool.y. The scalar searches take the first value in document order that
+ * reads as the operand's type (ObjectXML::__search over xpaths<T>); a missing attribute makes
+ * every operator false, `!=` included. CURRENT_VMS on a host is HostXML's pseudo-attribute.
+ */
+function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
+  const isCurrentVms = attr === CURRENT_VMS;
+  if (operand.kind === 'string') {
+    const pattern = operand.value;
+    // A NULL pattern (`""`) makes the action false before any search.
+    if (pattern === null) return () => false;
+    const match: Matcher = compileGlob(pattern);
+    if (op === '@>') return (lk) => lk(attr).some(match);
+    const negate = op === '!=';
+    return (lk) => {
+      let value: string | undefined;
+      const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
+      if (vms !== undefined) {
+        // HostXML::__search<std::string> finds no VM id equal to "" and assigns -1 to the string: one byte 0xFF.
+        value = '\u00ff';
+      } else {
+        const values = lk(attr);
+        if (values.length === 0) return false;
+        value = values[0];
+      }
+      return match(value) !== negate;
+    };
+  }
+  const k = operand.value;
+  const parse = operand.kind === 'int' ? parseIntLikeIstream : parseFloatLikeIstream;
+  if (op === '@>') {
+    // The vector search is not overridden by HostXML: CURRENT_VMS is an ordinary name here.
+    return (lk) => {
+      const values = lk(attr);
+      for (let i = 0; i < values.length; i++) if (parse(values[i]) === k) return true;
+      return false;
+    };
+  }
+  // `=` and `!=` with an integer start the search from the operand; other actions from an
+  // uninitialised variable, taken here as a value that is not a VM id.
+  const seeded = operand.kind === 'int' && (op === '=' || op === '!=');
+  const scalarOp = op;
+  return (lk) => {
+    const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
+    if (vms !== undefined) {
+      const v = seeded && vms.includes(k) ? k : -1;
+      return numericCompare(scalarOp, v, k);
+    }
+    const values = lk(attr);
+    for (let i = 0; i < values.length; i++) {
+      const v = parse(values[i]);
+      if (v === v) return numericCompare(scalarOp, v, k);
+    }
+    return false;
+  };
+}
+
+// ---------------------------------------------------------------- ranks
+
+function buildRank(source: string): CompiledRank {
+  const { ast } = parseRankAst(source);
+  if (ast === null) return { source, value: () => 0 };
+  const v = arith(source, ast);
+  return { source, value: (lookup) => floatToInt(v(lookup)) };
+}
+
+/** Every intermediate result is a C float: Math.fround after each operation reproduces it exactly. */
+function arith(source: string, node: ArithNode): Value {
+  switch (node.type) {
+    case 'num': {
+      const k = node.value;
+      return () => k;
+    }
+    case 'attr': {
+      if (node.attr === null) throw emptyName(source, node.start);
+      const attr = node.attr;
+      const isCurrentVms = attr === CURRENT_VMS;
+      return (lk) => {
+        const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
+        // HostXML::__search<float> starts from 0: it stays 0 when VM 0 runs there, else becomes -1.
+        if (vms !== undefined) return vms.includes(0) ? 0 : -1;
+        const values = lk(attr);
+        for (let i = 0; i < values.length; i++) {
+          const v = parseFloatLikeIstream(values[i]);
+          if (v === v) return v;
+        }
+        return 0;
+      };
+    }
+    case 'neg': {
+      const a = arith(source, node.operand);
+      return (lk) => -a(lk);
+    }
+    case 'group':
+      return arith(source, node.inner);
+    case 'bin': {
+      const a = arith(source, node.left);
+      const b = arith(source, node.right);
+      switch (node.op) {
+        case '+':
+          return (lk) => Math.fround(a(lk) + b(lk));
+        case '-':
+          return (lk) => Math.fround(a(lk) - b(lk));
+        case '*':
+          return (lk) => Math.fround(a(lk) * b(lk));
+        case '/':
+          return (lk) => Math.fround(a(lk) / b(lk));
+      }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Attribute lookup as OpenNebula's rank placer does it (ObjectXML::search): a name is appended
+ * to each of the object's search paths and the union is evaluated as ONE XPath expression, so
+ * the values come in document order, not in the order of the paths
+ * (src/schedm_mad/remotes/rank/src/pool/HostXML.cc, DatastoreXML.cc, VirtualNetworkXML.cc).
+ * A name starting with '/' is an absolute XPath instead. Each value is the element's whole
+ * text content (xmlNodeGetContent).
+ *
+ * Each object's index is built once, on first use, and each name's answer is kept: the
+ * planner asks the same few names of thousands of objects many times.
+ */
+import type { Datastore, Host, Vnet, XmlNode } from '../model';
+import type { AttrLookup } from './index';
+import { parseIntLikeIstream } from './numbers';
+
+export type ObjectKind = 'host' | 'datastore' | 'vnet';
+
+/** HostXML's pseudo-attribute: `CURRENT_VMS = 5` holds when VM 5 runs on (or was just dispatched to) the host. */
+export const CURRENT_VMS = 'CURRENT_VMS';
+
+const CURRENT_VMS_IDS = Symbol('currentVms');
+
+/** A lookup that also knows a host's VM ids, for CURRENT_VMS. */
+export type HostAttrLookup = AttrLookup & { readonly [CURRENT_VMS_IDS]: readonly number[] };
+
+interface SearchPaths {
+  readonly root: string;
+  /** Parent elements, as steps below the root, whose children are attributes. */
+  readonly parents: readonly (readonly string[])[];
+}
+
+const SEARCH_PATHS: Record<ObjectKind, SearchPaths> = {
+  host: {
+    root: 'HOST',
+    parents: [['TEMPLATE'], ['HOST_SHARE'], ['HOST_SHARE', 'DATASTORES'], ['MONITORING', 'CAPACITY'], ['MONITORING', 'SYSTEM'], [], ['CLUSTER_TEMPLATE']],
+  },
+  datastore: { root: 'DATASTORE', parents: [['TEMPLATE'], []] },
+  vnet: { root: 'VNET', parents: [['TEMPLATE'], []] },
+};
+
+const NONE: readonly string[] = Object.freeze([]);
+const NAME_STEP = /^(?:\*|[A-Za-z_][\w.-]*)$/;
+
+/** xmlNodeGetContent: the text of the element and of all its descendants. */
+function content(node: XmlNode): string {
+  if (node.children.length === 0) return node.text;
+  let s = node.text;
+  for (const child of node.children) s += content(child);
+  return s;
+}
+
+function childrenNamed(nodes: readonly XmlNode[], name: string): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (const n of nodes) for (const c of n.children) if (name === '*' || c.name === name) out.push(c);
+  return out;
+}
+
+/** The attribute values of one XML object, computed once per name. */
+class XmlIndex {
+  private readonly answers = new Map<string, readonly string[]>();
+  private parents: readonly XmlNode[] | undefined;
+  private ancestors: Set<XmlNode> | undefined;
+  private byName: Map<string, XmlNode[]> | undefined;
+  private order: Map<XmlNode, number> | undefined;
+
+  constructor(
+    private readonly root: XmlNode,
+    private readonly paths: SearchPaths,
+  ) {}
+
+  values(name: string): readonly string[] {
+    const known = this.answers.get(name);
+    if (known !== undefined) return known;
+    const nodes = this.resolve(name);
+    const values = nodes.length === 0 ? NONE : nodes.map(content);
+    this.answers.set(name, values);
+    return values;
+  }
+
+  private resolve(name: string): readonly XmlNode[] {
+    if (name.startsWith('/')) return this.absolute(name);
+    const steps = name.split('/').map((s) => s.trim());
+    if (!steps.every((s) => NAME_STEP.test(s))) return [];
+    if (steps.length === 1 && steps[0] !== '*') return this.children().get(steps[0]) ?? [];
+    let found: XmlNode[] = [];
+    for (const parent of this.parentNodes()) {
+      let set: XmlNode[] = [parent];
+      for (const step of steps) set = childrenNamed(set, step);
+      found = found.concat(set);
+    }
+    return this.inDocumentOrder(found);
+  }
+
+  /** An absolute XPath made of plain steps; anything else (predicates, axes, functions) finds nothing. */
+  private absolute(name: string): readonly XmlNode[] {
+    const steps = name.slice(1).split('/').map((s) => s.trim());
+    if (!steps.every((s) => NAME_STEP.test(s))) return [];
+    const [first, ...rest] = steps;
+    if (first !== '*' && first !== this.root.name) return [];
+    let set: XmlNode[] = [this.root];
+    for (const step of rest) set = childrenNamed(set, step);
+    return this.inDocumentOrder(set);
+  }
+
+  /** Every element of the search paths (/HOST/TEMPLATE, /HOST/HOST_SHARE, ... as node sets), and their ancestors. */
+  private parentNodes(): readonly XmlNode[] {
+    if (this.parents === undefined) {
+      const out: XmlNode[] = [];
+      const onTheWay = new Set<XmlNode>();
+      if (this.root.name === this.paths.root) {
+        for (const path of this.paths.parents) {
+          let set: XmlNode[] = [this.root];
+          for (const step of path) {
+            for (const n of set) onTheWay.add(n);
+            set = childrenNamed(set, step);
+          }
+          out.push(...set);
+        }
+      }
+      this.parents = out;
+      this.ancestors = onTheWay;
+    }
+    return this.parents;
+  }
+
+  /** Children of the search-path elements by name, in document order: one walk of the relevant part of the tree. */
+  private children(): Map<string, XmlNode[]> {
+    if (this.byName === undefined) {
+      const parents = new Set(this.parentNodes());
+      const ancestors = this.ancestors!;
+      const byName = new Map<string, XmlNode[]>();
+      const walk = (n: XmlNode): void => {
+        const isParent = parents.has(n);
+        for (const c of n.children) {
+          if (isParent) {
+            const list = byName.get(c.name);
+            if (list === undefined) byName.set(c.name, [c]);
+            else list.push(c);
+          }
+          if (parents.has(c) || ancestors.has(c)) walk(c);
+        }
+      };
+      if (parents.has(this.root) || ancestors.has(this.root)) walk(this.root);
+      this.byName = byName;
+    }
+    return this.byName;
+  }
+
+  private inDocumentOrder(nodes: XmlNode[]): XmlNode[] {
+    if (nodes.length < 2) return nodes;
+    if (this.order === undefined) {
+      const order = new Map<XmlNode, number>();
+      const walk = (n: XmlNode): void => {
+        order.set(n, order.size);
+        for (const c of n.children) walk(c);
+      };
+      walk(this.root);
+      this.order = order;
+    }
+    const order = this.order;
+    // An XPath union is a node set: each node once, sorted in document order.
+    return [...new Set(nodes)].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+}
+
+const indexes: Record<ObjectKind, WeakMap<XmlNode, XmlIndex>> = {
+  host: new WeakMap(),
+  datastore: new WeakMap(),
+  vnet: new WeakMap(),
+};
+
+function indexOf(root: XmlNode, kind: ObjectKind): XmlIndex {
+  let index = indexes[kind].get(root);
+  if (index === undefined) {
+    index = new XmlIndex(root, SEARCH_PATHS[kind]);
+    indexes[kind].set(root, index);
+  }
+  return index;
+}
+
+function plainLookup(root: XmlNode, kind: ObjectKind): AttrLookup {
+  const index = indexOf(root, kind);
+  return (attr) => index.values(attr);
+}
+
+/** Gives a lookup HostXML's CURRENT_VMS pseudo-attribute over these VM ids (e.g. with VMs dispatched earlier in a plan). */
+export function withCurrentVms(lookup: AttrLookup, vmIds: readonly number[]): HostAttrLookup {
+  const wrapped: AttrLookup = (attr) => lookup(attr);
+  Object.defineProperty(wrapped, CURRENT_VMS_IDS, { value: vmIds });
+  return wrapped as HostAttrLookup;
+}
+
+function hostXmlLookup(root: XmlNode, vmIds: readonly number[]): HostAttrLookup {
+  const lookup = plainLookup(root, 'host');
+  Object.defineProperty(lookup, CURRENT_VMS_IDS, { value: vmIds });
+  return lookup as HostAttrLookup;
+}
+
+/** The VM ids behind CURRENT_VMS, when the lookup is a host's; undefined otherwise. */
+export function currentVmsOf(lookup: AttrLookup): readonly number[] | undefined {
+  return (lookup as Partial<HostAttrLookup>)[CURRENT_VMS_IDS];
+}
+
+/**
+ * Lookup over an object's XML element (HOST, DATASTORE or VNET). For a host, CURRENT_VMS is read
+ * from its VMS/ID elements, as HostXML does.
+ */
+export function xmlLookup(root: XmlNode, kind: ObjectKind): AttrLookup {
+  if (kind !== 'host') return plainLookup(root, kind);
+  const ids = childrenNamed(childrenNamed([root], 'VMS'), 'ID')
+    .map((n) => parseIntLikeIstream(content(n)))
+    .filter((v) => v === v);
+  return hostXmlLookup(root, ids);
+}
+
+const hostLookups = new WeakMap<object, AttrLookup>();
+
+/**
+ * A host's attributes: one union over TEMPLATE, HOST_SHARE, HOST_SHARE/DATASTORES,
+ * MONITORING/CAPACITY, MONITORING/SYSTEM, the HOST element and CLUSTER_TEMPLATE, first match
+ * in document order; CURRENT_VMS over host.vmIds (include VMs already dispatched there in this plan).
+ */
+export function hostLookup(host: Pick<Host, 'xml' | 'vmIds'>): AttrLookup {
+  let lookup = hostLookups.get(host);
+  if (lookup === undefined) {
+    lookup = hostXmlLookup(host.xml, host.vmIds);
+    hostLookups.set(host, lookup);
+  }
+  return lookup;
+}
+
+/** A datastore's attributes: its TEMPLATE and the DATASTORE element. */
+export function datastoreLookup(ds: Pick<Datastore, 'xml'>): AttrLookup {
+  return plainLookup(ds.xml, 'datastore');
+}
+
+/** A virtual network's attributes: its TEMPLATE and the VNET element. */
+export function vnetLookup(vnet: Pick<Vnet, 'xml'>): AttrLookup {
+  return plainLookup(vnet.xml, 'vnet');
+}

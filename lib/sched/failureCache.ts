@@ -1,0 +1,48 @@
+/**
+ * Shapes that already found no host. If a job of shape (cpu, memory, disk) found no host in a
+ * group (same requirements, rank, datastores, networks, exclusions), a later job of the same
+ * or a larger shape cannot fit either, unless room was freed since: it waits with the same
+ * reason without a new search. Within one plan room only shrinks, except when a preemption
+ * frees it; entries of jobs that could themselves preempt stay valid even then (the room a
+ * preemption frees is taken at once by its preemptor, and "free + beff room" never grows),
+ * the others are dropped.
+ */
+import type { PreparedJob } from './phases';
+import type { WaitReason } from './types';
+
+interface Entry {
+  readonly cpu: number;
+  readonly mem: number;
+  readonly disk: number;
+  readonly reason: WaitReason;
+}
+
+export class FailureCache {
+  private readonly durable = new Map<string, Entry[]>();
+  private readonly volatile = new Map<string, Entry[]>();
+
+  static key(job: PreparedJob, canPreempt: boolean): string | undefined {
+    if (!job.group) return undefined;
+    const nics = job.nics.map((n) => n.vnets.join(',')).join(';');
+    const excluded = job.excluded.size ? [...job.excluded].sort((a, b) => a - b).join(',') : '';
+    const images = job.job.imageDatastoreMb ? JSON.stringify(job.job.imageDatastoreMb) : '';
+    return `${job.group.key}|${job.kind}|${canPreempt}|${job.datastores.join(',')}|${nics}|${excluded}|${images}`;
+  }
+
+  find(key: string, job: PreparedJob, canPreempt: boolean): WaitReason | undefined {
+    const list = (canPreempt ? this.durable : this.volatile).get(key);
+    return list?.find((e) => job.cpu >= e.cpu && job.mem >= e.mem && job.disk >= e.disk)?.reason;
+  }
+
+  add(key: string, job: PreparedJob, canPreempt: boolean, reason: WaitReason): void {
+    const map = canPreempt ? this.durable : this.volatile;
+    const kept = (map.get(key) ?? []).filter((e) => !(e.cpu >= job.cpu && e.mem >= job.mem && e.disk >= job.disk));
+    kept.push({ cpu: job.cpu, mem: job.mem, disk: job.disk, reason });
+    map.set(key, kept);
+  }
+
+  /** Room was freed: only entries of jobs that could preempt stay valid. */
+  roomFreed(): void {
+    this.volatile.clear();
+  }
+}

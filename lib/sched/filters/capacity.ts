@@ -1,0 +1,19 @@
+/**
+ * Capacity filter: CPU×100 and MEMORY×1024 KB against MAX − USAGE (plus the plan's promises),
+ * CPU tested first as HostShareXML::test_capacity does; and the MAX_HOST dispatch limit.
+ */
+import type { HostFilter } from '../phases';
+
+export function capacityFilter(maxHost: number): HostFilter {
+  return {
+    name: 'capacity',
+    check(ctx, job, i) {
+      const freeCpu = ctx.ledger.freeCpu(i);
+      if (freeCpu < job.cpu) return { ok: false, reason: { code: 'capacity.cpu', need: job.cpu, free: freeCpu } };
+      const freeMem = ctx.ledger.freeMem(i);
+      if (freeMem < job.mem) return { ok: false, reason: { code: 'capacity.memory', need: job.mem, free: freeMem } };
+      if (maxHost > 0 && ctx.ledger.hosts[i].dispatched >= maxHost) return { ok: false, reason: { code: 'dispatchLimit' } };
+      return { ok: true };
+    },
+  } satisfies HostFilter;
+}

@@ -1,0 +1,57 @@
+/**
+ * Datastore filter: the best-ranked system datastore, among those matching the job, that is
+ * in the host's cluster and has room (Scheduler::dispatch in OpenNebula's rank placer):
+ *  - shared: monitored, and need < FREE_MB or need = 0; resumes and migrations add nothing;
+ *  - host-local: need < the host's free MB for it (strictly, even for 0).
+ */
+import { datastoreLookup } from '../expr';
+import { overlayLookup, rankValue } from '../compile';
+import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
+import type { Rejection } from '../phases';
+
+export const datastoreFilter = {
+  name: 'datastore',
+  choose(ctx, job, i) {
+    const cluster = ctx.ledger.hosts[i].host.clusterId;
+    let last: Rejection = { code: 'datastore.none' };
+    for (const dsId of orderFor(ctx, job)) {
+      const d = ctx.ledger.datastores.get(dsId);
+      if (!d) continue;
+      if (!d.ds.clusterIds.includes(cluster)) {
+        if (last.code === 'datastore.none') last = { code: 'datastore.cluster' };
+        continue;
+      }
+      if (d.ds.shared) {
+        if (!d.monitored) {
+          last = { code: 'datastore.monitor' };
+          continue;
+        }
+        if (job.kind === 'deploy' && !(job.disk < d.freeMb || job.disk === 0)) {
+          last = { code: 'datastore.capacity', need: job.disk, free: d.freeMb };
+          continue;
+        }
+      } else {
+        const free = ctx.ledger.localDsFree(i, dsId);
+        if (!(job.disk < free)) {
+          last = { code: 'datastore.capacity', need: job.disk, free };
+          continue;
+        }
+      }
+      return { ok: true, value: dsId };
+    }
+    return { ok: false, reason: last };
+  },
+} satisfies DatastoreFilter;
+
+/** In dynamic rank mode a shared datastore's FREE_MB includes what the plan already put there. */
+function orderFor(ctx: FilterContext, job: PreparedJob): readonly number[] {
+  if (!ctx.dynamicRanks || job.datastores.length < 2) return job.datastores;
+  const ranked = job.datastores.map((id) => {
+    const d = ctx.ledger.datastores.get(id);
+    if (!d) return { id, rank: -Infinity };
+    const base = datastoreLookup(d.ds);
+    const lookup = d.freeMb === d.baseFreeMb ? base : overlayLookup(base, new Map([['FREE_MB', String(d.freeMb)]]));
+    return { id, rank: rankValue(job.dsRank, lookup) };
+  });
+  return ranked.sort((a, b) => b.rank - a.rank || a.id - b.id).map((r) => r.id);
+}

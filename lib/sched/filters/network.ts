@@ -1,0 +1,40 @@
+/**
+ * Network filter: for each auto NIC (by NIC id), the best-ranked network that is in the host's
+ * cluster and has a free lease, a different one per NIC when DIFFERENT_VNETS is set
+ * (Scheduler::dispatch). Leases are only taken when the job is placed.
+ */
+import type { NetworkFilter, Rejection } from '../phases';
+import type { NicChoice } from '../types';
+
+export const networkFilter = {
+  name: 'network',
+  choose(ctx, job, i) {
+    if (job.kind === 'migrate' || job.kind === 'resumeSuspended') return { ok: true, value: [] };
+    const cluster = ctx.ledger.hosts[i].host.clusterId;
+    const taken = new Map<number, number>();
+    const choices: NicChoice[] = [];
+    for (const nic of job.nics) {
+      let chosen = -1;
+      let last: Rejection = { code: 'network.none' };
+      for (const vnetId of nic.vnets) {
+        if (ctx.differentVnets && taken.has(vnetId)) continue;
+        const v = ctx.ledger.vnets.get(vnetId);
+        if (!v) continue;
+        if (!v.vnet.clusterIds.includes(cluster)) {
+          last = { code: 'network.cluster' };
+          continue;
+        }
+        if (v.freeLeases - (taken.get(vnetId) ?? 0) <= 0) {
+          last = { code: 'network.leases', need: 1, free: 0 };
+          continue;
+        }
+        chosen = vnetId;
+        break;
+      }
+      if (chosen < 0) return { ok: false, reason: last };
+      taken.set(chosen, (taken.get(chosen) ?? 0) + 1);
+      choices.push({ nicId: nic.nicId, vnetId: chosen });
+    }
+    return { ok: true, value: choices };
+  },
+} satisfies NetworkFilter;

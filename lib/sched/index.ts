@@ -1,0 +1,6 @@
+export { plan } from './pipeline';
+export { DEFAULT_POLICY, hostRankSource, datastoreRankSource, nicRankSource } from './policy';
+export { cpuShare, memoryKb, reservedMetric, systemDsNeedMb } from './capacity';
+export { compareJobs, orderQueue } from './order';
+export { combineRequirements } from './compile';
+export * from './types';

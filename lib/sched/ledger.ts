@@ -1,0 +1,172 @@
+/**
+ * What the plan has promised so far: host, datastore, network and image datastore usage as
+ * the snapshot reported it plus every action already in the plan. Capacity promised by an
+ * earlier action counts for every later one.
+ *
+ * Suspended VMs: OpenNebula keeps a suspended VM's CPU and memory booked on its host
+ * (`held` here) although the host does not run it. The planner may use that room (physical
+ * free = MAX − USAGE + held) but a deploy that needs it must go with enforce=false, and the
+ * suspended VM resumes only when the physical room is back.
+ */
+import type { Cluster, Datastore, Host, Vnet } from './model';
+import { datastoreFree, hostCapacity, hostLocalDsFree } from './capacity';
+
+export interface HostBook {
+  readonly host: Host;
+  readonly maxCpu: number;
+  readonly maxMem: number;
+  cpuUsage: number;
+  memUsage: number;
+  cpuHeld: number;
+  memHeld: number;
+  runningVms: number;
+  dispatched: number;
+  readonly baseCpuUsage: number;
+  readonly baseMemUsage: number;
+  readonly baseRunningVms: number;
+  localDs?: Map<number, number>;
+  localDsFallback?: number;
+}
+
+export interface DatastoreBook {
+  readonly ds: Datastore;
+  freeMb: number;
+  readonly monitored: boolean;
+  readonly baseFreeMb: number;
+}
+
+export interface VnetBook {
+  readonly vnet: Vnet;
+  freeLeases: number;
+  usedLeases: number;
+}
+
+export type HostListener = (hostIndex: number) => void;
+
+export class Ledger {
+  readonly hosts: HostBook[];
+  readonly hostIndexById = new Map<number, number>();
+  readonly datastores = new Map<number, DatastoreBook>();
+  readonly vnets = new Map<number, VnetBook>();
+  private readonly listeners: HostListener[] = [];
+
+  constructor(hosts: readonly Host[], clusters: readonly Cluster[], datastores: readonly Datastore[], vnets: readonly Vnet[], applyReserved: boolean) {
+    const clusterById = new Map(clusters.map((c) => [c.id, c]));
+    this.hosts = hosts.map((host, i) => {
+      this.hostIndexById.set(host.id, i);
+      const cap = hostCapacity(host, clusterById.get(host.clusterId), applyReserved);
+      return {
+        host, maxCpu: cap.maxCpu, maxMem: cap.maxMem,
+        cpuUsage: host.share.cpuUsage, memUsage: host.share.memUsage, cpuHeld: 0, memHeld: 0,
+        runningVms: host.share.runningVms, dispatched: 0,
+        baseCpuUsage: host.share.cpuUsage, baseMemUsage: host.share.memUsage, baseRunningVms: host.share.runningVms,
+      };
+    });
+    for (const ds of datastores) {
+      const f = datastoreFree(ds);
+      this.datastores.set(ds.id, { ds, freeMb: f.freeMb, monitored: f.monitored, baseFreeMb: f.freeMb });
+    }
+    for (const vnet of vnets) this.vnets.set(vnet.id, { vnet, freeLeases: vnet.size - vnet.usedLeases, usedLeases: vnet.usedLeases });
+  }
+
+  onHostChange(listener: HostListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Room the planner may use on a host (booked room plus suspended VMs' held room). */
+  freeCpu(i: number): number {
+    const b = this.hosts[i];
+    return b.maxCpu - b.cpuUsage + b.cpuHeld;
+  }
+
+  freeMem(i: number): number {
+    const b = this.hosts[i];
+    return b.maxMem - b.memUsage + b.memHeld;
+  }
+
+  /** Whether cpu/mem fit without counting suspended VMs' room (what OpenNebula's enforce checks). */
+  fitsBooked(i: number, cpu: number, mem: number): boolean {
+    const b = this.hosts[i];
+    return b.maxCpu - b.cpuUsage >= cpu && b.maxMem - b.memUsage >= mem;
+  }
+
+  /** A VM starts on the host: booked, counted, dispatched. */
+  add(i: number, cpu: number, mem: number, dispatch = true): void {
+    const b = this.hosts[i];
+    b.cpuUsage += cpu;
+    b.memUsage += mem;
+    b.runningVms++;
+    if (dispatch) b.dispatched++;
+    this.changed(i);
+  }
+
+  /** A VM leaves the host (stopped, undeployed, terminated). */
+  release(i: number, cpu: number, mem: number): void {
+    const b = this.hosts[i];
+    b.cpuUsage -= cpu;
+    b.memUsage -= mem;
+    b.runningVms--;
+    this.changed(i);
+  }
+
+  /** A VM is suspended: still booked (and counted in RUNNING_VMS by oned), no longer using the host. */
+  hold(i: number, cpu: number, mem: number): void {
+    const b = this.hosts[i];
+    b.cpuHeld += cpu;
+    b.memHeld += mem;
+    this.changed(i);
+  }
+
+  /** A suspended VM resumes on its host. */
+  unhold(i: number, cpu: number, mem: number): void {
+    const b = this.hosts[i];
+    b.cpuHeld -= cpu;
+    b.memHeld -= mem;
+    b.dispatched++;
+    this.changed(i);
+  }
+
+  /** A suspended VM is terminated: its booking goes. */
+  forgetHeld(i: number, cpu: number, mem: number): void {
+    const b = this.hosts[i];
+    b.cpuHeld -= cpu;
+    b.memHeld -= mem;
+    b.cpuUsage -= cpu;
+    b.memUsage -= mem;
+    b.runningVms--;
+    this.changed(i);
+  }
+
+  /** Free MB of a host-local system datastore on one host. */
+  localDsFree(i: number, dsId: number): number {
+    const b = this.hosts[i];
+    if (!b.localDs) {
+      const f = hostLocalDsFree(b.host);
+      b.localDs = new Map(f.byDs);
+      b.localDsFallback = f.fallback;
+    }
+    return b.localDs.get(dsId) ?? b.localDsFallback ?? 0;
+  }
+
+  useLocalDs(i: number, dsId: number, mb: number): void {
+    const free = this.localDsFree(i, dsId);
+    this.hosts[i].localDs!.set(dsId, free - mb);
+  }
+
+  useDatastore(dsId: number, mb: number): void {
+    const d = this.datastores.get(dsId);
+    if (d) d.freeMb -= mb;
+  }
+
+  useLease(vnetId: number): void {
+    const v = this.vnets.get(vnetId);
+    if (v) {
+      v.freeLeases--;
+      v.usedLeases++;
+    }
+  }
+
+  private changed(i: number): void {
+    for (const l of this.listeners) l(i);
+  }
+}

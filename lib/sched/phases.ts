@@ -1,0 +1,76 @@
+/**
+ * The planner's extension points, one method each (STYLE: Kubernetes' FilterPlugin): a
+ * filter says whether one host (or datastore, network) can take one job and, when not, why.
+ */
+import type { Ledger } from './ledger';
+import type { HostGroup } from './groups';
+import type { NicChoice, QueuedJob } from './types';
+import type { CompiledRank } from './expr';
+
+export type RejectCode =
+  | 'requirements' | 'excluded' | 'capacity.cpu' | 'capacity.memory' | 'dispatchLimit'
+  | 'datastore.none' | 'datastore.cluster' | 'datastore.capacity' | 'datastore.monitor'
+  | 'network.none' | 'network.cluster' | 'network.leases';
+
+export interface Rejection {
+  readonly code: RejectCode;
+  /** The requirement term that ruled the host out. */
+  readonly term?: string;
+  readonly need?: number;
+  readonly free?: number;
+}
+
+export type FilterResult<T = undefined> =
+  | ({ readonly ok: true } & (T extends undefined ? object : { readonly value: T }))
+  | { readonly ok: false; readonly reason: Rejection };
+
+/** What a job is being placed as. */
+export type PlacementKind = 'deploy' | 'resume' | 'resumeSuspended' | 'migrate';
+
+export interface PreparedNic {
+  readonly nicId: number;
+  /** Networks matching the NIC's requirements, best rank first (ranks from the snapshot). */
+  readonly vnets: readonly number[];
+  readonly rank: CompiledRank;
+}
+
+/** A queued job once compiled: OpenNebula units, its host group, datastore and network candidates. */
+export interface PreparedJob {
+  readonly job: QueuedJob;
+  readonly order: number;
+  readonly kind: PlacementKind;
+  readonly cpu: number;
+  readonly mem: number;
+  readonly disk: number;
+  readonly group?: HostGroup;
+  readonly requirementError?: string;
+  readonly excluded: ReadonlySet<number>;
+  /** System datastores matching the job's datastore requirements, best rank first. */
+  readonly datastores: readonly number[];
+  readonly dsRank: CompiledRank;
+  readonly dsRequirementError?: string;
+  readonly nics: readonly PreparedNic[];
+  readonly nicRequirementError?: string;
+}
+
+export interface FilterContext {
+  readonly ledger: Ledger;
+  readonly differentVnets: boolean;
+  readonly dynamicRanks: boolean;
+}
+
+/** Host-level filter: can host `hostIndex` take the job? */
+export interface HostFilter {
+  readonly name: string;
+  check(ctx: FilterContext, job: PreparedJob, hostIndex: number): FilterResult;
+}
+
+/** A filter that also chooses: the datastore, or the networks of the job on that host. */
+export interface ChoosingFilter<T> {
+  readonly name: string;
+  choose(ctx: FilterContext, job: PreparedJob, hostIndex: number): FilterResult<T>;
+}
+
+export type DatastoreFilter = ChoosingFilter<number>;
+export type NetworkFilter = ChoosingFilter<readonly NicChoice[]>;
+

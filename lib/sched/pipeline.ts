@@ -1,0 +1,158 @@
+/**
+ * plan(): the scheduling core, a pure function of its input (no clock, no randomness; the
+ * same input in any order of hosts, datastores, networks, running jobs or queue gives the
+ * same plan). Phases, in order:
+ *
+ *   0. deadlines  — terminate jobs whose lifetime is over (their room counts for this plan)
+ *   1. compile    — each distinct expression once; jobs become PreparedJobs (groups, datastores, networks)
+ *   2. filter     — requirements (per group), capacity, datastore, network
+ *   3. score      — rank policy (snapshot ranks, or dynamic ranks that see the plan's promises)
+ *   4. select     — best-ranked host that passes every filter
+ *   5. preempt    — a prod job that fits nowhere takes beff room on one host
+ *   6. plan       — actions in decision order; reasons for every job left waiting; pending deadlines
+ *
+ * Order and starvation (design note): jobs are taken prod first, then by priority, then
+ * oldest. A job that does not fit does not block the queue: the next job is tried anyway
+ * (backfill), so a small job starts past a large one that cannot fit now. The large job cannot
+ * starve behind smaller ones of lower rank: it is always tried first on every plan, so it
+ * takes any room before them as soon as room appears (jobs finishing, lifetimes ending,
+ * preemption for prod). What it cannot get is room held back for it; svmsched plans have no
+ * reservations because OpenNebula capacity is only freed by jobs ending, which each plan sees.
+ */
+import { ExprCache } from './compile';
+import { cpuShare, memoryKb } from './capacity';
+import { FailureCache } from './failureCache';
+import { GroupRegistry } from './groups';
+import { Ledger } from './ledger';
+import { pendingDeadlineMessage, terminateExpired } from './lifetimes';
+import type { Snapshot } from './model';
+import { compareIds, orderQueue } from './order';
+import type { FilterContext, PreparedJob } from './phases';
+import { createPreemptor, type PreemptionCandidate } from './preempt';
+import { JobPreparer } from './prepare';
+import { explainWait } from './reasons';
+import { reschedEntries } from './resched';
+import { commitPlacement, confirmHost, imageDatastoresFit, selectHost, type Placement } from './select';
+import type { Action, Plan, PlanInput, RunningJob, WaitReason } from './types';
+
+const byId = <T extends { readonly id: number }>(a: T, b: T): number => a.id - b.id;
+
+function canonical(s: Snapshot): Snapshot {
+  return {
+    hosts: [...s.hosts].sort(byId),
+    clusters: [...s.clusters].sort(byId),
+    datastores: [...s.datastores].sort(byId),
+    vnets: [...s.vnets].sort(byId),
+    vms: [...s.vms].sort(byId),
+  };
+}
+
+export function plan(input: PlanInput): Plan {
+  const { policy, now } = input;
+  const snapshot = canonical(input.snapshot);
+  const running = [...input.running].sort((a, b) => compareIds(a.id, b.id));
+  const actions: Action[] = [];
+  const waiting = new Map<string, WaitReason>();
+  const maxHost = policy.maxHost ?? 0;
+
+  const ledger = new Ledger(snapshot.hosts, snapshot.clusters, snapshot.datastores, snapshot.vnets, policy.applyReserved);
+
+  // 0. Deadlines first: an expired job's room is free for this plan.
+  const ended = terminateExpired(running, ledger, now, actions);
+  for (const r of running) {
+    const i = ledger.hostIndexById.get(r.hostId);
+    if (!ended.has(r.id) && r.state === 'PREEMPTED' && r.preemptMode === 'suspend' && i !== undefined) {
+      ledger.hold(i, cpuShare(r.cpu), memoryKb(r.memoryMb));
+    }
+  }
+
+  // 1. Compile.
+  const exprs = new ExprCache();
+  const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
+  const ctx: FilterContext = { ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic' };
+  const preparer = new JobPreparer(ledger, registry, exprs, policy);
+
+  const beffByHost = new Map<number, RunningJob[]>();
+  for (const r of running) {
+    const i = ledger.hostIndexById.get(r.hostId);
+    if (r.class !== 'beff' || r.state !== 'RUNNING' || ended.has(r.id) || i === undefined) continue;
+    beffByHost.set(i, [...(beffByHost.get(i) ?? []), r]);
+  }
+  const preemptor = createPreemptor(registry, beffByHost, maxHost, now);
+  const resched = reschedEntries(snapshot, input.queue, running);
+  const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
+  const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
+  const failures = new FailureCache();
+  let placed = 0;
+
+  const emit = (job: PreparedJob, p: Placement, after?: readonly string[]): void => {
+    const hostId = ledger.hosts[p.hostIndex].host.id;
+    const j = job.job;
+    if (job.kind === 'migrate') {
+      actions.push({ type: 'migrate', ...(synthetic.has(j.id) ? {} : { jobId: j.id }), vmId: j.vmId!, hostId, datastoreId: p.datastoreId });
+    } else if (job.kind === 'deploy') {
+      actions.push({ type: 'deploy', jobId: j.id, ...(j.vmId !== undefined ? { vmId: j.vmId } : {}), hostId, datastoreId: p.datastoreId, nics: p.nics, ...(after ? { after } : {}), enforce: p.enforce });
+    } else {
+      actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce });
+    }
+    commitPlacement(ctx, job, p);
+    placed++;
+  };
+
+  const preempt = (job: PreparedJob, c: PreemptionCandidate): boolean => {
+    const host = ledger.hosts[c.hostIndex].host;
+    for (const v of c.victims) {
+      actions.push({
+        type: 'preempt', jobId: v.id, vmId: v.vmId, hostId: host.id, mode: v.preemptMode, byJobId: job.job.id,
+        reason: `prod job ${job.job.id} needs ${job.cpu / 100} CPU and ${job.mem / 1024} MB and no host had room; best-effort jobs on host ${host.id} (${host.name}) give way.`,
+      });
+      const cpu = cpuShare(v.cpu);
+      const mem = memoryKb(v.memoryMb);
+      if (v.preemptMode === 'suspend') ledger.hold(c.hostIndex, cpu, mem);
+      else ledger.release(c.hostIndex, cpu, mem);
+    }
+    const gone = new Set(c.victims.map((v) => v.id));
+    beffByHost.set(c.hostIndex, (beffByHost.get(c.hostIndex) ?? []).filter((r) => !gone.has(r.id)));
+    failures.roomFreed();
+    const confirmed = confirmHost(ctx, job, c.hostIndex);
+    if (!confirmed.ok) return false;
+    const enforce = ledger.fitsBooked(c.hostIndex, job.cpu, job.mem);
+    emit(job, { hostIndex: c.hostIndex, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce }, [...gone]);
+    return true;
+  };
+
+  queue.forEach((job, order) => {
+    const p = preparer.prepare(job, order);
+    const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
+    const key = FailureCache.key(p, canPreempt);
+    const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
+    if (cached) {
+      waiting.set(job.id, cached);
+      return;
+    }
+    const imageFit = imageDatastoresFit(ctx, p);
+    // 2–4. Filter, score, select.
+    const sel = imageFit ? selectHost(ctx, registry, p) : { ok: false as const, rejected: new Map() };
+    if (sel.ok) {
+      emit(p, sel.placement);
+      return;
+    }
+    // 5. Preempt.
+    if (canPreempt && imageFit) {
+      const c = preemptor.find(ctx, p);
+      if (c && preempt(p, c)) return;
+    }
+    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed }, p, sel.rejected, imageFit);
+    waiting.set(job.id, why);
+    if (key !== undefined) failures.add(key, p, canPreempt, why);
+  });
+
+  // 6. Pending deadlines: a job that could not start in time fails, with the reason it waited.
+  for (const job of queue) {
+    const why = waiting.get(job.id);
+    if (!why || job.pendingDeadline === undefined || job.pendingDeadline > now) continue;
+    actions.push({ type: 'fail', jobId: job.id, reason: `${pendingDeadlineMessage(job.pendingDeadline, now)} Last reason: ${why.message}` });
+    waiting.delete(job.id);
+  }
+  return { actions, waiting };
+}

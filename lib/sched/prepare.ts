@@ -1,0 +1,129 @@
+/**
+ * Phase 1 (compile) for jobs: a queued job becomes a PreparedJob — OpenNebula units, its host
+ * group (requirements matched once per distinct expression), its system datastores and
+ * networks, matched and ranked once per distinct expression.
+ */
+import { datastoreLookup, vnetLookup, type CompiledRank } from './expr';
+import { combineRequirements, rankValue, type ExprCache } from './compile';
+import { cpuShare, memoryKb, systemDsNeedMb } from './capacity';
+import type { GroupRegistry } from './groups';
+import type { Ledger } from './ledger';
+import type { Datastore, Vnet } from './model';
+import type { PlacementKind, PreparedJob, PreparedNic } from './phases';
+import { datastoreRankSource, hostRankSource, nicRankSource } from './policy';
+import type { Policy, QueuedJob } from './types';
+import { textAt } from './xmlPath';
+
+type Matched = { readonly ok: true; readonly ids: readonly number[] } | { readonly ok: false; readonly error: string };
+
+export class JobPreparer {
+  private readonly systemDs: readonly Datastore[];
+  private readonly vnets: readonly Vnet[];
+  private readonly dsCache = new Map<string, Matched>();
+  private readonly vnetCache = new Map<string, Matched>();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly registry: GroupRegistry,
+    private readonly exprs: ExprCache,
+    private readonly policy: Policy,
+  ) {
+    // System datastores the placer considers (SystemDatastorePoolXML: TYPE=1 and STATE=0).
+    this.systemDs = [...ledger.datastores.values()].map((d) => d.ds)
+      .filter((ds) => ds.type === 'SYSTEM' && (textAt(ds.xml, 'STATE') ?? '0').trim() === '0')
+      .sort((a, b) => a.id - b.id);
+    this.vnets = [...ledger.vnets.values()].map((v) => v.vnet).sort((a, b) => a.id - b.id);
+  }
+
+  prepare(job: QueuedJob, order: number): PreparedJob {
+    const kind = kindOf(job);
+    const excluded = new Set(job.excludedHostIds ?? []);
+    if (job.migrateFrom) excluded.add(job.migrateFrom.hostId);
+
+    let candidates = job.candidateHostIds;
+    if (job.pinnedHostId !== undefined) candidates = intersect(candidates, [job.pinnedHostId]);
+    let requirement = combineRequirements(job.automaticRequirements, job.requirements);
+    if (kind === 'resumeSuspended') {
+      // A suspended VM resumes where it is: its host is the only candidate, its requirements held there already.
+      candidates = [job.preempted!.hostId];
+      requirement = '';
+    }
+    const rankSource = job.rank && job.rank.trim() !== '' ? job.rank : hostRankSource(this.policy.host);
+    const g = this.registry.group(requirement, rankSource, candidates);
+
+    const dsRankSource = job.dsRank && job.dsRank.trim() !== '' ? job.dsRank : datastoreRankSource(this.policy.datastore);
+    const dsRank = this.exprs.rank(dsRankSource);
+    let datastores: Matched;
+    if (kind === 'migrate') datastores = { ok: true, ids: [job.migrateFrom!.datastoreId] };
+    else if (kind === 'resumeSuspended' && job.preempted!.datastoreId !== undefined) datastores = { ok: true, ids: [job.preempted!.datastoreId] };
+    else datastores = this.matchDatastores(combineRequirements(job.automaticDsRequirements, job.dsRequirements), dsRankSource, dsRank, job.candidateDatastoreIds);
+
+    const nics: PreparedNic[] = [];
+    let nicRequirementError: string | undefined;
+    for (const nic of [...job.nics].filter((n) => n.auto).sort((a, b) => a.nicId - b.nicId)) {
+      const nicRankSrc = nic.schedRank && nic.schedRank.trim() !== '' ? nic.schedRank : nicRankSource(this.policy.nic);
+      const rank = this.exprs.rank(nicRankSrc);
+      const m = this.matchVnets(combineRequirements(job.automaticNicRequirements, nic.schedRequirements), nicRankSrc, rank, nic.candidateVnetIds);
+      if (!m.ok) nicRequirementError ??= m.error;
+      nics.push({ nicId: nic.nicId, vnets: m.ok ? m.ids : [], rank });
+    }
+
+    return {
+      job, order, kind, excluded,
+      cpu: cpuShare(job.cpu),
+      mem: memoryKb(job.memoryMb),
+      disk: systemDsNeedMb(job.diskMb, job.memoryMb, this.policy.memorySystemDsScale),
+      group: g.ok ? g.group : undefined,
+      requirementError: g.ok ? undefined : g.error,
+      datastores: datastores.ok ? datastores.ids : [],
+      dsRank,
+      dsRequirementError: datastores.ok ? undefined : datastores.error,
+      nics,
+      nicRequirementError,
+    };
+  }
+
+  private matchDatastores(requirement: string, rankSource: string, rank: CompiledRank, candidates?: readonly number[]): Matched {
+    return this.match(this.dsCache, this.systemDs, requirement, rankSource, rank, candidates, datastoreLookup);
+  }
+
+  private matchVnets(requirement: string, rankSource: string, rank: CompiledRank, candidates?: readonly number[]): Matched {
+    return this.match(this.vnetCache, this.vnets, requirement, rankSource, rank, candidates, vnetLookup);
+  }
+
+  /** Objects matching a requirement, best rank first (ties: lowest id), cached per distinct (requirement, rank, candidates). */
+  private match<T extends { readonly id: number }>(
+    cache: Map<string, Matched>, pool: readonly T[], requirement: string, rankSource: string, rank: CompiledRank,
+    candidates: readonly number[] | undefined, lookupOf: (o: T) => ReturnType<typeof datastoreLookup>,
+  ): Matched {
+    const key = `${requirement}\u0000${rankSource}\u0000${candidates ? [...candidates].sort((a, b) => a - b).join(',') : '*'}`;
+    let m = cache.get(key);
+    if (m) return m;
+    const compiled = this.exprs.requirement(requirement);
+    if (!compiled.ok) {
+      m = { ok: false, error: compiled.error };
+    } else {
+      const allowed = candidates ? new Set(candidates) : undefined;
+      const ranked = pool
+        .filter((o) => (!allowed || allowed.has(o.id)) && compiled.expr.test(lookupOf(o)))
+        .map((o) => ({ id: o.id, rank: rankValue(rank, lookupOf(o)) }))
+        .sort((a, b) => b.rank - a.rank || a.id - b.id);
+      m = { ok: true, ids: ranked.map((r) => r.id) };
+    }
+    cache.set(key, m);
+    return m;
+  }
+}
+
+function kindOf(job: QueuedJob): PlacementKind {
+  if (job.migrateFrom) return 'migrate';
+  if (job.preempted?.mode === 'suspend') return 'resumeSuspended';
+  if (job.preempted && job.preempted.mode !== 'requeue' && job.vmId !== undefined) return 'resume';
+  return 'deploy';
+}
+
+function intersect(a: readonly number[] | undefined, b: readonly number[]): readonly number[] {
+  if (!a) return b;
+  const s = new Set(a);
+  return b.filter((x) => s.has(x));
+}

@@ -1,0 +1,94 @@
+/**
+ * Phases 2–4 for one job: filter, score, select. The group's tree yields the best-ranked host
+ * with CPU and memory room (capacity filter + rank scorer in one descent); the datastore and
+ * network filters then confirm or reject it; a rejected host is set aside and the next best
+ * is taken. Rejections are counted per reason (Nomad's AllocMetric) for the waiting reason.
+ */
+import type { GroupRegistry } from './groups';
+import type { FilterContext, PreparedJob, RejectCode } from './phases';
+import { datastoreFilter } from './filters/datastore';
+import { networkFilter } from './filters/network';
+import type { NicChoice } from './types';
+
+export interface Placement {
+  readonly hostIndex: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  /** false when the job only fits in room booked by suspended VMs. */
+  readonly enforce: boolean;
+}
+
+export type Selection =
+  | { readonly ok: true; readonly placement: Placement }
+  | { readonly ok: false; readonly rejected: ReadonlyMap<RejectCode, number> };
+
+/** Image datastores must hold the disks cloned into them (VirtualMachineXML::test_image_datastore_capacity). */
+export function imageDatastoresFit(ctx: FilterContext, job: PreparedJob): boolean {
+  if (job.kind === 'migrate' || job.kind === 'resumeSuspended' || job.kind === 'resume') return true;
+  for (const [id, mb] of Object.entries(job.job.imageDatastoreMb ?? {})) {
+    if (mb === 0) continue;
+    const d = ctx.ledger.datastores.get(Number(id));
+    if (!d || !(mb < d.freeMb)) return false;
+  }
+  return true;
+}
+
+/** Datastore and network filters on one host that already has CPU and memory room. */
+export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number):
+  { ok: true; datastoreId: number; nics: readonly NicChoice[] } | { ok: false; code: RejectCode } {
+  const ds = datastoreFilter.choose(ctx, job, i);
+  if (!ds.ok) return { ok: false, code: ds.reason.code };
+  const nics = networkFilter.choose(ctx, job, i);
+  if (!nics.ok) return { ok: false, code: nics.reason.code };
+  return { ok: true, datastoreId: ds.value, nics: nics.value };
+}
+
+export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: PreparedJob): Selection {
+  const rejected = new Map<RejectCode, number>();
+  const group = job.group;
+  if (!group || group.hosts.length === 0) return { ok: false, rejected };
+  const count = (code: RejectCode): void => { rejected.set(code, (rejected.get(code) ?? 0) + 1); };
+
+  const setAside: number[] = [];
+  for (const hostId of job.excluded) {
+    const i = ctx.ledger.hostIndexById.get(hostId);
+    const leaf = i === undefined ? undefined : group.leafOf.get(i);
+    if (leaf !== undefined) {
+      registry.disable(group, leaf);
+      setAside.push(leaf);
+      count('excluded');
+    }
+  }
+  let result: Selection | undefined;
+  while (!result) {
+    const leaf = group.tree.best(job.cpu, job.mem);
+    if (leaf < 0) break;
+    const i = group.hosts[leaf];
+    const confirmed = confirmHost(ctx, job, i);
+    if (confirmed.ok) {
+      const enforce = job.kind === 'resumeSuspended' || ctx.ledger.fitsBooked(i, job.cpu, job.mem);
+      result = { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce } };
+    } else {
+      count(confirmed.code);
+      registry.disable(group, leaf);
+      setAside.push(leaf);
+    }
+  }
+  for (const leaf of setAside) registry.restore(group, leaf);
+  return result ?? { ok: false, rejected };
+}
+
+/** Books a placement in the ledger: host, datastore, leases, image datastores. */
+export function commitPlacement(ctx: FilterContext, job: PreparedJob, p: Placement): void {
+  const { ledger } = ctx;
+  const i = p.hostIndex;
+  const d = ledger.datastores.get(p.datastoreId);
+  if (d && !d.ds.shared) ledger.useLocalDs(i, p.datastoreId, job.disk);
+  else if (d && job.kind === 'deploy') ledger.useDatastore(p.datastoreId, job.disk);
+  for (const nic of p.nics) ledger.useLease(nic.vnetId);
+  if (job.kind === 'deploy') {
+    for (const [id, mb] of Object.entries(job.job.imageDatastoreMb ?? {})) ledger.useDatastore(Number(id), mb);
+  }
+  if (job.kind === 'resumeSuspended') ledger.unhold(i, job.cpu, job.mem);
+  else ledger.add(i, job.cpu, job.mem);
+}

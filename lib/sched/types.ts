@@ -1,0 +1,223 @@
+/**
+ * The planner's contract: what `plan()` reads (PlanInput) and what it answers (Plan).
+ * Times are milliseconds since the epoch, given by the caller (the planner has no clock).
+ * Units follow the job service (CPUs, MB); the planner converts to OpenNebula's
+ * (CPU×100, KB) itself.
+ */
+import type { JobClass, PreemptMode } from '../jobs/model';
+import type { Snapshot } from './model';
+
+export type { JobClass, PreemptMode };
+
+/** One NIC of a job. Only `auto` NICs (NETWORK_MODE="auto") are placed by the planner. */
+export interface NicRequest {
+  readonly nicId: number;
+  readonly auto?: boolean;
+  /** Fixed network of a non-auto NIC (informational). */
+  readonly networkId?: number;
+  readonly schedRequirements?: string;
+  readonly schedRank?: string;
+  /** Networks allowed for this NIC, when the caller already knows them (the placer's REQUIREMENTS/VM/NIC/VNETS). */
+  readonly candidateVnetIds?: readonly number[];
+}
+
+/** A job waiting for a host: new, re-queued, to be resumed, or a VM to re-schedule (`migrateFrom`). */
+export interface QueuedJob {
+  readonly id: string;
+  readonly class: JobClass;
+  readonly priority: number;
+  readonly submittedAt: number;
+  /** CPUs (fractional allowed), virtual CPUs, memory MB. */
+  readonly cpu: number;
+  readonly vcpu: number;
+  readonly memoryMb: number;
+  /** System datastore space the VM needs (volatile disks, clones into the system DS), MB, before MEMORY_SYSTEM_DS_SCALE. */
+  readonly diskMb: number;
+  /** Image datastore space by datastore id (disks cloned into their image datastore, CLONE_TARGET=SELF), MB. */
+  readonly imageDatastoreMb?: Readonly<Record<number, number>>;
+  readonly requirements: string;
+  readonly rank?: string;
+  readonly dsRequirements?: string;
+  readonly dsRank?: string;
+  readonly nics: readonly NicRequest[];
+  /** AUTOMATIC_REQUIREMENTS (clusters of the job's images and networks, pinning), combined as OpenNebula does. */
+  readonly automaticRequirements?: string;
+  readonly automaticDsRequirements?: string;
+  readonly automaticNicRequirements?: string;
+  readonly pinnedHostId?: number;
+  /** Hosts where a deploy of this job already failed. */
+  readonly excludedHostIds?: readonly number[];
+  /** Hosts / system datastores the caller allows (the placer's REQUIREMENTS section); absent = all. */
+  readonly candidateHostIds?: readonly number[];
+  readonly candidateDatastoreIds?: readonly number[];
+  /** Fail the job when it is still waiting at this instant. */
+  readonly pendingDeadline?: number;
+  /** Its VM, when already allocated (on hold). */
+  readonly vmId?: number;
+  /** Set when the job was preempted and is to be resumed. */
+  readonly preempted?: { readonly mode: PreemptMode; readonly hostId: number; readonly datastoreId?: number };
+  /** Set for a running VM flagged `resched`: the answer is a migrate action away from this host. */
+  readonly migrateFrom?: { readonly hostId: number; readonly datastoreId: number };
+  /** How this job is preempted when it runs (recorded for later; default stop). */
+  readonly preemptMode?: PreemptMode;
+}
+
+export type RunningState = 'RUNNING' | 'PREEMPTED';
+
+/** A svmsched job that holds (or held) a VM on a host. */
+export interface RunningJob {
+  readonly id: string;
+  readonly vmId: number;
+  readonly hostId: number;
+  readonly datastoreId?: number;
+  readonly class: JobClass;
+  readonly priority: number;
+  readonly cpu: number;
+  readonly memoryMb: number;
+  /** Mode used when this job is preempted; for a PREEMPTED job, the mode it was preempted with. */
+  readonly preemptMode: PreemptMode;
+  readonly startedAt: number;
+  /** Last checkpoint (state saved); work since then is lost on preemption. */
+  readonly checkpointAt?: number;
+  readonly lifetimeEndsAt?: number;
+  readonly state: RunningState;
+}
+
+export const HOST_POLICIES = { packing: 0, striping: 1, loadAware: 2, custom: 3, fixed: 4 } as const;
+export const DS_POLICIES = { packing: 0, striping: 1, custom: 2, fixed: 3 } as const;
+export const NIC_POLICIES = DS_POLICIES;
+
+/** A scheduling policy as rank.conf writes it: POLICY number plus RANK for custom. */
+export interface RankPolicy {
+  readonly policy: number;
+  readonly rank?: string;
+}
+
+/**
+ * 'opennebula': ranks are computed once per plan, from the snapshot, as OpenNebula's placer
+ * does. 'dynamic': a host's rank is recomputed after every dispatch to it in the same plan
+ * (RUNNING_VMS, CPU_USAGE, MEM_USAGE, FREE_CPU, FREE_MEM, datastore FREE_MB include what the
+ * plan already promised), so striping really spreads a burst of jobs.
+ */
+export type RankMode = 'opennebula' | 'dynamic';
+
+export interface Policy {
+  readonly host: RankPolicy;
+  readonly datastore: RankPolicy;
+  readonly nic: RankPolicy;
+  /** MAX_HOST: dispatches per host per plan; 0 or absent = unlimited. */
+  readonly maxHost?: number;
+  /** DIFFERENT_VNETS. */
+  readonly differentVnets: boolean;
+  /** MEMORY_SYSTEM_DS_SCALE. */
+  readonly memorySystemDsScale: number;
+  readonly preemption: boolean;
+  readonly rankMode: RankMode;
+  /**
+   * Recompute MAX_CPU / MAX_MEM from TOTAL_CPU / TOTAL_MEM and RESERVED_* (host over cluster) as
+   * oned does, instead of trusting HOST_SHARE/MAX_*. The placer turns it off: OpenNebula's
+   * placer reads MAX_* as sent.
+   */
+  readonly applyReserved: boolean;
+}
+
+export interface PlanInput {
+  readonly snapshot: Snapshot;
+  readonly queue: readonly QueuedJob[];
+  readonly running: readonly RunningJob[];
+  readonly policy: Policy;
+  readonly now: number;
+}
+
+export interface NicChoice {
+  readonly nicId: number;
+  readonly vnetId: number;
+}
+
+export interface DeployAction {
+  readonly type: 'deploy';
+  readonly jobId: string;
+  readonly vmId?: number;
+  readonly hostId: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  /** Jobs preempted in this plan to make room: deploy only once they released the host. */
+  readonly after?: readonly string[];
+  /**
+   * false when the room comes from suspended VMs: OpenNebula still books a suspended VM's
+   * capacity on its host, so the deploy must be sent with enforce=false.
+   */
+  readonly enforce: boolean;
+}
+
+export interface PreemptAction {
+  readonly type: 'preempt';
+  readonly jobId: string;
+  readonly vmId: number;
+  readonly hostId: number;
+  readonly mode: PreemptMode;
+  readonly byJobId: string;
+  readonly reason: string;
+}
+
+export interface ResumeAction {
+  readonly type: 'resume';
+  readonly jobId: string;
+  readonly vmId: number;
+  readonly hostId: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  readonly enforce: boolean;
+}
+
+export interface MigrateAction {
+  readonly type: 'migrate';
+  readonly jobId?: string;
+  readonly vmId: number;
+  readonly hostId: number;
+  readonly datastoreId?: number;
+}
+
+export interface TerminateAction {
+  readonly type: 'terminate';
+  readonly jobId: string;
+  readonly vmId: number;
+  readonly reason: 'lifetime';
+}
+
+export interface FailAction {
+  readonly type: 'fail';
+  readonly jobId: string;
+  readonly reason: string;
+}
+
+export type Action = DeployAction | PreemptAction | ResumeAction | MigrateAction | TerminateAction | FailAction;
+
+export type WaitCode =
+  | 'requirements.syntax'
+  | 'requirements.nomatch'
+  | 'hosts.excluded'
+  | 'hosts.none'
+  | 'capacity.cpu'
+  | 'capacity.memory'
+  | 'capacity.cpuAndMemory'
+  | 'capacity.dispatchLimit'
+  | 'queue.behind'
+  | 'datastore.none'
+  | 'datastore.capacity'
+  | 'image.capacity'
+  | 'network.none'
+  | 'network.leases'
+  | 'resume.sameHost';
+
+export interface WaitReason {
+  readonly code: WaitCode;
+  /** A sentence a person can act on. */
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface Plan {
+  readonly actions: readonly Action[];
+  readonly waiting: ReadonlyMap<string, WaitReason>;
+}

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface OfflineOptions {
+  readonly stage: string;
+  readonly httpPort: number;
+  readonly lambdaPort: number;
+  readonly env: Record<string, string>;
+  /** Where serverless-offline's own output goes (it is chatty); default: discarded unless SVMSCHED_OFFLINE_LOG=1. */
+  readonly log?: (line: string) => void;
+}
+
+export interface Offline {
+  readonly url: string;
+  readonly lambdaEndpoint: string;
+  stop(): Promise<void>;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`serverless-offline exited (${child.exitCode}):\n${output()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw new Error(`serverless-offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Runs `serverless offline` (osls + serverless-offline + serverless-esbuild) from this repository's serverless.yml. */
+export async function startOffline(o: OfflineOptions): Promise<Offline> {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
+    cwd: root,
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      SVMSCHED_HTTP_PORT: String(o.httpPort),
+      SVMSCHED_LAMBDA_PORT: String(o.lambdaPort),
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let tail = '';
+  const onData = (buf: Buffer) => {
+    const text = buf.toString();
+    tail = (tail + text).slice(-8000);
+    if (o.log) for (const line of text.split('\n')) if (line.trim()) o.log(line);
+    else if (process.env.SVMSCHED_OFFLINE_LOG === '1') process.stderr.write(text);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const url = `http://127.0.0.1:${o.httpPort}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+    const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitUntilUp(`${url}/services`, child, 120_000, () => tail);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, lambdaEndpoint: `http://127.0.0.1:${o.lambdaPort}`, stop };
+}

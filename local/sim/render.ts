@@ -1,0 +1,179 @@
+import { isVector, type TemplateAttr } from '../../lib/one/template';
+import type { Cloud, HistoryRecord, SimCluster, SimDatastore, SimHost, SimVm, SimVnet } from './cloud';
+import { cdata, el, escapeText } from './xml';
+
+/** oned keeps template attributes in a std::multimap: sorted by name, repeated ones in insertion order. */
+function sorted(attrs: readonly TemplateAttr[]): TemplateAttr[] {
+  return attrs.map((a, i) => ({ a, i })).sort((x, y) => (x.a.name < y.a.name ? -1 : x.a.name > y.a.name ? 1 : x.i - y.i)).map((x) => x.a);
+}
+
+export function attrXml(a: TemplateAttr): string {
+  if (!isVector(a)) return el(a.name, cdata(a.value));
+  // VectorAttribute values live in a std::map: sorted by key.
+  const pairs = [...a.vector].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return el(a.name, pairs.map((p) => el(p.name, cdata(p.value))).join(''));
+}
+
+export function templateXml(tag: string, attrs: readonly TemplateAttr[]): string {
+  return el(tag, sorted(attrs).map(attrXml).join(''));
+}
+
+const ids = (tag: string, list: Iterable<number>): string => el(tag, [...list].sort((a, b) => a - b).map((id) => el('ID', id)).join(''));
+
+const PERMISSIONS = el('PERMISSIONS', [1, 1, 0, 0, 0, 0, 0, 0, 0]
+  .map((v, i) => el(['OWNER_U', 'OWNER_M', 'OWNER_A', 'GROUP_U', 'GROUP_M', 'GROUP_A', 'OTHER_U', 'OTHER_M', 'OTHER_A'][i], v)).join(''));
+
+export function hostXml(cloud: Cloud, h: SimHost): string {
+  const cluster = cloud.clusters.get(h.clusterId);
+  const { maxCpu, maxMem } = cloud.hostMax(h);
+  // Monitoring as the probes would see it: only RUNNING guests burn CPU and memory.
+  let usedCpu = 0;
+  let usedMem = 0;
+  for (const id of h.vmIds) {
+    const vm = cloud.vms.get(id);
+    if (vm && vm.state === 3 && vm.lcm === 3) { usedCpu += vm.cpu; usedMem += vm.mem; }
+  }
+  const share = [
+    el('MEM_USAGE', h.memUsage), el('CPU_USAGE', h.cpuUsage), el('TOTAL_MEM', h.totalMem), el('TOTAL_CPU', h.totalCpu),
+    el('MAX_MEM', maxMem), el('MAX_CPU', maxCpu), el('RUNNING_VMS', h.runningVms), el('VMS_THREAD', 1),
+    el('DATASTORES', el('DISK_USAGE', 0) + el('FREE_DISK', 0) + el('MAX_DISK', 0) + el('USED_DISK', 0)),
+    '<PCI_DEVICES></PCI_DEVICES>', '<NUMA_NODES></NUMA_NODES>',
+  ].join('');
+  const monitoring = h.state === 3 ? '<MONITORING></MONITORING>' : el('MONITORING', [
+    el('TIMESTAMP', cloud.now()), el('ID', h.id),
+    el('CAPACITY', el('FREE_CPU', Math.max(0, h.totalCpu - usedCpu)) + el('FREE_MEMORY', Math.max(0, h.totalMem - usedMem))
+      + el('USED_CPU', usedCpu) + el('USED_MEMORY', usedMem)),
+    el('SYSTEM', el('NETRX', 0) + el('NETTX', 0)),
+  ].join(''));
+  return el('HOST', [
+    el('ID', h.id), el('NAME', escapeText(h.name)), el('STATE', h.state), el('PREV_STATE', h.prevState),
+    el('IM_MAD', cdata(h.imMad)), el('VM_MAD', cdata(h.vmMad)), el('CLUSTER_ID', h.clusterId),
+    el('CLUSTER', escapeText(cluster?.name ?? '')), el('HOST_SHARE', share), ids('VMS', h.vmIds),
+    templateXml('TEMPLATE', h.template), monitoring,
+  ].join(''));
+}
+
+export function clusterXml(cloud: Cloud, c: SimCluster): string {
+  const hosts = [...cloud.hosts.values()].filter((h) => h.clusterId === c.id).map((h) => h.id);
+  const dss = [...cloud.datastores.values()].filter((d) => d.clusterIds.includes(c.id)).map((d) => d.id);
+  const vnets = [...cloud.vnets.values()].filter((v) => v.clusterIds.includes(c.id)).map((v) => v.id);
+  return el('CLUSTER', el('ID', c.id) + el('NAME', escapeText(c.name)) + ids('HOSTS', hosts) + ids('DATASTORES', dss)
+    + ids('VNETS', vnets) + templateXml('TEMPLATE', c.template));
+}
+
+const DS_TYPE = { IMAGE: 0, SYSTEM: 1, FILE: 2 } as const;
+
+export function datastoreXml(cloud: Cloud, d: SimDatastore): string {
+  const used = cloud.dsUsedMb(d);
+  return el('DATASTORE', [
+    el('ID', d.id), el('UID', 0), el('GID', 0), el('UNAME', 'oneadmin'), el('GNAME', 'oneadmin'), el('NAME', escapeText(d.name)),
+    PERMISSIONS, el('DS_MAD', cdata(d.dsMad)), el('TM_MAD', cdata(d.tmMad)), el('BASE_PATH', cdata(`/var/lib/one//datastores/${d.id}`)),
+    el('TYPE', DS_TYPE[d.type]), el('DISK_TYPE', 0), el('STATE', 0), ids('CLUSTERS', d.clusterIds),
+    el('TOTAL_MB', d.totalMb), el('FREE_MB', Math.max(0, d.totalMb - used)), el('USED_MB', used), ids('IMAGES', d.imageIds),
+    templateXml('TEMPLATE', d.template),
+  ].join(''));
+}
+
+/** A VNET; `extended` adds USED_LEASES and the per-range leases (vnet.xsd), the pool form omits them (vnet_pool.xsd). */
+export function vnetXml(v: SimVnet, extended: boolean): string {
+  const ars = v.ars.map((ar) => {
+    const leases = [...v.leases.values()].filter((l) => l.arId === ar.id);
+    const parts = [
+      el('AR_ID', cdata(String(ar.id))), ...(ar.ip ? [el('IP', cdata(ar.ip))] : []), el('MAC', cdata(ar.mac)),
+      el('NEXT_INDEX', leases.length), el('SIZE', ar.size), el('TYPE', cdata(ar.type)),
+    ];
+    if (extended) {
+      parts.push(el('USED_LEASES', leases.length));
+      parts.push(el('LEASES', leases.map((l) => el('LEASE', (l.ip ? el('IP', l.ip) : '') + el('MAC', l.mac) + (l.vmId >= 0 ? el('VM', l.vmId) : ''))).join('')));
+    }
+    return el('AR', parts.join(''));
+  });
+  const empty = '<VROUTERS></VROUTERS><UPDATED_VMS></UPDATED_VMS><OUTDATED_VMS></OUTDATED_VMS><UPDATING_VMS></UPDATING_VMS><ERROR_VMS></ERROR_VMS>';
+  return el('VNET', [
+    el('ID', v.id), el('UID', 0), el('GID', 0), el('UNAME', 'oneadmin'), el('GNAME', 'oneadmin'), el('NAME', escapeText(v.name)),
+    PERMISSIONS, ids('CLUSTERS', v.clusterIds), el('BRIDGE', cdata(v.bridge)), el('BRIDGE_TYPE', cdata('linux')),
+    el('STATE', 1), el('PREV_STATE', 0), el('PARENT_NETWORK_ID', cdata('')), el('TEMPLATE_ID', cdata('-1')),
+    el('VN_MAD', cdata(v.vnMad)), el('PHYDEV', cdata('')), el('VLAN_ID', cdata('')), el('OUTER_VLAN_ID', cdata('')),
+    el('VLAN_ID_AUTOMATIC', 0), el('OUTER_VLAN_ID_AUTOMATIC', 0), ...(extended ? [el('USED_LEASES', v.leases.size)] : []),
+    empty, templateXml('TEMPLATE', v.template), el('AR_POOL', ars.join('')),
+  ].join(''));
+}
+
+/** vm.xsd's TEMPLATE is a sequence: oned's alphabetical order, except where the schema says otherwise. */
+const VM_TEMPLATE_ORDER = [
+  'AUTOMATIC_DS_REQUIREMENTS', 'AUTOMATIC_NIC_REQUIREMENTS', 'AUTOMATIC_REQUIREMENTS', 'CLONING_TEMPLATE_ID', 'CONTEXT',
+  'CPU', 'CPU_COST', 'DISK', 'DISK_COST', 'EMULATOR', 'FEATURES', 'HYPERV_OPTIONS', 'GRAPHICS', 'VIDEO', 'IMPORTED',
+  'INPUT', 'MEMORY', 'MEMORY_COST', 'MEMORY_MAX', 'MEMORY_SLOTS', 'MEMORY_RESIZE_MODE', 'NIC', 'NIC_ALIAS',
+  'NIC_DEFAULT', 'NUMA_NODE', 'OS', 'PCI', 'QEMU_GA_EXEC', 'RAW', 'SECURITY_GROUP_RULE', 'SNAPSHOT', 'SPICE_OPTIONS',
+  'SUBMIT_ON_HOLD', 'TEMPLATE_ID', 'TM_MAD_SYSTEM', 'TOPOLOGY', 'TPM', 'MEMORY_ENCRYPTION', 'VCPU', 'VCPU_MAX',
+  'VMGROUP', 'VMID', 'VROUTER_ID', 'VROUTER_KEEPALIVED_ID', 'VROUTER_KEEPALIVED_PASSWORD',
+];
+/** vm_pool.xsd's reduced TEMPLATE sequence. */
+const VM_SHORT_TEMPLATE_ORDER = ['CPU', 'MEMORY', 'VCPU', 'DISK', 'NIC', 'GRAPHICS'];
+
+function vmTemplateBody(vm: SimVm, order: string[]): string {
+  const rank = new Map(order.map((n, i) => [n, i]));
+  return vm.template
+    .filter((a) => rank.has(a.name))
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => (rank.get(x.a.name) ?? 999) - (rank.get(y.a.name) ?? 999) || x.i - y.i)
+    .map((x) => attrXml(x.a))
+    .join('');
+}
+
+function schedActionsXml(vm: SimVm): string {
+  return vm.schedActions.map((s) => el('SCHED_ACTION', [
+    el('ID', s.id), el('PARENT_ID', vm.id), el('TYPE', 'VM'), el('ACTION', escapeText(s.action)), el('ARGS', escapeText(s.args)),
+    el('TIME', s.time), el('REPEAT', -1), el('DAYS', ''), el('END_TYPE', -1), el('END_VALUE', -1), el('DONE', s.done),
+    el('MESSAGE', escapeText(s.message)), el('WARNING', 0),
+  ].join(''))).join('');
+}
+
+function historyXml(h: HistoryRecord, vmId: number): string {
+  return el('HISTORY', [
+    el('OID', vmId), el('SEQ', h.seq), el('HOSTNAME', escapeText(h.hostname)), el('HID', h.hid), el('CID', h.cid),
+    el('STIME', h.stime), el('ETIME', h.etime), el('VM_MAD', cdata(h.vmMad)), el('TM_MAD', cdata(h.tmMad)),
+    el('DS_ID', h.dsId), el('PLAN_ID', -1), el('ACTION_ID', -1), el('PSTIME', h.pstime), el('PETIME', h.petime),
+    el('RSTIME', h.rstime), el('RETIME', h.retime), el('ESTIME', h.estime), el('EETIME', h.eetime),
+    el('ACTION', h.action), el('UID', h.uid), el('GID', h.gid), el('REQUEST_ID', h.reqId),
+  ].join(''));
+}
+
+function vmMonitoring(cloud: Cloud, vm: SimVm): string {
+  if (!(vm.state === 3 && vm.lcm === 3)) return '<MONITORING></MONITORING>';
+  return el('MONITORING', el('CPU', (vm.cpu / 100).toFixed(2)) + el('ID', vm.id) + el('MEMORY', vm.mem) + el('TIMESTAMP', cloud.now()));
+}
+
+/** The full VM (one.vm.info, one.vmpool.infoextended): vm.xsd. */
+export function vmXml(cloud: Cloud, vm: SimVm): string {
+  return el('VM', [
+    el('ID', vm.id), el('UID', vm.uid), el('GID', vm.gid), el('UNAME', escapeText(vm.uname)), el('GNAME', escapeText(vm.gname)),
+    el('NAME', escapeText(vm.name)), PERMISSIONS, el('LAST_POLL', vm.state === 3 ? cloud.now() : 0),
+    el('STATE', vm.state), el('LCM_STATE', vm.lcm), el('PREV_STATE', vm.prevState), el('PREV_LCM_STATE', vm.prevLcm),
+    el('RESCHED', vm.resched ? 1 : 0), el('STIME', vm.stime), el('ETIME', vm.etime), el('DEPLOY_ID', escapeText(vm.deployId)),
+    vmMonitoring(cloud, vm), ids('SCHED_ACTIONS', vm.schedActions.map((s) => s.id)),
+    el('TEMPLATE', vmTemplateBody(vm, VM_TEMPLATE_ORDER) + schedActionsXml(vm)), templateXml('USER_TEMPLATE', vm.userTemplate),
+    el('HISTORY_RECORDS', vm.history.map((h) => historyXml(h, vm.id)).join('')),
+    el('BACKUPS', '<BACKUP_CONFIG></BACKUP_CONFIG><BACKUP_IDS></BACKUP_IDS>'),
+  ].join(''));
+}
+
+/** The reduced VM of one.vmpool.info (VirtualMachine::to_xml_short): vm_pool.xsd. */
+export function vmShortXml(cloud: Cloud, vm: SimVm): string {
+  const last = vm.history[vm.history.length - 1];
+  const history = last ? el('HISTORY', [
+    el('OID', vm.id), el('SEQ', last.seq), el('HOSTNAME', escapeText(last.hostname)), el('HID', last.hid), el('CID', last.cid),
+    el('DS_ID', last.dsId), el('VM_MAD', cdata(last.vmMad)), el('TM_MAD', cdata(last.tmMad)), el('ACTION', last.action),
+  ].join('')) : '';
+  return el('VM', [
+    el('ID', vm.id), el('UID', vm.uid), el('GID', vm.gid), el('UNAME', escapeText(vm.uname)), el('GNAME', escapeText(vm.gname)),
+    el('NAME', escapeText(vm.name)), el('LAST_POLL', vm.state === 3 ? cloud.now() : 0), el('STATE', vm.state),
+    el('LCM_STATE', vm.lcm), el('RESCHED', vm.resched ? 1 : 0), el('STIME', vm.stime), el('ETIME', vm.etime),
+    el('DEPLOY_ID', escapeText(vm.deployId)), el('TEMPLATE', vmTemplateBody(vm, VM_SHORT_TEMPLATE_ORDER)),
+    vmMonitoring(cloud, vm), templateXml('USER_TEMPLATE', vm.userTemplate), el('HISTORY_RECORDS', history),
+  ].join(''));
+}
+
+export function poolXml(tag: string, items: string[]): string {
+  return el(tag, items.join(''));
+}

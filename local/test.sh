@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: sets itself up, runs the whole vitest suite, and prints "N passed, N failed" for CI.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash local/setup.sh || exit 1
+export LOG_LEVEL="${LOG_LEVEL:-silent}"
+args=("$@")
+if [ "${1:-}" = "--faults" ]; then
+  export SVMSCHED_FAULT_SIZE="${SVMSCHED_FAULT_SIZE:-full}"
+  args=(test/faults)
+fi
+rm -f test-results.json
+npx vitest run --reporter=default --reporter=json --outputFile=test-results.json "${args[@]}"
+code=$?
+node -e '
+  const fs = require("fs");
+  if (!fs.existsSync("test-results.json")) { console.log("0 passed, 1 failed"); process.exit(0); }
+  const r = JSON.parse(fs.readFileSync("test-results.json", "utf8"));
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+'
+exit $code
