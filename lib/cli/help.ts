@@ -8,7 +8,7 @@ export const SVMSCHED_EXAMPLES = {
   ],
   training: [
     '$ svmschedclient -H svmsched@server=localhost --vcpu=2 --memory=1024 \\',
-    '      -r training-service -a 7200            # a training VM for 2 hours',
+    '      -r training-session -a 7200            # a training VM for 2 hours',
   ],
   prod: [
     '$ svmschedclient -H svmsched@server=localhost --vcpu=2 --memory=1024 \\',

@@ -21,6 +21,7 @@ export function buildProgram(ctx: CommandContext, version: string): Command {
     .enablePositionalOptions()
     .allowExcessArguments()
     .showSuggestionAfterError()
+    .helpCommand('help [command]', 'show the help of a command')
     .action(async (_opts, self: Command) => {
       const opts = mergedOptions<SubmitOptions>(self);
       const [stray] = self.args;

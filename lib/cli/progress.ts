@@ -96,5 +96,6 @@ export class SpinnerProgress implements Progress {
   }
 }
 
+/** A terminal that reports no width (some pseudo-terminals) gets plain lines: the spinner could not erase itself. */
 export const createProgress = (out: OutStream, now: () => number, paint: Paint): Progress =>
-  out.isTTY ? new SpinnerProgress(out, now, paint) : new LineProgress(out, now, paint);
+  out.isTTY && (out.columns ?? 0) > 0 ? new SpinnerProgress(out, now, paint) : new LineProgress(out, now, paint);

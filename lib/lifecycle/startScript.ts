@@ -5,9 +5,9 @@
  *
  * Steps: mount the repositories, run the executable with the fixed and the job's arguments,
  * report the exit code to the callback URL with the job's token (retrying), power off.
- * The OpenNebula simulator runs the same script as a local process; it sets SVMSCHED_REPO_MAP
- * ("mountpoint=localdir" lines) so that the repositories map to local folders instead of NFS
- * mounts, and turns `poweroff` into the end of the process.
+ * The OpenNebula simulator runs the same script as a local process; it sets SIM_ROOT, the folder
+ * standing for the guest's /, with the repositories already mapped under it, and turns
+ * `poweroff` into a guest shutdown.
  */
 export const START_SCRIPT = String.raw`#!/bin/bash
 set -u
@@ -24,23 +24,23 @@ decode_list MOUNTS "\${SVMSCHED_MOUNTS:-}"   # export, mountpoint, mode, export,
 decode_list ARGS "\${SVMSCHED_ARGS:-}"
 EXE=$(printf '%s' "\${SVMSCHED_EXEC_B64:-}" | base64 -d)
 
-# Simulator only: a mount point maps to a local folder, and paths under it are rewritten.
-declare -A MAP=()
-if [ -n "\${SVMSCHED_REPO_MAP:-}" ]; then
-  while IFS='=' read -r mp dir; do [ -n "$mp" ] && MAP["$mp"]="$dir"; done <<< "$SVMSCHED_REPO_MAP"
-fi
+# Simulator only: SIM_ROOT stands for the guest's / and the repositories are already under it
+# (local/sim/README.md); paths under a mount point are rewritten to it. Unset on a real VM.
+ROOT="\${SIM_ROOT:-}"
 local_path() {
-  local p=$1 mp
-  for mp in "\${!MAP[@]}"; do
-    case "$p" in "$mp"|"$mp"/*) printf '%s' "\${MAP[$mp]}\${p#"$mp"}"; return;; esac
-  done
+  local p=$1 i
+  if [ -n "$ROOT" ]; then
+    for ((i = 1; i < \${#MOUNTS[@]}; i += 3)); do
+      case "$p" in "\${MOUNTS[i]}"|"\${MOUNTS[i]}"/*) printf '%s' "$ROOT$p"; return;; esac
+    done
+  fi
   printf '%s' "$p"
 }
 
 status=0
 for ((i = 0; i + 2 < \${#MOUNTS[@]}; i += 3)); do
   export_=\${MOUNTS[i]} mp=\${MOUNTS[i+1]} mode=\${MOUNTS[i+2]}
-  [ -n "\${MAP[$mp]:-}" ] && continue
+  [ -n "$ROOT" ] && continue
   mkdir -p "$mp" && mount -t nfs -o "$mode,hard" "$export_" "$mp" || { log "cannot mount $export_ on $mp"; status=90; }
 done
 

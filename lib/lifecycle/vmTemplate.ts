@@ -54,7 +54,6 @@ export interface VmTemplateInput {
  */
 export function buildVmTemplate({ job, service, config, callbackToken, callbackUrl }: VmTemplateInput): string {
   const repos = repositoriesOf(service, config);
-  const repoMap = repos.filter((r) => r.localPath).map((r) => `${r.mountPoint}=${r.localPath}`).join('\n');
   const context = pairs({
     NETWORK: 'YES',
     START_SCRIPT_BASE64: b64(START_SCRIPT),
@@ -62,7 +61,6 @@ export function buildVmTemplate({ job, service, config, callbackToken, callbackU
     SVMSCHED_EXEC_B64: b64(service.executable),
     SVMSCHED_ARGS: b64List([...service.arguments, ...job.args]),
     SVMSCHED_MOUNTS: b64List(repos.flatMap((r) => [r.export, r.mountPoint, r.readOnly ? 'ro' : 'rw'])),
-    SVMSCHED_REPO_MAP: repoMap,
     SVMSCHED_CALLBACK_URL: callbackUrl,
     SVMSCHED_TOKEN: callbackToken,
   });

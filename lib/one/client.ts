@@ -129,7 +129,7 @@ export class XmlRpcOneClient implements OneClient {
   }
 
   async hostInfo(id: number): Promise<Host> {
-    return hostFromXml(await this.readXml('one.host.info', [int(id)]));
+    return hostFromXml(await this.readXml('one.host.info', [id]));
   }
 
   async clusterPoolInfo(): Promise<Cluster[]> {
@@ -153,7 +153,7 @@ export class XmlRpcOneClient implements OneClient {
   }
 
   async vmInfo(id: number): Promise<Vm> {
-    return vmFromXml(await this.readXml('one.vm.info', [int(id)]));
+    return vmFromXml(await this.readXml('one.vm.info', [id]));
   }
 
   async vmAllocate(template: string, hold: boolean): Promise<number> {
@@ -161,16 +161,16 @@ export class XmlRpcOneClient implements OneClient {
   }
 
   async vmDeploy(id: number, hostId: number, enforce: boolean, datastoreId = -1, extraTemplate = ''): Promise<void> {
-    await this.change('one.vm.deploy', [int(id), int(hostId), enforce, int(datastoreId), extraTemplate]);
+    await this.change('one.vm.deploy', [id, hostId, enforce, datastoreId, extraTemplate]);
   }
 
   async vmAction(action: VmAction, id: number): Promise<void> {
     if (!(VM_ACTIONS as readonly string[]).includes(action)) throw new TypeError(`unknown VM action ${action}`);
-    await this.change('one.vm.action', [action, int(id)]);
+    await this.change('one.vm.action', [action, id]);
   }
 
   async vmMigrate(id: number, hostId: number, live: boolean, enforce: boolean, datastoreId = -1, migrationType: MigrationType = 'save'): Promise<void> {
-    await this.change('one.vm.migrate', [int(id), int(hostId), live, enforce, int(datastoreId), MIGRATION_TYPES[migrationType]]);
+    await this.change('one.vm.migrate', [id, hostId, live, enforce, datastoreId, MIGRATION_TYPES[migrationType]]);
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -248,15 +248,9 @@ function toId(method: string, value: unknown): number {
   return id;
 }
 
-/** XML-RPC <int> is 32-bit: refuse what oned would read differently. */
-function int(value: number): number {
-  if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) throw new RangeError(`not a 32-bit integer: ${value}`);
-  return value;
-}
-
 function vmPoolParams(query: VmPoolQuery): XmlRpcParam[] {
   const state = query.state ?? 'NOT_DONE';
   const stateNumber = state === 'ANY' ? -2 : state === 'NOT_DONE' ? -1 : VM_STATES.indexOf(state);
   if (stateNumber < -2) throw new RangeError(`unknown VM state ${state}`);
-  return [int(query.filter ?? POOL_FILTER.ALL), int(query.start ?? -1), int(query.end ?? -1), stateNumber];
+  return [query.filter ?? POOL_FILTER.ALL, query.start ?? -1, query.end ?? -1, stateNumber];
 }

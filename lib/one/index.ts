@@ -7,5 +7,5 @@ export {
   OneError, OneUnavailableError, OneTimeoutError, OneProtocolError, OneXmlError, OneAuthMissingError,
   ONE_ERROR_CODES, oneErrorName, type OneErrorName,
 } from './errors';
-export { parseXml, child, childrenNamed, at, textAt, writeXml, escapeXml, type ParseXmlOptions } from './xml';
+export { parseXml, child, childrenNamed, at, textAt, writeXml, escapeXml } from './xml';
 export * from './parse';

@@ -7,8 +7,8 @@
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { hostLookup } from './expr';
-import { overlayLookup, rankValue, type ExprCache } from './compile';
-import { HostTree } from './hostTree';
+import { rankValue, type ExprCache } from './compile';
+import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
 import type { Host } from './model';
 
@@ -22,7 +22,7 @@ export interface HostGroup {
   /** Ledger indices of the matching hosts, by ascending host id; leaf i of the tree is hosts[i]. */
   readonly hosts: readonly number[];
   readonly leafOf: ReadonlyMap<number, number>;
-  readonly tree: HostTree;
+  readonly tree: HostIndex;
   /** Hosts the requirement was tested on (schedulable candidates). */
   readonly considered: readonly number[];
   readonly compiled: CompiledRequirement;
@@ -30,6 +30,9 @@ export interface HostGroup {
   /** Initial most-free CPU / memory on a matching host (before this plan). */
   readonly initialMaxCpu: number;
   readonly initialMaxMem: number;
+  /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
+  readonly pending: number[];
+  readonly dirty: Uint8Array;
 }
 
 export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string };
@@ -42,6 +45,8 @@ export class GroupRegistry {
   private readonly membership: Array<Array<{ group: HostGroup; leaf: number }>>;
   private readonly lookups: (AttrLookup | undefined)[];
   private readonly failing = new Map<HostGroup, Map<string, number>>();
+  /** Snapshot ranks per (rank expression, host): groups with the same rank share them. */
+  private readonly rankCache = new Map<string, { values: Float64Array; versions: Int32Array }>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -97,17 +102,32 @@ export class GroupRegistry {
 
   /** Takes one leaf out of a group's searches (excluded host, host failing the datastore test); `restore` puts it back. */
   disable(group: HostGroup, leaf: number): void {
+    this.flush(group);
     group.tree.set(leaf, -Infinity, -Infinity, group.tree.leafRank(leaf));
   }
 
   restore(group: HostGroup, leaf: number): void {
+    this.flush(group);
     const i = group.hosts[leaf];
     group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), group.tree.leafRank(leaf));
   }
 
   /** The rank of a host for a group, as the plan currently sees it. */
   rankOf(group: HostGroup, i: number): number {
-    return rankValue(group.rank, this.dynamic ? this.dynamicLookup(i) : this.lookup(i));
+    let cache = this.rankCache.get(group.rankSource);
+    if (!cache) {
+      cache = { values: new Float64Array(this.ledger.hosts.length), versions: new Int32Array(this.ledger.hosts.length).fill(-1) };
+      this.rankCache.set(group.rankSource, cache);
+    }
+    const b = this.ledger.hosts[i];
+    // Snapshot ranks are computed once; dynamic ones again after each change of the host.
+    const version = this.dynamic ? b.version : 0;
+    if (cache.versions[i] !== version) {
+      const lookup = version === 0 ? this.lookup(i) : this.dynamicLookup(i);
+      cache.values[i] = rankValue(group.rank, lookup);
+      cache.versions[i] = version;
+    }
+    return cache.values[i];
   }
 
   private build(key: string, requirement: string, rankSource: string, candidates?: readonly number[]): GroupResult {
@@ -137,8 +157,9 @@ export class GroupRegistry {
     }
     const leafOf = new Map<number, number>();
     const group: HostGroup = {
-      key, requirement, rankSource, hosts, leafOf, tree: new HostTree(hosts.length), considered,
+      key, requirement, rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank: this.exprs.rank(rankSource), initialMaxCpu, initialMaxMem,
+      pending: [], dirty: new Uint8Array(hosts.length),
     };
     hosts.forEach((i, leaf) => {
       leafOf.set(i, leaf);
@@ -155,29 +176,46 @@ export class GroupRegistry {
     return this.ledger.freeCpu(i);
   }
 
+  /**
+   * A host changed: its leaves are marked in every group it belongs to; groups apply the change
+   * when next searched (`flush`), so a group nobody searches any more costs nothing.
+   */
   private refresh(i: number): void {
-    const cpu = this.leafCpu(i);
-    const mem = this.ledger.freeMem(i);
     for (const { group, leaf } of this.membership[i]) {
-      const rank = this.dynamic ? this.rankOf(group, i) : group.tree.leafRank(leaf);
-      group.tree.set(leaf, cpu, mem, rank);
+      if (group.dirty[leaf] === 0) {
+        group.dirty[leaf] = 1;
+        group.pending.push(leaf);
+      }
     }
+  }
+
+  /** Brings a group's tree up to date with the ledger; call before searching it. */
+  flush(group: HostGroup): void {
+    for (const leaf of group.pending) {
+      group.dirty[leaf] = 0;
+      const i = group.hosts[leaf];
+      const rank = this.dynamic ? this.rankOf(group, i) : group.tree.leafRank(leaf);
+      group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), rank);
+    }
+    group.pending.length = 0;
   }
 
   /** Host attributes that change with the plan's promises, for dynamic ranks. */
   private dynamicLookup(i: number): AttrLookup {
     const base = this.lookup(i);
     const b = this.ledger.hosts[i];
-    if (b.cpuUsage === b.baseCpuUsage && b.memUsage === b.baseMemUsage && b.runningVms === b.baseRunningVms) return base;
     const first = (attr: string): number => Number(base(attr)[0] ?? 0) || 0;
-    const dCpu = b.cpuUsage - b.baseCpuUsage;
-    const dMem = b.memUsage - b.baseMemUsage;
-    return overlayLookup(base, new Map([
-      ['RUNNING_VMS', String(b.runningVms)],
-      ['CPU_USAGE', String(b.cpuUsage)],
-      ['MEM_USAGE', String(b.memUsage)],
-      ['FREE_CPU', String(first('FREE_CPU') - dCpu)],
-      ['FREE_MEM', String(first('FREE_MEM') - dMem)],
-    ]));
+    const freeCpu = String(first('FREE_CPU') - (b.cpuUsage - b.baseCpuUsage));
+    const freeMem = String(first('FREE_MEM') - (b.memUsage - b.baseMemUsage));
+    return (attr) => {
+      switch (attr) {
+        case 'RUNNING_VMS': return [String(b.runningVms)];
+        case 'CPU_USAGE': return [String(b.cpuUsage)];
+        case 'MEM_USAGE': return [String(b.memUsage)];
+        case 'FREE_CPU': return [freeCpu];
+        case 'FREE_MEM': return [freeMem];
+        default: return base(attr);
+      }
+    };
   }
 }

@@ -1,94 +1,251 @@
 /**
- * A segment tree over one group's candidate hosts (leaves in host-id order) holding, per
- * subtree, the most free CPU, the most free memory and the best rank. `best(cpu, mem)` finds
- * the best-ranked host with room (ties: the lowest leaf, i.e. the lowest host id) by a
- * branch-and-bound descent, so placing one job costs about O(log hosts) instead of a scan.
+ * One group's candidate hosts kept in rank order (best rank first, ties by lowest host id) in a
+ * treap whose subtrees know their most free CPU and memory. `best(cpu, mem)` is a leftmost-fit
+ * descent: the best-ranked host with room, in about O(log hosts) instead of a scan. A host
+ * whose rank changes (dynamic ranks) is moved to its new place in O(log hosts).
+ * Treap priorities come from a hash of the leaf number: deterministic, no randomness.
  */
-export class HostTree {
+/** A group's hosts, searchable for the best-ranked one with room. */
+export interface HostIndex {
+  readonly leaves: number;
+  setRaw(leaf: number, cpu: number, mem: number, rank: number): void;
+  build(): void;
+  set(leaf: number, cpu: number, mem: number, rank: number): void;
+  leafCpu(leaf: number): number;
+  leafMem(leaf: number): number;
+  leafRank(leaf: number): number;
+  maxCpu(): number;
+  maxMem(): number;
+  /** Best-ranked leaf (ties: lowest leaf) with cpu ≥ needCpu and mem ≥ needMem, or -1. */
+  best(needCpu: number, needMem: number): number;
+}
+
+/**
+ * Ranks fixed for the whole plan (OpenNebula's placer computes them once): hosts are sorted
+ * once by rank, and a flat segment tree over that order answers leftmost-fit queries.
+ */
+export class StaticHostTree implements HostIndex {
   private readonly size: number;
-  private readonly cpu: Float64Array;
-  private readonly mem: Float64Array;
+  private readonly maxC: Float64Array;
+  private readonly maxM: Float64Array;
   private readonly rank: Float64Array;
-  private bestLeaf = -1;
-  private bestRank = -Infinity;
+  private readonly pos: Int32Array;
+  private readonly leafAt: Int32Array;
 
   constructor(readonly leaves: number) {
     let size = 1;
     while (size < Math.max(1, leaves)) size <<= 1;
     this.size = size;
-    this.cpu = new Float64Array(2 * size).fill(-Infinity);
-    this.mem = new Float64Array(2 * size).fill(-Infinity);
-    this.rank = new Float64Array(2 * size).fill(-Infinity);
+    this.maxC = new Float64Array(2 * size).fill(-Infinity);
+    this.maxM = new Float64Array(2 * size).fill(-Infinity);
+    this.rank = new Float64Array(leaves);
+    this.pos = new Int32Array(leaves);
+    this.leafAt = new Int32Array(leaves);
   }
 
-  /** Sets one leaf without fixing its ancestors (call `build()` after a batch). */
   setRaw(leaf: number, cpu: number, mem: number, rank: number): void {
-    const i = this.size + leaf;
-    this.cpu[i] = cpu;
-    this.mem[i] = mem;
-    this.rank[i] = rank;
+    this.rank[leaf] = Number.isNaN(rank) ? 0 : rank;
+    // Capacity is parked at the leaf's own index until build() knows its place.
+    this.maxC[this.size + leaf] = cpu;
+    this.maxM[this.size + leaf] = mem;
   }
 
   build(): void {
-    for (let i = this.size - 1; i >= 1; i--) this.pull(i);
+    const order = Array.from({ length: this.leaves }, (_, i) => i)
+      .sort((a, b) => this.rank[b] - this.rank[a] || a - b);
+    const cpu = this.maxC.slice(this.size, this.size + this.leaves);
+    const mem = this.maxM.slice(this.size, this.size + this.leaves);
+    order.forEach((leaf, p) => {
+      this.pos[leaf] = p;
+      this.leafAt[p] = leaf;
+      this.maxC[this.size + p] = cpu[leaf];
+      this.maxM[this.size + p] = mem[leaf];
+    });
+    for (let i = this.size - 1; i >= 1; i--) {
+      this.maxC[i] = Math.max(this.maxC[2 * i], this.maxC[2 * i + 1]);
+      this.maxM[i] = Math.max(this.maxM[2 * i], this.maxM[2 * i + 1]);
+    }
+  }
+
+  /** Ranks are fixed: a new rank is ignored. */
+  set(leaf: number, cpu: number, mem: number): void {
+    let i = this.size + this.pos[leaf];
+    this.maxC[i] = cpu;
+    this.maxM[i] = mem;
+    for (i >>= 1; i >= 1; i >>= 1) {
+      this.maxC[i] = Math.max(this.maxC[2 * i], this.maxC[2 * i + 1]);
+      this.maxM[i] = Math.max(this.maxM[2 * i], this.maxM[2 * i + 1]);
+    }
+  }
+
+  leafCpu(leaf: number): number { return this.maxC[this.size + this.pos[leaf]]; }
+  leafMem(leaf: number): number { return this.maxM[this.size + this.pos[leaf]]; }
+  leafRank(leaf: number): number { return this.rank[leaf]; }
+  maxCpu(): number { return this.maxC[1]; }
+  maxMem(): number { return this.maxM[1]; }
+
+  best(needCpu: number, needMem: number): number {
+    const p = this.find(1, needCpu, needMem);
+    return p < 0 ? -1 : this.leafAt[p];
+  }
+
+  private find(node: number, c: number, m: number): number {
+    if (this.maxC[node] < c || this.maxM[node] < m) return -1;
+    if (node >= this.size) return node - this.size;
+    const l = this.find(2 * node, c, m);
+    return l >= 0 ? l : this.find(2 * node + 1, c, m);
+  }
+}
+
+interface Block {
+  leaves: number[];
+  maxC: number;
+  maxM: number;
+}
+
+const BLOCK = 64;
+
+/**
+ * Ranks that move during the plan (dynamic mode): the hosts in rank order, cut into blocks of
+ * about 64 that know their most free CPU and memory. Moving a host to its new rank or
+ * searching costs O(64 + hosts / 64) tight array steps.
+ */
+export class HostTree implements HostIndex {
+  private readonly rank: Float64Array;
+  private readonly cpu: Float64Array;
+  private readonly mem: Float64Array;
+  private readonly blockOf: Block[];
+  private blocks: Block[] = [];
+
+  constructor(readonly leaves: number) {
+    this.rank = new Float64Array(leaves);
+    this.cpu = new Float64Array(leaves);
+    this.mem = new Float64Array(leaves);
+    this.blockOf = new Array(leaves);
+  }
+
+  setRaw(leaf: number, cpu: number, mem: number, rank: number): void {
+    this.cpu[leaf] = cpu;
+    this.mem[leaf] = mem;
+    this.rank[leaf] = Number.isNaN(rank) ? 0 : rank;
+  }
+
+  build(): void {
+    const order = Array.from({ length: this.leaves }, (_, i) => i).sort((a, b) => this.rank[b] - this.rank[a] || a - b);
+    this.blocks = [];
+    for (let k = 0; k < order.length; k += BLOCK) {
+      const block: Block = { leaves: order.slice(k, k + BLOCK), maxC: -Infinity, maxM: -Infinity };
+      for (const leaf of block.leaves) this.blockOf[leaf] = block;
+      this.refreshBlock(block);
+      this.blocks.push(block);
+    }
   }
 
   set(leaf: number, cpu: number, mem: number, rank: number): void {
-    this.setRaw(leaf, cpu, mem, rank);
-    for (let i = (this.size + leaf) >> 1; i >= 1; i >>= 1) this.pull(i);
-  }
-
-  leafCpu(leaf: number): number { return this.cpu[this.size + leaf]; }
-  leafMem(leaf: number): number { return this.mem[this.size + leaf]; }
-  leafRank(leaf: number): number { return this.rank[this.size + leaf]; }
-  maxCpu(): number { return this.cpu[1]; }
-  maxMem(): number { return this.mem[1]; }
-
-  /** Best-ranked leaf with cpu ≥ needCpu and mem ≥ needMem, or -1. */
-  best(needCpu: number, needMem: number): number {
-    this.bestLeaf = -1;
-    this.bestRank = -Infinity;
-    this.visit(1, needCpu, needMem);
-    return this.bestLeaf;
-  }
-
-  private pull(i: number): void {
-    const l = 2 * i;
-    const r = l + 1;
-    this.cpu[i] = Math.max(this.cpu[l], this.cpu[r]);
-    this.mem[i] = Math.max(this.mem[l], this.mem[r]);
-    this.rank[i] = Math.max(this.rank[l], this.rank[r]);
-  }
-
-  private firstLeafOf(node: number): number {
-    let i = node;
-    while (i < this.size) i <<= 1;
-    return i - this.size;
-  }
-
-  private visit(node: number, c: number, m: number): void {
-    if (this.cpu[node] < c || this.mem[node] < m) return;
-    const r = this.rank[node];
-    if (this.bestLeaf >= 0) {
-      if (r < this.bestRank) return;
-      if (r === this.bestRank && this.firstLeafOf(node) > this.bestLeaf) return;
-    }
-    if (node >= this.size) {
-      const leaf = node - this.size;
-      if (leaf >= this.leaves) return;
-      if (this.bestLeaf < 0 || r > this.bestRank || (r === this.bestRank && leaf < this.bestLeaf)) {
-        this.bestLeaf = leaf;
-        this.bestRank = r;
+    const r = Number.isNaN(rank) ? 0 : rank;
+    const block = this.blockOf[leaf];
+    if (r === this.rank[leaf]) {
+      // Only a leaf that held a block maximum and shrank makes the block look again.
+      const stale = (this.cpu[leaf] === block.maxC && cpu < block.maxC) || (this.mem[leaf] === block.maxM && mem < block.maxM);
+      this.cpu[leaf] = cpu;
+      this.mem[leaf] = mem;
+      if (stale) {
+        this.refreshBlock(block);
+      } else {
+        if (cpu > block.maxC) block.maxC = cpu;
+        if (mem > block.maxM) block.maxM = mem;
       }
       return;
     }
-    const l = 2 * node;
-    if (this.rank[l + 1] > this.rank[l]) {
-      this.visit(l + 1, c, m);
-      this.visit(l, c, m);
-    } else {
-      this.visit(l, c, m);
-      this.visit(l + 1, c, m);
+    const ls = block.leaves;
+    const at = ls.indexOf(leaf);
+    for (let k = at; k < ls.length - 1; k++) ls[k] = ls[k + 1];
+    ls.pop();
+    if (ls.length === 0) this.blocks.splice(this.blocks.indexOf(block), 1);
+    else if (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM) this.refreshBlock(block);
+    this.cpu[leaf] = cpu;
+    this.mem[leaf] = mem;
+    this.rank[leaf] = r;
+    this.insert(leaf);
+  }
+
+  leafCpu(leaf: number): number { return this.cpu[leaf]; }
+  leafMem(leaf: number): number { return this.mem[leaf]; }
+  leafRank(leaf: number): number { return this.rank[leaf]; }
+
+  maxCpu(): number {
+    let m = -Infinity;
+    for (const b of this.blocks) m = Math.max(m, b.maxC);
+    return m;
+  }
+
+  maxMem(): number {
+    let m = -Infinity;
+    for (const b of this.blocks) m = Math.max(m, b.maxM);
+    return m;
+  }
+
+  best(needCpu: number, needMem: number): number {
+    for (const b of this.blocks) {
+      if (b.maxC < needCpu || b.maxM < needMem) continue;
+      for (const leaf of b.leaves) if (this.cpu[leaf] >= needCpu && this.mem[leaf] >= needMem) return leaf;
     }
+    return -1;
+  }
+
+  /** a comes before b: higher rank, then lower leaf. */
+  private before(a: number, b: number): boolean {
+    return this.rank[a] > this.rank[b] || (this.rank[a] === this.rank[b] && a < b);
+  }
+
+  private insert(leaf: number): void {
+    if (this.blocks.length === 0) {
+      const block: Block = { leaves: [leaf], maxC: this.cpu[leaf], maxM: this.mem[leaf] };
+      this.blocks.push(block);
+      this.blockOf[leaf] = block;
+      return;
+    }
+    // First block whose last leaf does not come before this one (or the last block).
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const b = this.blocks[mid].leaves;
+      if (this.before(b[b.length - 1], leaf)) lo = mid + 1;
+      else hi = mid;
+    }
+    const block = this.blocks[lo];
+    const ls = block.leaves;
+    let a = 0;
+    let z = ls.length;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (this.before(ls[mid], leaf)) a = mid + 1;
+      else z = mid;
+    }
+    ls.push(leaf);
+    for (let k = ls.length - 1; k > a; k--) ls[k] = ls[k - 1];
+    ls[a] = leaf;
+    this.blockOf[leaf] = block;
+    block.maxC = Math.max(block.maxC, this.cpu[leaf]);
+    block.maxM = Math.max(block.maxM, this.mem[leaf]);
+    if (ls.length > 2 * BLOCK) {
+      const tail: Block = { leaves: ls.splice(BLOCK), maxC: -Infinity, maxM: -Infinity };
+      for (const l of tail.leaves) this.blockOf[l] = tail;
+      this.refreshBlock(block);
+      this.refreshBlock(tail);
+      this.blocks.splice(lo + 1, 0, tail);
+    }
+  }
+
+  private refreshBlock(block: Block): void {
+    let c = -Infinity;
+    let m = -Infinity;
+    for (const leaf of block.leaves) {
+      if (this.cpu[leaf] > c) c = this.cpu[leaf];
+      if (this.mem[leaf] > m) m = this.mem[leaf];
+    }
+    block.maxC = c;
+    block.maxM = m;
   }
 }

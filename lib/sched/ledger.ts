@@ -4,9 +4,10 @@
  * earlier action counts for every later one.
  *
  * Suspended VMs: OpenNebula keeps a suspended VM's CPU and memory booked on its host
- * (`held` here) although the host does not run it. The planner may use that room (physical
- * free = MAX − USAGE + held) but a deploy that needs it must go with enforce=false, and the
- * suspended VM resumes only when the physical room is back.
+ * (`held` here) although the host does not run it. That room is kept for the VM's own resume,
+ * except for the prod job that suspends it: that job runs in it (deployed with enforce=false,
+ * since OpenNebula still books the suspended VM), and the suspended VM resumes once the
+ * physical room (MAX − USAGE + held) is back.
  */
 import type { Cluster, Datastore, Host, Vnet } from './model';
 import { datastoreFree, hostCapacity, hostLocalDsFree } from './capacity';
@@ -21,6 +22,8 @@ export interface HostBook {
   memHeld: number;
   runningVms: number;
   dispatched: number;
+  /** Bumped on every change, so values derived from the host (dynamic ranks) know when to recompute. */
+  version: number;
   readonly baseCpuUsage: number;
   readonly baseMemUsage: number;
   readonly baseRunningVms: number;
@@ -58,7 +61,7 @@ export class Ledger {
       return {
         host, maxCpu: cap.maxCpu, maxMem: cap.maxMem,
         cpuUsage: host.share.cpuUsage, memUsage: host.share.memUsage, cpuHeld: 0, memHeld: 0,
-        runningVms: host.share.runningVms, dispatched: 0,
+        runningVms: host.share.runningVms, dispatched: 0, version: 0,
         baseCpuUsage: host.share.cpuUsage, baseMemUsage: host.share.memUsage, baseRunningVms: host.share.runningVms,
       };
     });
@@ -73,13 +76,27 @@ export class Ledger {
     this.listeners.push(listener);
   }
 
-  /** Room the planner may use on a host (booked room plus suspended VMs' held room). */
+  /**
+   * Room for new VMs on a host: MAX − USAGE, as OpenNebula books it. The room of a suspended VM
+   * stays its own (it resumes there); only the prod job that suspends it in this plan uses it.
+   */
   freeCpu(i: number): number {
+    const b = this.hosts[i];
+    return b.maxCpu - b.cpuUsage;
+  }
+
+  freeMem(i: number): number {
+    const b = this.hosts[i];
+    return b.maxMem - b.memUsage;
+  }
+
+  /** Room physically idle: booked room plus what suspended VMs hold. */
+  physicalFreeCpu(i: number): number {
     const b = this.hosts[i];
     return b.maxCpu - b.cpuUsage + b.cpuHeld;
   }
 
-  freeMem(i: number): number {
+  physicalFreeMem(i: number): number {
     const b = this.hosts[i];
     return b.maxMem - b.memUsage + b.memHeld;
   }
@@ -167,6 +184,7 @@ export class Ledger {
   }
 
   private changed(i: number): void {
+    this.hosts[i].version++;
     for (const l of this.listeners) l(i);
   }
 }

@@ -37,8 +37,10 @@ export class JobPreparer {
 
   prepare(job: QueuedJob, order: number): PreparedJob {
     const kind = kindOf(job);
-    const excluded = new Set(job.excludedHostIds ?? []);
-    if (job.migrateFrom) excluded.add(job.migrateFrom.hostId);
+    let excluded: ReadonlySet<number> = NO_HOSTS;
+    if (job.excludedHostIds?.length || job.migrateFrom) {
+      excluded = new Set([...(job.excludedHostIds ?? []), ...(job.migrateFrom ? [job.migrateFrom.hostId] : [])]);
+    }
 
     let candidates = job.candidateHostIds;
     if (job.pinnedHostId !== undefined) candidates = intersect(candidates, [job.pinnedHostId]);
@@ -60,7 +62,8 @@ export class JobPreparer {
 
     const nics: PreparedNic[] = [];
     let nicRequirementError: string | undefined;
-    for (const nic of [...job.nics].filter((n) => n.auto).sort((a, b) => a.nicId - b.nicId)) {
+    const autoNics = job.nics.length ? job.nics.filter((n) => n.auto).sort((a, b) => a.nicId - b.nicId) : [];
+    for (const nic of autoNics) {
       const nicRankSrc = nic.schedRank && nic.schedRank.trim() !== '' ? nic.schedRank : nicRankSource(this.policy.nic);
       const rank = this.exprs.rank(nicRankSrc);
       const m = this.matchVnets(combineRequirements(job.automaticNicRequirements, nic.schedRequirements), nicRankSrc, rank, nic.candidateVnetIds);
@@ -114,6 +117,8 @@ export class JobPreparer {
     return m;
   }
 }
+
+const NO_HOSTS: ReadonlySet<number> = new Set();
 
 function kindOf(job: QueuedJob): PlacementKind {
   if (job.migrateFrom) return 'migrate';

@@ -47,7 +47,9 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
   const rejected = new Map<RejectCode, number>();
   const group = job.group;
   if (!group || group.hosts.length === 0) return { ok: false, rejected };
+  if (job.kind === 'resumeSuspended') return resumeInPlace(ctx, job, group.hosts[0], rejected);
   const count = (code: RejectCode): void => { rejected.set(code, (rejected.get(code) ?? 0) + 1); };
+  registry.flush(group);
 
   const setAside: number[] = [];
   for (const hostId of job.excluded) {
@@ -66,7 +68,7 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
     const i = group.hosts[leaf];
     const confirmed = confirmHost(ctx, job, i);
     if (confirmed.ok) {
-      const enforce = job.kind === 'resumeSuspended' || ctx.ledger.fitsBooked(i, job.cpu, job.mem);
+      const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);
       result = { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce } };
     } else {
       count(confirmed.code);
@@ -76,6 +78,16 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
   }
   for (const leaf of setAside) registry.restore(group, leaf);
   return result ?? { ok: false, rejected };
+}
+
+/** A suspended VM resumes on its own host once the room it holds is physically free again. */
+function resumeInPlace(ctx: FilterContext, job: PreparedJob, i: number, rejected: Map<RejectCode, number>): Selection {
+  const { ledger } = ctx;
+  if (ledger.physicalFreeCpu(i) < job.cpu) return { ok: false, rejected: rejected.set('capacity.cpu', 1) };
+  if (ledger.physicalFreeMem(i) < job.mem) return { ok: false, rejected: rejected.set('capacity.memory', 1) };
+  const confirmed = confirmHost(ctx, job, i);
+  if (!confirmed.ok) return { ok: false, rejected: rejected.set(confirmed.code, 1) };
+  return { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce: true } };
 }
 
 /** Books a placement in the ledger: host, datastore, leases, image datastores. */

@@ -96,7 +96,7 @@ export function resolveNic(cloud: Cloud, nic: TemplateVector, nicId: number, vmI
   return { name: 'NIC', vector: pairs };
 }
 
-function parseSchedAction(cloud: Cloud, v: TemplateVector, vmId: number, stime: number): SchedAction {
+export function parseSchedAction(cloud: Cloud, v: TemplateVector, vmId: number, stime: number): SchedAction {
   const action = vectorGet(v, 'ACTION') ?? '';
   const time = vectorGet(v, 'TIME') ?? '';
   if (!SCHED_ACTIONS.has(action)) throw allocateError('virtual machine', `Error parsing SCHED_ACTION: unknown ACTION "${action}".`);

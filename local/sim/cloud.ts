@@ -309,8 +309,7 @@ export class Cloud {
   delCapacity(hostId: number, vm: SimVm): void {
     const host = this.hosts.get(hostId);
     if (!host || !vm.accountedOn.delete(hostId)) return;
-    const open = vm.placements.findLast((p) => p.hostId === hostId && p.to === undefined);
-    if (open) open.to = this.nowMs();
+    for (const p of vm.placements) if (p.hostId === hostId && p.to === undefined) p.to = this.nowMs();
     host.cpuUsage -= vm.cpu;
     host.memUsage -= vm.mem;
     host.runningVms -= 1;

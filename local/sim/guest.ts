@@ -85,7 +85,7 @@ export class ProcessGuest implements Guest {
     writeFileSync(file, found.script);
     chmodSync(file, 0o755);
     const env: Record<string, string> = {};
-    for (const k of ['HOME', 'LANG', 'TMPDIR', 'USER', 'NODE_OPTIONS']) if (process.env[k]) env[k] = process.env[k]!;
+    for (const k of ['HOME', 'LANG', 'TMPDIR', 'USER', 'TZ']) if (process.env[k]) env[k] = process.env[k]!;
     for (const p of found.context.vector) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) env[p.name] = p.value;
     Object.assign(env, {
       PATH: `${this.shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,

@@ -131,6 +131,7 @@ export class Lifecycle {
   deploy(vm: SimVm, host: SimHost, dsId: number, tmMad: string, uid: number, gid: number): void {
     const from = vm.resumeFrom;
     vm.resumeFrom = undefined;
+    vm.lastAction = VM_ACTION.NONE; // a new history record has no action yet
     this.openHistory(vm, host, dsId, tmMad, uid, gid);
     this.cloud.addCapacity(host.id, vm);
     this.systemDsUsage(vm, dsId);
@@ -200,30 +201,41 @@ export class Lifecycle {
     });
   }
 
-  stop(vm: SimVm): void {
-    vm.lastAction = VM_ACTION.STOP;
-    const fromSuspended = is(vm, 'SUSPENDED');
-    this.guest.pause(vm);
-    this.cloud.setState(vm, 'ACTIVE', fromSuspended ? 'EPILOG_STOP' : 'SAVE_STOP');
+  /**
+   * Leaving the host for good or for a while (stop, undeploy): an optional first phase (save or
+   * shutdown), then the epilog during which the host is freed, then the final state.
+   */
+  private leave(vm: SimVm, first: { lcm: LcmStateName; ms: number } | undefined, epilog: LcmStateName, final: VmStateName): void {
+    this.cloud.setState(vm, 'ACTIVE', first?.lcm ?? epilog);
     this.flow(vm, async (wait) => {
-      if (!fromSuspended) {
-        if (!(await wait(this.timing.save))) return;
-        this.cloud.setState(vm, 'ACTIVE', 'EPILOG_STOP');
+      if (first) {
+        if (!(await wait(first.ms))) return;
+        this.cloud.setState(vm, 'ACTIVE', epilog);
       }
-      this.closeHistory(vm, VM_ACTION.STOP);
+      this.closeHistory(vm, vm.lastAction);
       this.releaseHosts(vm);
       if (!(await wait(this.timing.epilog))) return;
-      this.cloud.setState(vm, 'STOPPED');
+      this.cloud.setState(vm, final);
+    });
+  }
+
+  stop(vm: SimVm): void {
+    vm.lastAction = VM_ACTION.STOP;
+    this.guest.pause(vm);
+    this.leave(vm, is(vm, 'SUSPENDED') ? undefined : { lcm: 'SAVE_STOP', ms: this.timing.save }, 'EPILOG_STOP', 'STOPPED');
+  }
+
+  /** One transient phase, then what follows it. */
+  private phase(vm: SimVm, lcm: LcmStateName, ms: number, then: () => void): void {
+    this.cloud.setState(vm, 'ACTIVE', lcm);
+    this.flow(vm, async (wait) => {
+      if (await wait(ms)) then();
     });
   }
 
   suspend(vm: SimVm): void {
     this.guest.pause(vm);
-    this.cloud.setState(vm, 'ACTIVE', 'SAVE_SUSPEND');
-    this.flow(vm, async (wait) => {
-      if (!(await wait(this.timing.save))) return;
-      this.cloud.setState(vm, 'SUSPENDED');
-    });
+    this.phase(vm, 'SAVE_SUSPEND', this.timing.save, () => this.cloud.setState(vm, 'SUSPENDED'));
   }
 
   resume(vm: SimVm): void {
@@ -233,21 +245,20 @@ export class Lifecycle {
       return;
     }
     const suspended = is(vm, 'SUSPENDED');
-    if (!suspended) this.guest.kill(vm); // POWEROFF or UNKNOWN: the guest reboots
-    this.cloud.setState(vm, 'ACTIVE', suspended ? 'BOOT_SUSPENDED' : is(vm, 'POWEROFF') ? 'BOOT_POWEROFF' : 'BOOT_UNKNOWN');
-    this.flow(vm, async (wait) => {
-      if (!(await wait(this.timing.boot))) return;
-      this.running(vm, !suspended);
-    });
+    if (!suspended) this.guest.kill(vm); // POWEROFF or UNKNOWN: the guest boots again
+    const lcm = suspended ? 'BOOT_SUSPENDED' : is(vm, 'POWEROFF') ? 'BOOT_POWEROFF' : 'BOOT_UNKNOWN';
+    this.phase(vm, lcm, this.timing.boot, () => this.running(vm, !suspended));
+  }
+
+  /** The hypervisor reboots the guest: the VM stays RUNNING, its start script runs again. */
+  reboot(vm: SimVm): void {
+    const host = this.hostOf(vm);
+    if (host) this.guest.start(vm, host);
   }
 
   poweroff(vm: SimVm): void {
     this.guest.kill(vm);
-    this.cloud.setState(vm, 'ACTIVE', 'SHUTDOWN_POWEROFF');
-    this.flow(vm, async (wait) => {
-      if (!(await wait(this.timing.shutdown))) return;
-      this.cloud.setState(vm, 'POWEROFF');
-    });
+    this.phase(vm, 'SHUTDOWN_POWEROFF', this.timing.shutdown, () => this.cloud.setState(vm, 'POWEROFF'));
   }
 
   /** The guest shut itself down (its start script ran `poweroff`): oned's monitor sees POWEROFF. */
@@ -260,18 +271,7 @@ export class Lifecycle {
   undeploy(vm: SimVm, hard: boolean): void {
     vm.lastAction = hard ? VM_ACTION.UNDEPLOY_HARD : VM_ACTION.UNDEPLOY;
     this.guest.kill(vm);
-    const fromPoweroff = is(vm, 'POWEROFF');
-    this.cloud.setState(vm, 'ACTIVE', fromPoweroff ? 'EPILOG_UNDEPLOY' : 'SHUTDOWN_UNDEPLOY');
-    this.flow(vm, async (wait) => {
-      if (!fromPoweroff) {
-        if (!(await wait(this.timing.shutdown))) return;
-        this.cloud.setState(vm, 'ACTIVE', 'EPILOG_UNDEPLOY');
-      }
-      this.closeHistory(vm, vm.lastAction);
-      this.releaseHosts(vm);
-      if (!(await wait(this.timing.epilog))) return;
-      this.cloud.setState(vm, 'UNDEPLOYED');
-    });
+    this.leave(vm, is(vm, 'POWEROFF') ? undefined : { lcm: 'SHUTDOWN_UNDEPLOY', ms: this.timing.shutdown }, 'EPILOG_UNDEPLOY', 'UNDEPLOYED');
   }
 
   migrate(vm: SimVm, host: SimHost, dsId: number, tmMad: string, live: boolean, uid: number, gid: number): void {

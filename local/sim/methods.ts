@@ -41,7 +41,7 @@ function listed<T extends { id: number; uid?: number; gid?: number }>(
   return out;
 }
 
-function getVm(cloud: Cloud, id: number): SimVm {
+export function getVm(cloud: Cloud, id: number): SimVm {
   const vm = cloud.vms.get(id);
   if (!vm) throw noExists('virtual machine', id);
   return vm;
@@ -230,7 +230,7 @@ export function performAction(cloud: Cloud, lifecycle: Lifecycle, vm: SimVm, act
     case 'reboot-hard':
       if (!l('RUNNING')) return notAvailable;
       vm.resched = false; // rebooting cancels re-scheduling
-      lifecycle.resume(vm); // a reboot re-runs the guest's boot
+      lifecycle.reboot(vm);
       return undefined;
     case 'resched':
     case 'unresched':

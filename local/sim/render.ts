@@ -74,7 +74,7 @@ export function datastoreXml(cloud: Cloud, d: SimDatastore): string {
   ].join(''));
 }
 
-/** A VNET; `extended` adds USED_LEASES and the per-range leases (vnet.xsd), the pool form omits them (vnet_pool.xsd). */
+/** A VNET; `extended` adds each range's USED_LEASES and LEASES (vnet.xsd); the pool form omits them (vnet_pool.xsd). */
 export function vnetXml(v: SimVnet, extended: boolean): string {
   const ars = v.ars.map((ar) => {
     const leases = [...v.leases.values()].filter((l) => l.arId === ar.id);
@@ -94,7 +94,7 @@ export function vnetXml(v: SimVnet, extended: boolean): string {
     PERMISSIONS, ids('CLUSTERS', v.clusterIds), el('BRIDGE', cdata(v.bridge)), el('BRIDGE_TYPE', cdata('linux')),
     el('STATE', 1), el('PREV_STATE', 0), el('PARENT_NETWORK_ID', cdata('')), el('TEMPLATE_ID', cdata('-1')),
     el('VN_MAD', cdata(v.vnMad)), el('PHYDEV', cdata('')), el('VLAN_ID', cdata('')), el('OUTER_VLAN_ID', cdata('')),
-    el('VLAN_ID_AUTOMATIC', 0), el('OUTER_VLAN_ID_AUTOMATIC', 0), ...(extended ? [el('USED_LEASES', v.leases.size)] : []),
+    el('VLAN_ID_AUTOMATIC', 0), el('OUTER_VLAN_ID_AUTOMATIC', 0), el('USED_LEASES', v.leases.size),
     empty, templateXml('TEMPLATE', v.template), el('AR_POOL', ars.join('')),
   ].join(''));
 }

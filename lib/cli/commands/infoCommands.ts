@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { SvmschedApi } from '../api';
 import { maskToken } from '../config';
 import type { CommandContext } from '../context';
 import { clusterTable, servicesTable } from '../format/cluster';
@@ -7,29 +8,29 @@ import { addCommonOptions, type CommonOptions, mergedOptions } from '../options'
 
 const H = '-H svmsched@server=localhost';
 
-export function servicesCommand(ctx: CommandContext): Command {
-  const cmd = addCommonOptions(new Command('services'))
-    .description('the services you can run (-r), with default and maximum vCPU, memory and lifetime')
+/** A command that fetches one thing and prints it as text, or as JSON with --json. */
+function viewCommand<T>(ctx: CommandContext, name: string, description: string,
+  load: (api: SvmschedApi) => Promise<T>, render: (data: T) => string, examples: string[]): Command {
+  const cmd = addCommonOptions(new Command(name))
+    .description(description)
     .action(async (_opts, self: Command) => {
       const opts = mergedOptions<CommonOptions>(self);
-      const services = await ctx.api(opts).services();
-      if (opts.json) return ctx.printJson(services);
-      ctx.print(servicesTable(services, ctx.paint));
+      const data = await load(ctx.api(opts));
+      if (opts.json) return ctx.printJson(data);
+      ctx.print(render(data));
     });
-  return withHelp(cmd, [`$ svmschedclient ${H} services`, '$ svmschedclient services --json']);
+  return withHelp(cmd, examples);
 }
 
-export function clusterCommand(ctx: CommandContext): Command {
-  const cmd = addCommonOptions(new Command('cluster'))
-    .description('hosts at a glance: used and free CPU and memory, VMs and jobs on each')
-    .action(async (_opts, self: Command) => {
-      const opts = mergedOptions<CommonOptions>(self);
-      const info = await ctx.api(opts).cluster();
-      if (opts.json) return ctx.printJson(info);
-      ctx.print(clusterTable(info, ctx.paint));
-    });
-  return withHelp(cmd, [`$ svmschedclient ${H} cluster`, '$ svmschedclient -H http://svmsched.example.org:3000 cluster --json']);
-}
+export const servicesCommand = (ctx: CommandContext): Command => viewCommand(ctx, 'services',
+  'the services you can run (-r), with default and maximum vCPU, memory and lifetime',
+  (api) => api.services(), (services) => servicesTable(services, ctx.paint),
+  [`$ svmschedclient ${H} services`, '$ svmschedclient services --json']);
+
+export const clusterCommand = (ctx: CommandContext): Command => viewCommand(ctx, 'cluster',
+  'hosts at a glance: used and free CPU and memory, VMs and jobs on each',
+  (api) => api.cluster(), (info) => clusterTable(info, ctx.paint),
+  [`$ svmschedclient ${H} cluster`, '$ svmschedclient -H http://svmsched.example.org:3000 cluster --json']);
 
 export function configCommand(ctx: CommandContext): Command {
   const cmd = addCommonOptions(new Command('config'))

@@ -1,6 +1,6 @@
 import type { Capacity, ClusterInfo, ServiceInfo } from '../api';
 import { renderTable } from './table';
-import { formatDuration, formatMb, type Paint } from './text';
+import { formatDuration, formatMb, type Paint, truncate } from './text';
 
 const plain: Paint = (_s, t) => t;
 
@@ -50,7 +50,7 @@ export function servicesTable(services: readonly ServiceInfo[], paint: Paint = p
   const rows = services.map((s) => [
     s.id, range(s.defaultVcpu, s.maxVcpu), range(s.defaultMemory, s.maxMemory, formatMb),
     range(s.defaultLifetime, s.maxLifetime, (n) => formatDuration(n * 1000)), s.preemptMode ?? '-',
-    (s.repositories ?? []).map(repositoryName).join(', ') || '-', s.description ?? '',
+    (s.repositories ?? []).map(repositoryName).join(', ') || '-', truncate(s.description ?? '', 60),
   ]);
   return renderTable(['SERVICE', 'VCPU', 'MEMORY', 'LIFETIME', 'PREEMPT', 'REPOSITORIES', 'DESCRIPTION'], rows,
     (s) => paint('bold', s));

@@ -1,14 +1,16 @@
 import { styleText } from 'node:util';
 import type { JobState } from '../../jobs/model';
 
-/** 42 s → "42s", 3723 s → "1h02m03s": short enough for a table, exact enough to compare. */
+/** 42 s → "42s", 3723 s → "1h02m03s", 7200 s → "2h": short enough for a table, exact enough to compare. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m${String(s).padStart(2, '0')}s`;
-  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  // Round spans (a lifetime of 2h) read better without their zero tail.
+  if (h > 0) return `${h}h${m || s ? `${pad(m)}m` : ''}${s ? `${pad(s)}s` : ''}`;
+  if (m > 0) return `${m}m${s ? `${pad(s)}s` : ''}`;
   return `${s}s`;
 }
 

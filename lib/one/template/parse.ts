@@ -18,6 +18,8 @@ function unescape(raw: string): string {
 export function parseTemplate(text: string): TemplateAttr[] {
   const tokens = scan(text);
   let current: Token = tokens.next().value as Token;
+  // `current` moves on inside advance(); read it through peek() so TypeScript does not keep a stale narrowing.
+  const peek = (): TokenType => current.type;
   const advance = (): Token => {
     const previous = current;
     current = tokens.next().value as Token;
@@ -57,8 +59,8 @@ export function parseTemplate(text: string): TemplateAttr[] {
         const value = unescape(expect('STRING').text);
         // std::map::insert keeps the first value of a repeated key.
         if (!vector.some((p) => p.name === key)) vector.push({ name: key, value });
-        if (current.type === 'CBRACKET') break;
-        if (current.type !== 'COMMA') fail(['COMMA', 'CBRACKET']);
+        if (peek() === 'CBRACKET') break;
+        if (peek() !== 'COMMA') fail(['COMMA', 'CBRACKET']);
         advance();
       }
     }

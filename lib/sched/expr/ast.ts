@@ -16,7 +16,7 @@ export type ComparisonOp = '=' | '!=' | '>' | '<' | '@>';
 
 export type BoolNode = Span &
   (
-    | { readonly type: 'cmp'; readonly attr: string | null; readonly op: ComparisonOp; readonly operand: Operand }
+    | { readonly type: 'cmp'; readonly attr: string; readonly op: ComparisonOp; readonly operand: Operand }
     | { readonly type: 'and' | 'or'; readonly left: BoolNode; readonly right: BoolNode }
     | { readonly type: 'not'; readonly operand: BoolNode }
     | { readonly type: 'group'; readonly inner: BoolNode }
@@ -24,7 +24,7 @@ export type BoolNode = Span &
 
 export type ArithNode = Span &
   (
-    | { readonly type: 'attr'; readonly attr: string | null }
+    | { readonly type: 'attr'; readonly attr: string }
     | { readonly type: 'num'; readonly value: number }
     | { readonly type: 'bin'; readonly op: '+' | '-' | '*' | '/'; readonly left: ArithNode; readonly right: ArithNode }
     | { readonly type: 'neg'; readonly operand: ArithNode }

@@ -5,7 +5,7 @@
  */
 import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
 import { ExprSyntaxError } from './errors';
-import { compileGlob, type Matcher } from './fnmatch';
+import { compileGlob, fnmatchBytes, toBytes, type Matcher } from './fnmatch';
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
 import { CURRENT_VMS, currentVmsOf } from './lookup';
 import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
@@ -25,31 +25,25 @@ const rankCache = new Map<string, CompiledRank | ExprSyntaxError>();
 
 /** Compiles a requirement (SCHED_REQUIREMENTS, SCHED_DS_REQUIREMENTS, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
 export function compileRequirement(source: string): CompiledRequirement {
-  let compiled = requirementCache.get(source);
-  if (compiled === undefined) {
-    try {
-      compiled = buildRequirement(source);
-    } catch (e) {
-      if (!(e instanceof ExprSyntaxError)) throw e;
-      compiled = e;
-    }
-    requirementCache.set(source, compiled);
-  }
-  if (compiled instanceof ExprSyntaxError) throw compiled;
-  return compiled;
+  return memoized(requirementCache, source, buildRequirement);
 }
 
 /** Compiles a rank (SCHED_RANK, SCHED_DS_RANK, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
 export function compileRank(source: string): CompiledRank {
-  let compiled = rankCache.get(source);
+  return memoized(rankCache, source, buildRank);
+}
+
+/** One compilation per distinct source; a syntax error is remembered and thrown again. */
+function memoized<T>(cache: Map<string, T | ExprSyntaxError>, source: string, build: (source: string) => T): T {
+  let compiled = cache.get(source);
   if (compiled === undefined) {
     try {
-      compiled = buildRank(source);
+      compiled = build(source);
     } catch (e) {
       if (!(e instanceof ExprSyntaxError)) throw e;
       compiled = e;
     }
-    rankCache.set(source, compiled);
+    cache.set(source, compiled);
   }
   if (compiled instanceof ExprSyntaxError) throw compiled;
   return compiled;
@@ -112,14 +106,8 @@ function boolTerm(source: string, node: BoolNode): BoolTerm {
       return { node, children: [inner], test: inner.test };
     }
     case 'cmp':
-      if (node.attr === null) throw emptyName(source, node.start);
       return { node, children: [], test: comparison(node.attr, node.op, node.operand) };
   }
-}
-
-function emptyName(source: string, position: number): ExprSyntaxError {
-  // The scanner hands `""` to the parser as a NULL name, which OpenNebula's search dereferences.
-  return new ExprSyntaxError(source, position, '""', 'an attribute name cannot be empty');
 }
 
 function numericCompare(op: '=' | '!=' | '>' | '<', v: number, k: number): boolean {
@@ -149,18 +137,12 @@ function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
     const match: Matcher = compileGlob(pattern);
     if (op === '@>') return (lk) => lk(attr).some(match);
     const negate = op === '!=';
+    // HostXML::__search<std::string> finds no VM id equal to "" and assigns -1 to the string: the single byte 0xFF.
+    const currentVmsMatch = isCurrentVms && fnmatchBytes(toBytes(pattern), '\xff') !== negate;
     return (lk) => {
-      let value: string | undefined;
-      const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
-      if (vms !== undefined) {
-        // HostXML::__search<std::string> finds no VM id equal to "" and assigns -1 to the string: one byte 0xFF.
-        value = '\u00ff';
-      } else {
-        const values = lk(attr);
-        if (values.length === 0) return false;
-        value = values[0];
-      }
-      return match(value) !== negate;
+      if (isCurrentVms && currentVmsOf(lk) !== undefined) return currentVmsMatch;
+      const values = lk(attr);
+      return values.length !== 0 && match(values[0]) !== negate;
     };
   }
   const k = operand.value;
@@ -209,7 +191,6 @@ function arith(source: string, node: ArithNode): Value {
       return () => k;
     }
     case 'attr': {
-      if (node.attr === null) throw emptyName(source, node.start);
       const attr = node.attr;
       const isCurrentVms = attr === CURRENT_VMS;
       return (lk) => {

@@ -12,7 +12,7 @@ export type Matcher = (value: string) => boolean;
 const CHAR_CLASS_MAX_LENGTH = 256;
 
 /** Converts a string to one char per UTF-8 byte, so that `?` and brackets count bytes as C does. */
-function toBytes(s: string): string {
+export function toBytes(s: string): string {
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
 }

@@ -24,4 +24,4 @@ export interface CompiledRank {
 export { ExprSyntaxError } from './errors';
 export { compileRequirement, compileRank } from './compile';
 export { hostLookup, datastoreLookup, vnetLookup } from './lookup';
-export { xmlLookup, withCurrentVms, CURRENT_VMS, type ObjectKind, type HostAttrLookup } from './lookup';
+export { xmlLookup, withCurrentVms, CURRENT_VMS, type ObjectKind } from './lookup';

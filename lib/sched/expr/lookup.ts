@@ -11,6 +11,7 @@
  */
 import type { Datastore, Host, Vnet, XmlNode } from '../model';
 import type { AttrLookup } from './index';
+import { isPlainAttributeName } from './names';
 import { parseIntLikeIstream } from './numbers';
 
 export type ObjectKind = 'host' | 'datastore' | 'vnet';
@@ -18,10 +19,11 @@ export type ObjectKind = 'host' | 'datastore' | 'vnet';
 /** HostXML's pseudo-attribute: `CURRENT_VMS = 5` holds when VM 5 runs on (or was just dispatched to) the host. */
 export const CURRENT_VMS = 'CURRENT_VMS';
 
-const CURRENT_VMS_IDS = Symbol('currentVms');
-
-/** A lookup that also knows a host's VM ids, for CURRENT_VMS. */
-export type HostAttrLookup = AttrLookup & { readonly [CURRENT_VMS_IDS]: readonly number[] };
+/**
+ * The VM ids behind each host lookup. Kept beside the lookup functions rather than as a property
+ * on them: a property added to thousands of closures makes every call on them slow in V8.
+ */
+const currentVms = new WeakMap<AttrLookup, readonly number[]>();
 
 interface SearchPaths {
   readonly root: string;
@@ -39,7 +41,6 @@ const SEARCH_PATHS: Record<ObjectKind, SearchPaths> = {
 };
 
 const NONE: readonly string[] = Object.freeze([]);
-const NAME_STEP = /^(?:\*|[A-Za-z_][\w.-]*)$/;
 
 /** xmlNodeGetContent: the text of the element and of all its descendants. */
 function content(node: XmlNode): string {
@@ -57,7 +58,8 @@ function childrenNamed(nodes: readonly XmlNode[], name: string): XmlNode[] {
 
 /** The attribute values of one XML object, computed once per name. */
 class XmlIndex {
-  private readonly answers = new Map<string, readonly string[]>();
+  /** Answers so far, by name: lookups read it directly, the hot path is one Map.get. */
+  readonly answers = new Map<string, readonly string[]>();
   private parents: readonly XmlNode[] | undefined;
   private ancestors: Set<XmlNode> | undefined;
   private byName: Map<string, XmlNode[]> | undefined;
@@ -78,9 +80,12 @@ class XmlIndex {
   }
 
   private resolve(name: string): readonly XmlNode[] {
+    // Most names are one element name: one map read, no parsing.
+    const direct = this.children().get(name);
+    if (direct !== undefined) return direct;
+    if (!isPlainAttributeName(name)) return [];
     if (name.startsWith('/')) return this.absolute(name);
     const steps = name.split('/').map((s) => s.trim());
-    if (!steps.every((s) => NAME_STEP.test(s))) return [];
     if (steps.length === 1 && steps[0] !== '*') return this.children().get(steps[0]) ?? [];
     let found: XmlNode[] = [];
     for (const parent of this.parentNodes()) {
@@ -94,7 +99,6 @@ class XmlIndex {
   /** An absolute XPath made of plain steps; anything else (predicates, axes, functions) finds nothing. */
   private absolute(name: string): readonly XmlNode[] {
     const steps = name.slice(1).split('/').map((s) => s.trim());
-    if (!steps.every((s) => NAME_STEP.test(s))) return [];
     const [first, ...rest] = steps;
     if (first !== '*' && first !== this.root.name) return [];
     let set: XmlNode[] = [this.root];
@@ -180,25 +184,26 @@ function indexOf(root: XmlNode, kind: ObjectKind): XmlIndex {
 
 function plainLookup(root: XmlNode, kind: ObjectKind): AttrLookup {
   const index = indexOf(root, kind);
-  return (attr) => index.values(attr);
+  const answers = index.answers;
+  return (attr) => answers.get(attr) ?? index.values(attr);
 }
 
 /** Gives a lookup HostXML's CURRENT_VMS pseudo-attribute over these VM ids (e.g. with VMs dispatched earlier in a plan). */
-export function withCurrentVms(lookup: AttrLookup, vmIds: readonly number[]): HostAttrLookup {
+export function withCurrentVms(lookup: AttrLookup, vmIds: readonly number[]): AttrLookup {
   const wrapped: AttrLookup = (attr) => lookup(attr);
-  Object.defineProperty(wrapped, CURRENT_VMS_IDS, { value: vmIds });
-  return wrapped as HostAttrLookup;
+  currentVms.set(wrapped, vmIds);
+  return wrapped;
 }
 
-function hostXmlLookup(root: XmlNode, vmIds: readonly number[]): HostAttrLookup {
+function hostXmlLookup(root: XmlNode, vmIds: readonly number[]): AttrLookup {
   const lookup = plainLookup(root, 'host');
-  Object.defineProperty(lookup, CURRENT_VMS_IDS, { value: vmIds });
-  return lookup as HostAttrLookup;
+  currentVms.set(lookup, vmIds);
+  return lookup;
 }
 
 /** The VM ids behind CURRENT_VMS, when the lookup is a host's; undefined otherwise. */
 export function currentVmsOf(lookup: AttrLookup): readonly number[] | undefined {
-  return (lookup as Partial<HostAttrLookup>)[CURRENT_VMS_IDS];
+  return currentVms.get(lookup);
 }
 
 /**

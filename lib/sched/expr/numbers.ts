@@ -14,7 +14,7 @@ const LONG_MAX = 2n ** 63n - 1n;
 export function atoi(text: string): number {
   if (text.length <= 10) {
     const v = Number(text);
-    if (v >= INT_MIN && v <= INT_MAX) return v;
+    if (v >= INT_MIN && v <= INT_MAX) return v | 0; // | 0 also turns -0 into 0
   }
   let big = BigInt(text);
   if (big > LONG_MAX) big = LONG_MAX;

@@ -11,6 +11,7 @@
 import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
 import { ExprSyntaxError } from './errors';
 import { tokenize, type IgnoredChar, type Token } from './lexer';
+import { nameProblem } from './names';
 
 export interface Parsed<T> {
   /** null for an empty expression (only blanks or ignored characters). */
@@ -35,6 +36,13 @@ class TokenStream {
   isOp(op: string, offset = 0): boolean {
     const t = this.peek(offset);
     return t.kind === 'op' && t.text === op;
+  }
+
+  /** The attribute name of a word or quoted token, refused when OpenNebula cannot or svmsched does not evaluate it. */
+  name(t: Token): string {
+    const problem = nameProblem(t.str ?? null);
+    if (problem !== undefined) throw new ExprSyntaxError(this.source, t.start, t.text, problem);
+    return t.str!;
   }
 
   fail(expected: string): never {
@@ -139,7 +147,7 @@ function comparison(ts: TokenStream): BoolNode {
     ts.fail(numericOnly ? `a number after '${op}'` : `a number, a word or a quoted string after '${op}'`);
   }
   ts.next();
-  return { type: 'cmp', attr: name.str ?? null, op, operand: operandOf(v), start: name.start, end: v.end };
+  return { type: 'cmp', attr: ts.name(name), op, operand: operandOf(v), start: name.start, end: v.end };
 }
 
 // ---------------------------------------------------------------- ranks
@@ -189,7 +197,7 @@ function factor(ts: TokenStream): ArithNode {
   const t = ts.peek();
   if (t.kind === 'word' || t.kind === 'quoted') {
     ts.next();
-    return { type: 'attr', attr: t.str ?? null, start: t.start, end: t.end };
+    return { type: 'attr', attr: ts.name(t), start: t.start, end: t.end };
   }
   if (t.kind === 'int' || t.kind === 'float') {
     ts.next();

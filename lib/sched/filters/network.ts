@@ -6,10 +6,12 @@
 import type { NetworkFilter, Rejection } from '../phases';
 import type { NicChoice } from '../types';
 
+const NONE = { ok: true, value: [] } as const;
+
 export const networkFilter = {
   name: 'network',
   choose(ctx, job, i) {
-    if (job.kind === 'migrate' || job.kind === 'resumeSuspended') return { ok: true, value: [] };
+    if (job.nics.length === 0 || job.kind === 'migrate' || job.kind === 'resumeSuspended') return NONE;
     const cluster = ctx.ledger.hosts[i].host.clusterId;
     const taken = new Map<number, number>();
     const choices: NicChoice[] = [];

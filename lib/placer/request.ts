@@ -1,0 +1,134 @@
+/**
+ * A SCHEDULER_DRIVER_ACTION document as the planner's input, read the way OpenNebula 7's rank
+ * placer reads it (src/schedm_mad/remotes/rank/src/pool/*XML.cc):
+ *  - VMs to place: PENDING, or RESCHED=1 and (POWEROFF, RUNNING or UNKNOWN); ordered by
+ *    USER_TEMPLATE/USER_PRIORITY, then VM id;
+ *  - a VM whose first history record's action is stop/undeploy is a resume;
+ *  - requirements: USER_TEMPLATE/SCHED_REQUIREMENTS combined with TEMPLATE/AUTOMATIC_REQUIREMENTS,
+ *    tested again on the hosts the REQUIREMENTS section lists (scanned, not parsed into a tree); datastores and networks are the
+ *    ones it lists (oned already applied their requirements);
+ *  - capacity: CPU×100 in single precision, MEMORY×1024 KB, both 0 when either is 0; system
+ *    datastore need from volatile disks and SYSTEM-target clones, image datastore need from
+ *    SELF-target clones;
+ *  - hosts: HOST_SHARE MAX_* as sent (oned applied reserved capacity); CLUSTER_TEMPLATE as sent;
+ *  - datastores: SHARED defaults to YES.
+ */
+import { parseXml, child, childrenNamed } from '../one/xml';
+import { clusterFromXml, datastoreFromXml, hostFromXml, vnetFromXml } from '../one/parse';
+import type { Datastore, Snapshot, XmlNode } from '../sched/model';
+import type { NicRequest, Policy, PlanInput, QueuedJob } from '../sched/types';
+import { nodesAt, readFloat, readInt, textAt } from '../sched/xmlPath';
+import { PlacerInputError } from './errors';
+import { scanRequirements, splitRequirements, type Prerequisites } from './requirements';
+
+const STOP_ACTION = 9;
+const UNDEPLOY_ACTION = 5;
+const UNDEPLOY_HARD_ACTION = 6;
+
+const isInt = (s: string | undefined): s is string => s !== undefined && /^\s*[+-]?\d+$/.test(s);
+
+/** System and image datastore usage of a VM's disks (VirtualMachineXML::init_storage_usage). */
+function storageUsage(template: XmlNode | undefined): { system: number; images: Record<number, number> } {
+  let system = 0;
+  const images: Record<number, number> = {};
+  for (const disk of template ? childrenNamed(template, 'DISK') : []) {
+    const sizeText = textAt(disk, 'SIZE');
+    if (!isInt(sizeText)) continue;
+    let size = Number(sizeText.trim());
+    const snap = textAt(disk, 'DISK_SNAPSHOT_TOTAL_SIZE');
+    if (isInt(snap)) size += Number(snap.trim());
+    const type = (textAt(disk, 'TYPE') ?? '').toUpperCase();
+    if (type === 'SWAP' || type === 'FS') {
+      system += size;
+      continue;
+    }
+    const ds = textAt(disk, 'DATASTORE_ID');
+    if (!isInt(ds)) continue;
+    const dsId = Number(ds.trim());
+    images[dsId] ??= 0;
+    const clone = textAt(disk, 'CLONE');
+    if (clone === undefined) continue;
+    const target = ((clone.toUpperCase() === 'YES' ? textAt(disk, 'CLONE_TARGET') : textAt(disk, 'LN_TARGET')) ?? '').toUpperCase();
+    if (target === 'SELF') images[dsId] += size;
+    else if (target === 'SYSTEM') system += size;
+  }
+  return { system, images };
+}
+
+function autoNics(template: XmlNode | undefined, prereq: Prerequisites | undefined): NicRequest[] {
+  const nics: NicRequest[] = [];
+  for (const nic of template ? childrenNamed(template, 'NIC') : []) {
+    if ((textAt(nic, 'NETWORK_MODE') ?? '').toUpperCase() !== 'AUTO') continue;
+    const nicId = readInt(textAt(nic, 'NIC_ID'), -1);
+    const rank = textAt(nic, 'SCHED_RANK');
+    nics.push({ nicId, auto: true, candidateVnetIds: prereq?.nics.get(nicId) ?? [], ...(rank !== undefined ? { schedRank: rank } : {}) });
+  }
+  return nics;
+}
+
+function isSchedulable(vm: XmlNode): boolean {
+  const state = readInt(textAt(vm, 'STATE'), 0);
+  const lcm = readInt(textAt(vm, 'LCM_STATE'), 0);
+  const resched = readInt(textAt(vm, 'RESCHED'), 0) === 1;
+  return state === 1 || ((state === 8 || lcm === 3 || lcm === 16) && resched);
+}
+
+function jobFromVm(vm: XmlNode, prereq: Prerequisites | undefined): QueuedJob {
+  const id = readInt(textAt(vm, 'ID'), -1);
+  const template = child(vm, 'TEMPLATE');
+  const user = textAt(vm, 'USER_TEMPLATE/SCHED_RANK') !== undefined ? 'SCHED_RANK' : 'RANK';
+  const resched = readInt(textAt(vm, 'RESCHED'), 0) === 1;
+  const action = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/ACTION'), -1);
+  const resume = action === STOP_ACTION || action === UNDEPLOY_ACTION || action === UNDEPLOY_HARD_ACTION;
+  const hid = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/HID'), -1);
+  const dsid = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/DS_ID'), -1);
+  let cpu = readFloat(textAt(vm, 'TEMPLATE/CPU'), 0);
+  let memoryMb = readInt(textAt(vm, 'TEMPLATE/MEMORY'), 0);
+  const storage = storageUsage(template);
+  let diskMb = storage.system;
+  // VirtualMachineXML::get_capacity: a VM without CPU or MEMORY asks for nothing.
+  if (cpu === 0 || memoryMb === 0) [cpu, memoryMb, diskMb] = [0, 0, 0];
+  const rank = textAt(vm, `USER_TEMPLATE/${user}`);
+  const dsRank = textAt(vm, 'USER_TEMPLATE/SCHED_DS_RANK');
+  return {
+    id: String(id), vmId: id, class: 'prod', priority: readFloat(textAt(vm, 'USER_TEMPLATE/USER_PRIORITY'), 0), submittedAt: 0,
+    cpu, vcpu: readInt(textAt(vm, 'TEMPLATE/VCPU'), 1), memoryMb, diskMb, imageDatastoreMb: storage.images,
+    requirements: textAt(vm, 'USER_TEMPLATE/SCHED_REQUIREMENTS') ?? '',
+    automaticRequirements: textAt(vm, 'TEMPLATE/AUTOMATIC_REQUIREMENTS') ?? '',
+    ...(rank !== undefined ? { rank } : {}),
+    ...(dsRank !== undefined ? { dsRank } : {}),
+    nics: autoNics(template, prereq),
+    candidateHostIds: prereq?.hosts ?? [],
+    candidateDatastoreIds: prereq?.datastores ?? [],
+    ...(resched ? { migrateFrom: { hostId: hid, datastoreId: dsid } } : resume ? { preempted: { mode: 'stop' as const, hostId: hid } } : {}),
+  };
+}
+
+/** OpenNebula's placer defaults a datastore without TEMPLATE/SHARED to shared. */
+function placerDatastore(node: XmlNode): Datastore {
+  const ds = datastoreFromXml(node);
+  return { ...ds, shared: (textAt(node, 'TEMPLATE/SHARED') ?? 'YES').toUpperCase() === 'YES' };
+}
+
+export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
+  const { rest, section: requirements } = splitRequirements(xml);
+  let root: XmlNode;
+  try {
+    root = parseXml(rest);
+  } catch (error) {
+    throw new PlacerInputError(`the request is not XML: ${(error as Error).message}`, { cause: error });
+  }
+  if (root.name !== 'SCHEDULER_DRIVER_ACTION') throw new PlacerInputError(`expected a SCHEDULER_DRIVER_ACTION document, got <${root.name}>`);
+  section(root, 'REQUIREMENTS');
+  const prereqs = scanRequirements(requirements);
+  const vms = childrenNamed(section(root, 'VM_POOL'), 'VM').filter(isSchedulable);
+  const snapshot: Snapshot = {
+    hosts: childrenNamed(section(root, 'HOST_POOL'), 'HOST').map((n) => hostFromXml(n)),
+    clusters: childrenNamed(section(root, 'CLUSTER_POOL'), 'CLUSTER').map(clusterFromXml),
+    datastores: childrenNamed(section(root, 'DATASTORE_POOL'), 'DATASTORE').map(placerDatastore),
+    vnets: childrenNamed(section(root, 'VNET_POOL'), 'VNET').map(vnetFromXml),
+    vms: [],
+  };
+  const queue = vms.map((vm) => jobFromVm(vm, prereqs.get(readInt(textAt(vm, 'ID'), -1))));
+  return { snapshot, queue, running: [], policy, now: 0 };
+}

@@ -1,0 +1,351 @@
+/**
+ * JobRepository on DynamoDB. Every write is conditional; a failed condition becomes a
+ * domain error (JobStateConflictError, JobNotFoundError) carrying the state found.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../jobs/model';
+import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
+import {
+  IdempotencyKeyReusedError, JobNotFoundError, JobStateConflictError, ProtectedFieldError,
+} from './errors';
+import { all, ExpressionBuilder } from './expression';
+import { INDEX, INTERNAL_ATTRIBUTES, JOB_KIND, QUEUE_PARTITION, toItem, toJob } from './jobItem';
+import type {
+  CreatedJob, CreateJobRequest, JobFilter, JobPage, JobPatch, JobRepository, NewJob, PageRequest, TransitionEvent,
+} from './jobRepository';
+import { PROTECTED_FIELDS } from './jobRepository';
+import { newSecret, sameHash, sha256Hex } from './secrets';
+import type { TableNames } from './tables';
+
+export interface DynamoJobRepositoryOptions {
+  readonly tables: Pick<TableNames, 'jobs' | 'idempotency'>;
+  /** Days a finished job (and an idempotency key) is kept before TTL removes it (config jobs.retentionDays). */
+  readonly retentionDays: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 1000;
+/** Queries per listing page at most, so that a filter matching little cannot read a whole partition at once. */
+const MAX_QUERIES_PER_PAGE = 10;
+/** Attempts when a concurrent transaction on the same items makes DynamoDB cancel ours. */
+const TRANSACTION_ATTEMPTS = 5;
+/** Re-reads when a transition from several states meets a concurrent writer. */
+const TRANSITION_ATTEMPTS = 5;
+
+const KEY_ATTRIBUTES = {
+  [INDEX.byOwner]: ['id', 'owner', 'createdKey'],
+  [INDEX.byCreated]: ['id', 'kind', 'createdKey'],
+} as const;
+
+export class DynamoJobRepository implements JobRepository {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly options: DynamoJobRepositoryOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+  }
+
+  async create(request: CreateJobRequest): Promise<CreatedJob> {
+    const { idempotencyKey, ...fields } = request;
+    if (typeof fields.owner !== 'string' || fields.owner.length === 0) throw new RangeError('a job needs an owner');
+    const at = this.now().toISOString();
+    const job: Job = {
+      ...fields,
+      args: [...fields.args],
+      id: this.newId(),
+      state: 'QUEUED',
+      createdAt: at,
+      updatedAt: at,
+      attempts: 0,
+      excludedHosts: [],
+      preemptions: 0,
+      history: [{ at, to: 'QUEUED', reason: 'submitted' }],
+    };
+    const callbackToken = newSecret();
+    const item = toItem(job, sha256Hex(callbackToken));
+    const put = { TableName: this.options.tables.jobs, Item: item, ConditionExpression: 'attribute_not_exists(id)' };
+    if (idempotencyKey === undefined) {
+      await this.doc.send(new PutCommand(put));
+      return { job, created: true, callbackToken };
+    }
+    return this.createOnce(put, job, callbackToken, fields.owner, idempotencyKey, fingerprint(fields));
+  }
+
+  /** Job and idempotency key in one transaction: the key exists if and only if its job does. */
+  private async createOnce(
+    put: { TableName: string; Item: object; ConditionExpression: string },
+    job: Job, callbackToken: string, owner: string, key: string, requestHash: string,
+  ): Promise<CreatedJob> {
+    const idemKey = idempotencyItemKey(owner, key);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.doc.send(new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.options.tables.idempotency,
+                Item: { key: idemKey, owner, idempotencyKey: key, jobId: job.id, requestHash, expiresAt: this.expiry() },
+                ConditionExpression: 'attribute_not_exists(#key)',
+                ExpressionAttributeNames: { '#key': 'key' },
+              },
+            },
+          ],
+        }));
+        return { job, created: true, callbackToken };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes[1] === 'ConditionalCheckFailed') {
+          const existing = await this.existingForKey(idemKey, key, requestHash);
+          if (existing !== undefined) return existing;
+        } else if (!codes.includes('TransactionConflict') || attempt >= TRANSACTION_ATTEMPTS) {
+          throw error;
+        }
+        if (attempt >= TRANSACTION_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  /** The job an earlier request created with this key; undefined when the key outlived its job (then it is dropped). */
+  private async existingForKey(idemKey: string, key: string, requestHash: string): Promise<CreatedJob | undefined> {
+    const { Item: record } = await this.doc.send(new GetCommand({
+      TableName: this.options.tables.idempotency, Key: { key: idemKey }, ConsistentRead: true,
+    }));
+    if (record === undefined) return undefined;
+    if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key, String(record.jobId));
+    const job = await this.get(String(record.jobId));
+    if (job !== undefined) return { job, created: false };
+    // TTL removed the job before the key: forget the key so the request can create a job again.
+    await this.doc.send(new DeleteCommand({
+      TableName: this.options.tables.idempotency,
+      Key: { key: idemKey },
+      ConditionExpression: '#jobId = :jobId',
+      ExpressionAttributeNames: { '#jobId': 'jobId' },
+      ExpressionAttributeValues: { ':jobId': record.jobId },
+    })).catch(ignoreConditionFailure);
+    return undefined;
+  }
+
+  async get(jobId: string): Promise<Job | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.options.tables.jobs, Key: { id: jobId }, ConsistentRead: true }));
+    return Item === undefined ? undefined : toJob(Item);
+  }
+
+  async list(filter: JobFilter = {}, page: PageRequest = {}): Promise<JobPage> {
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(page.limit ?? DEFAULT_PAGE) || DEFAULT_PAGE));
+    if (Array.isArray(filter.state) && filter.state.length === 0) return { items: [] };
+    const index = filter.owner === undefined ? INDEX.byCreated : INDEX.byOwner;
+    const scope: CursorScope = { index, keyAttributes: KEY_ATTRIBUTES[index], owner: filter.owner };
+    const q = new ExpressionBuilder();
+    const keyCondition = filter.owner === undefined ? q.equals('kind', JOB_KIND) : q.equals('owner', filter.owner);
+    const filters = [
+      ...(filter.state === undefined ? [] : [q.oneOf('state', [filter.state].flat())]),
+      ...(filter.class === undefined ? [] : [q.equals('class', filter.class)]),
+      ...(filter.service === undefined ? [] : [q.equals('service', filter.service)]),
+    ];
+    const ids: string[] = [];
+    let startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, scope);
+    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE && ids.length < limit; queries++) {
+      const input: QueryCommandInput = {
+        TableName: this.options.tables.jobs,
+        IndexName: index,
+        KeyConditionExpression: keyCondition,
+        ...(filters.length > 0 ? { FilterExpression: all(...filters) } : {}),
+        ...q.attributes(),
+        ScanIndexForward: false,
+        // At most what is missing: when the page fills, the last key evaluated is the last job returned.
+        Limit: limit - ids.length,
+        ExclusiveStartKey: startKey,
+      };
+      const out = await this.doc.send(new QueryCommand(input));
+      for (const item of out.Items ?? []) ids.push(String(item.id));
+      startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
+      if (startKey === undefined) break;
+    }
+    const items = await this.batchGet(ids);
+    return { items, ...(startKey === undefined ? {} : { cursor: encodeCursor(scope, startKey) }) };
+  }
+
+  /** Full jobs for ids, in the order given; jobs removed meanwhile are skipped. */
+  private async batchGet(ids: readonly string[]): Promise<Job[]> {
+    const found = new Map<string, Job>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Array<Record<string, unknown>> | undefined = ids.slice(i, i + 100).map((id) => ({ id }));
+      for (let attempt = 1; keys !== undefined && keys.length > 0; attempt++) {
+        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.options.tables.jobs]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.options.tables.jobs] ?? []) found.set(String(item.id), toJob(item));
+        keys = out.UnprocessedKeys?.[this.options.tables.jobs]?.Keys;
+        if (keys !== undefined && keys.length > 0) await backoff(attempt);
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async queue(): Promise<Job[]> {
+    const jobs: Job[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({
+        TableName: this.options.tables.jobs,
+        IndexName: INDEX.queue,
+        KeyConditionExpression: '#queueKey = :queue',
+        ExpressionAttributeNames: { '#queueKey': 'queueKey' },
+        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of out.Items ?? []) jobs.push(toJob(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return jobs;
+  }
+
+  async transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
+    const states = expectedStates(expected);
+    checkState(next);
+    checkPatch(patch);
+    if (states.length === 1) return this.transitionFrom(jobId, states[0]!, states, next, patch, event);
+    // The history records where the job came from, so with several candidates read which one it is.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(jobId);
+      if (current === undefined) throw new JobNotFoundError(jobId);
+      if (!states.includes(current.state)) throw new JobStateConflictError(jobId, states, current.state);
+      try {
+        return await this.transitionFrom(jobId, current.state, states, next, patch, event);
+      } catch (error) {
+        if (!(error instanceof JobStateConflictError) || attempt >= TRANSITION_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async transitionFrom(jobId: string, from: JobState, states: readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
+    const now = this.now();
+    const u = new ExpressionBuilder();
+    const entry: JobEvent = { ...event, at: now.toISOString(), from, to: next };
+    u.set('state', next).set('updatedAt', entry.at).appendToList('history', [entry]);
+    applyPatch(u, patch);
+    if (isFinal(next)) {
+      // Out of the queue index for good, and gone after the retention.
+      u.remove('queueKey').set('expiresAt', this.expiry(now));
+    } else {
+      u.set('queueKey', QUEUE_PARTITION).remove('expiresAt');
+    }
+    return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.equals('state', from)));
+  }
+
+  async update(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job> {
+    const states = expectedStates(expected);
+    checkPatch(patch);
+    const u = new ExpressionBuilder();
+    u.set('updatedAt', this.now().toISOString());
+    applyPatch(u, patch);
+    return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.oneOf('state', states)));
+  }
+
+  async issueCallbackToken(jobId: string, expected: JobState | readonly JobState[]): Promise<string> {
+    const states = expectedStates(expected);
+    const token = newSecret();
+    const u = new ExpressionBuilder();
+    u.set('callbackTokenHash', sha256Hex(token));
+    await this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.oneOf('state', states)));
+    return token;
+  }
+
+  async verifyCallbackToken(jobId: string, token: string): Promise<boolean> {
+    // Hash first, whatever happens next, so that a missing job answers no faster.
+    const hash = sha256Hex(typeof token === 'string' ? token : '');
+    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128 || typeof token !== 'string' || token.length === 0) return false;
+    const { Item } = await this.doc.send(new GetCommand({
+      TableName: this.options.tables.jobs,
+      Key: { id: jobId },
+      ProjectionExpression: '#h',
+      ExpressionAttributeNames: { '#h': 'callbackTokenHash' },
+      ConsistentRead: true,
+    }));
+    return sameHash(Item?.callbackTokenHash, hash);
+  }
+
+  private async conditionalUpdate(jobId: string, states: readonly JobState[], u: ExpressionBuilder, condition: string): Promise<Job> {
+    try {
+      const out = await this.doc.send(new UpdateCommand({
+        TableName: this.options.tables.jobs,
+        Key: { id: jobId },
+        UpdateExpression: u.updateExpression(),
+        ConditionExpression: condition,
+        ...u.attributes(),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return toJob(out.Attributes!);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const actual = (error.Item as Record<string, AttributeValue> | undefined)?.state?.S;
+      if (actual === undefined) throw new JobNotFoundError(jobId, { cause: error });
+      throw new JobStateConflictError(jobId, states, actual as JobState, { cause: error });
+    }
+  }
+
+  /** TTL attribute: epoch seconds. */
+  private expiry(now: Date = this.now()): number {
+    return Math.floor(now.getTime() / 1000) + this.options.retentionDays * 86_400;
+  }
+}
+
+function applyPatch(u: ExpressionBuilder, patch: JobPatch): void {
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) u.remove(field);
+    else u.set(field, value);
+  }
+}
+
+function checkPatch(patch: JobPatch): void {
+  for (const field of Object.keys(patch)) {
+    if ((PROTECTED_FIELDS as readonly string[]).includes(field) || (INTERNAL_ATTRIBUTES as readonly string[]).includes(field)) {
+      throw new ProtectedFieldError(field);
+    }
+  }
+}
+
+function expectedStates(expected: JobState | readonly JobState[]): readonly JobState[] {
+  const states = [expected].flat() as JobState[];
+  if (states.length === 0) throw new RangeError('expected states: give at least one');
+  states.forEach(checkState);
+  return states;
+}
+
+function checkState(state: JobState): void {
+  if (!(JOB_STATES as readonly string[]).includes(state)) throw new RangeError(`unknown job state "${String(state)}"`);
+}
+
+function idempotencyItemKey(owner: string, key: string): string {
+  // Hashed: any owner and key, of any length, make one fixed-size, unambiguous key.
+  return sha256Hex(JSON.stringify([owner, key]));
+}
+
+/** Identifies a request, so that a reused key with a different request is refused rather than answered with the old job. */
+function fingerprint(job: NewJob): string {
+  const canonical = Object.keys(job).sort().map((k) => [k, (job as unknown as Record<string, unknown>)[k]]);
+  return sha256Hex(JSON.stringify(canonical));
+}
+
+function ignoreConditionFailure(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+}
+

@@ -1,0 +1,119 @@
+/**
+ * API bearer tokens: each maps to a user and a role. Only the SHA-256 hash is stored;
+ * the clear token is shown once, at creation. A token's id (the first 16 hex digits
+ * of its hash) names it for listing and revocation without revealing it.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InvalidTokenRequestError } from './errors';
+import { newSecret, sameHash, sha256Hex } from './secrets';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenInfo {
+  readonly id: string;
+  readonly user: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly description?: string;
+}
+
+export interface CreatedToken extends TokenInfo {
+  /** The bearer token in clear: shown this once, never stored. */
+  readonly token: string;
+}
+
+export interface TokenRepository {
+  create(user: string, role: Role, description?: string): Promise<CreatedToken>;
+  /** Who the token stands for; undefined for an unknown or revoked token. */
+  verify(token: string): Promise<TokenInfo | undefined>;
+  /** false when no token has this id. */
+  revoke(id: string): Promise<boolean>;
+  list(): Promise<TokenInfo[]>;
+}
+
+const TOKEN_PREFIX = 'svm_';
+/** The tokens' one partition. */
+const KIND = 'token';
+const ID_LENGTH = 16;
+const MAX_TOKEN_LENGTH = 256;
+
+export class DynamoTokenRepository implements TokenRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(user: string, role: Role, description?: string): Promise<CreatedToken> {
+    if (typeof user !== 'string' || !/^[^\s\p{Cc}]{1,128}$/u.test(user)) throw new InvalidTokenRequestError('user must be 1 to 128 characters, without spaces');
+    if (!(ROLES as readonly string[]).includes(role)) throw new InvalidTokenRequestError(`role must be one of: ${ROLES.join(', ')}`);
+    const token = newSecret(TOKEN_PREFIX);
+    const hash = sha256Hex(token);
+    const info: TokenInfo = { id: hash.slice(0, ID_LENGTH), user, role, createdAt: this.now().toISOString(), ...(description ? { description } : {}) };
+    await this.doc.send(new PutCommand({
+      TableName: this.table,
+      Item: { kind: KIND, hash, ...info },
+      ConditionExpression: 'attribute_not_exists(#hash)',
+      ExpressionAttributeNames: { '#hash': 'hash' },
+    }));
+    return { ...info, token };
+  }
+
+  async verify(token: string): Promise<TokenInfo | undefined> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+    const hash = sha256Hex(token);
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { kind: KIND, hash } }));
+    // The key lookup found it; the constant-time comparison is the check that counts.
+    return Item !== undefined && sameHash(Item.hash, hash) ? toInfo(Item) : undefined;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    if (typeof id !== 'string' || !new RegExp(`^[0-9a-f]{${ID_LENGTH}}$`).test(id)) return false;
+    const { Items = [] } = await this.doc.send(new QueryCommand({
+      TableName: this.table,
+      KeyConditionExpression: '#kind = :kind AND begins_with(#hash, :id)',
+      ExpressionAttributeNames: { '#kind': 'kind', '#hash': 'hash' },
+      ExpressionAttributeValues: { ':kind': KIND, ':id': id },
+      ConsistentRead: true,
+    }));
+    let revoked = false;
+    for (const item of Items) {
+      try {
+        await this.doc.send(new DeleteCommand({
+          TableName: this.table,
+          Key: { kind: KIND, hash: item.hash },
+          ConditionExpression: 'attribute_exists(#hash)',
+          ExpressionAttributeNames: { '#hash': 'hash' },
+        }));
+        revoked = true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return revoked;
+  }
+
+  async list(): Promise<TokenInfo[]> {
+    const tokens: TokenInfo[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: '#kind = :kind',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':kind': KIND },
+        ExclusiveStartKey: startKey,
+      }));
+      for (const item of out.Items ?? []) tokens.push(toInfo(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return tokens.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+}
+
+function toInfo(item: Record<string, unknown>): TokenInfo {
+  const { id, user, role, createdAt, description } = item as unknown as TokenInfo;
+  return { id, user, role, createdAt, ...(description ? { description } : {}) };
+}

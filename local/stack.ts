@@ -1,0 +1,122 @@
+/**
+ * The whole system on one machine: DynamoDB Local (real engine), the OpenNebula simulator, and
+ * serverless-offline serving serverless.yml's functions. `npm start` and the end-to-end tests
+ * both start it from here.
+ */
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startDynamoLocal, type DynamoLocal } from './dynamo';
+import { startSimulator, type Simulator, type SimulatorOptions } from './sim';
+import { startOffline, type Offline } from './offline';
+import { freePort } from './ports';
+import { loadConfig } from '../lib/config';
+import { createTables, tableNames } from '../lib/store/tables';
+import { localClientConfig } from '../lib/store/client';
+import { openStoreWith } from '../lib/store';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_CONFIG = path.join(ROOT, 'local/svmsched.xml');
+export const ONE_PASSWORD = 'opennebula';
+
+export interface StackOptions {
+  readonly httpPort?: number;
+  readonly lambdaPort?: number;
+  readonly simPort?: number;
+  readonly dynamoPort?: number;
+  /** Serverless stage: the table names depend on it. */
+  readonly stage?: string;
+  readonly configPath?: string;
+  /** Where DynamoDB keeps its data (default: in memory). */
+  readonly dataDir?: string;
+  /** Local folder of the data repository; `copy` puts a fresh copy of local/repository in a temp folder. */
+  readonly repositoryDir?: string | 'copy';
+  readonly sim?: Omit<SimulatorOptions, 'port' | 'repositoryDir' | 'repositories'>;
+  /** Extra environment for the functions (e.g. SVMSCHED_CRASH_POINTS). */
+  readonly env?: Record<string, string>;
+  readonly log?: (line: string) => void;
+}
+
+export interface Stack {
+  readonly url: string;
+  /** Bearer tokens: an admin, and two plain users. */
+  readonly adminToken: string;
+  readonly userToken: string;
+  readonly otherUserToken: string;
+  readonly sim: Simulator;
+  readonly dynamoEndpoint: string;
+  readonly repositoryDir: string;
+  readonly stage: string;
+  readonly configPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
+  const stage = o.stage ?? 'local';
+  const configPath = o.configPath ?? DEFAULT_CONFIG;
+  const config = await loadConfig(configPath, { ...process.env, SVMSCHED_ONE_PASSWORD: ONE_PASSWORD });
+  const [httpPort, lambdaPort, simPort, dynamoPort] = await Promise.all([
+    o.httpPort ?? freePort(), o.lambdaPort ?? freePort(), o.simPort ?? freePort(), o.dynamoPort ?? freePort(),
+  ]);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    // The repositories the VMs mount, mapped to local folders for the simulator's guests.
+    let repositoryDir = config.repositories[0]?.localPath ?? path.join(ROOT, 'local/repository');
+    if (o.repositoryDir === 'copy') {
+      const dir = await mkdtemp(path.join(tmpdir(), 'svmsched-repo-'));
+      await cp(path.join(ROOT, 'local/repository'), dir, { recursive: true });
+      repositoryDir = dir;
+    } else if (o.repositoryDir) repositoryDir = o.repositoryDir;
+    const repositories = Object.fromEntries(config.repositories.map((r, i) => [r.mountPoint, i === 0 ? repositoryDir : r.localPath ?? repositoryDir]));
+
+    if (o.dataDir) await mkdir(o.dataDir, { recursive: true });
+    const dynamo: DynamoLocal = await startDynamoLocal({ port: dynamoPort, dbPath: o.dataDir, inMemory: !o.dataDir });
+    stops.push(() => dynamo.stop());
+    const ddb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+    const names = tableNames(`svmsched-${stage}`);
+    await createTables(ddb, names);
+    const store = openStoreWith(ddb, names, config);
+    const [adminToken, userToken, otherUserToken] = await Promise.all([
+      store.tokens.issue('admin', 'admin'), store.tokens.issue('alice', 'user'), store.tokens.issue('bob', 'user'),
+    ]);
+    ddb.destroy();
+
+    const sim = await startSimulator({ ...o.sim, port: simPort, repositories });
+    stops.push(() => sim.close());
+
+    const offline: Offline = await startOffline({
+      stage, httpPort, lambdaPort, log: o.log,
+      env: {
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        ONE_XMLRPC: sim.url,
+        SVMSCHED_ONE_PASSWORD: ONE_PASSWORD,
+        SVMSCHED_CONFIG: configPath,
+        SVMSCHED_CALLBACK_URL: `http://127.0.0.1:${httpPort}`,
+        LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        ...o.env,
+      },
+    });
+    stops.push(() => offline.stop());
+    return { url: offline.url, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Writes the admin token where svmschedclient finds it with no setup (.local-data/token). */
+export async function writeLocalToken(token: string, url: string): Promise<string> {
+  const dir = path.join(ROOT, '.local-data');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'token');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await writeFile(path.join(dir, 'server'), `${url}\n`);
+  return file;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../../lib/sched';
+import { host, input, job, snapshot, vnet } from '../helpers';
+
+const nics = [{ nicId: 0, auto: true }, { nicId: 1, auto: true }];
+
+describe('network filter', () => {
+  it('gives each auto NIC a different network by default (DIFFERENT_VNETS)', () => {
+    const snap = snapshot([host({ id: 1 })], { vnets: [vnet(1), vnet(2, { used: 10 })] });
+    const p = plan(input(snap, [job({ id: 'a', nics })]));
+    expect(p.actions[0]).toMatchObject({ nics: [{ nicId: 0, vnetId: 1 }, { nicId: 1, vnetId: 2 }] });
+  });
+
+  it('may reuse a network when DIFFERENT_VNETS is off', () => {
+    const snap = snapshot([host({ id: 1 })], { vnets: [vnet(1), vnet(2, { used: 10 })] });
+    const p = plan(input(snap, [job({ id: 'a', nics })], { policy: { differentVnets: false } }));
+    expect(p.actions[0]).toMatchObject({ nics: [{ nicId: 0, vnetId: 1 }, { nicId: 1, vnetId: 1 }] });
+  });
+
+  it('counts leases taken earlier in the plan', () => {
+    const snap = snapshot([host({ id: 1 })], { vnets: [vnet(1, { size: 1 })] });
+    const p = plan(input(snap, [job({ id: 'a', nics: [nics[0]] }), job({ id: 'b', nics: [nics[0]] })]));
+    expect(p.actions).toHaveLength(1);
+    expect(p.waiting.get('b')?.code).toBe('network.leases');
+  });
+
+  it('applies the NIC’s own requirements', () => {
+    const snap = snapshot([host({ id: 1 })], { vnets: [vnet(1), vnet(2, { template: { VLAN: 'blue' } })] });
+    const p = plan(input(snap, [job({ id: 'a', nics: [{ nicId: 0, auto: true, schedRequirements: 'VLAN = blue' }] })]));
+    expect(p.actions[0]).toMatchObject({ nics: [{ nicId: 0, vnetId: 2 }] });
+  });
+});

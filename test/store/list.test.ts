@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidCursorError } from '../../lib/store';
+import { useDynamoLocal } from '../helpers/dynamo';
+import { freshRepository, newJob } from './newJob';
+
+const dynamo = useDynamoLocal();
+
+async function seeded() {
+  const { repo, clock } = await freshRepository(dynamo);
+  const ids: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    clock.now = new Date(Date.UTC(2030, 0, 1, 0, 0, i));
+    const { job } = await repo.create(newJob({ owner: i % 3 === 0 ? 'bob' : 'alice', class: i % 2 === 0 ? 'prod' : 'beff', service: i < 6 ? 'prod-service' : 'nrt-service' }));
+    ids.push(job.id);
+  }
+  await repo.transition(ids[1]!, 'QUEUED', 'RUNNING', {}, { reason: 'started' });
+  await repo.transition(ids[2]!, 'QUEUED', 'COMPLETED', {}, { reason: 'done' });
+  return { repo, ids };
+}
+
+describe('DynamoJobRepository.list', () => {
+  it('lists an owner\'s jobs newest first, filtered by state, class and service', async () => {
+    // Prepare
+    const { repo, ids } = await seeded();
+
+    // Act
+    const all = await repo.list({ owner: 'alice' });
+    const running = await repo.list({ owner: 'alice', state: ['RUNNING', 'COMPLETED'] });
+    const prodNrt = await repo.list({ owner: 'alice', class: 'prod', service: 'nrt-service' });
+
+    // Assess
+    const alices = ids.filter((_, i) => i % 3 !== 0).reverse();
+    expect(all.items.map((j) => j.id)).toEqual(alices);
+    expect(all.cursor).toBeUndefined();
+    expect(running.items.map((j) => j.state)).toEqual(['COMPLETED', 'RUNNING']);
+    expect(prodNrt.items.map((j) => j.id)).toEqual([ids[10], ids[8]]);
+  });
+
+  it('lists every owner\'s jobs without an owner', async () => {
+    // Prepare
+    const { repo, ids } = await seeded();
+
+    // Act
+    const page = await repo.list({}, { limit: 100 });
+
+    // Assess
+    expect(page.items.map((j) => j.id)).toEqual([...ids].reverse());
+  });
+
+  it('pages with an opaque cursor until the end, with filters', async () => {
+    // Prepare
+    const { repo, ids } = await seeded();
+    const seen: string[] = [];
+
+    // Act
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await repo.list({ class: 'prod' }, { limit: 2, cursor });
+      seen.push(...page.items.map((j) => j.id));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor !== undefined && pages < 20);
+
+    // Assess
+    expect(seen).toEqual(ids.filter((_, i) => i % 2 === 0).reverse());
+  });
+
+  it('refuses a cursor that is malformed or belongs to another query', async () => {
+    // Prepare
+    const { repo } = await seeded();
+    const { cursor } = await repo.list({ owner: 'alice' }, { limit: 1 });
+
+    // Act
+    const otherOwner = repo.list({ owner: 'bob' }, { cursor });
+    const garbage = repo.list({}, { cursor: 'not-a-cursor' });
+
+    // Assess
+    expect(cursor).toBeDefined();
+    await expect(otherOwner).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(garbage).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
