@@ -1,21 +1,13 @@
 /** Synthetic clouds and queues for the planner benchmarks (seeded, so every run plans the same input). */
 import type { Host, Snapshot, XmlNode } from '../lib/sched/model';
 import type { QueuedJob, RunningJob } from '../lib/sched/types';
+import { mulberry32 } from '../local/sim/prng';
 
 const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>
   typeof content === 'object' ? { name, text: '', children: content } : { name, text: String(content), children: [] };
 
-/** Mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run plans the same input. */
+export const rng = mulberry32;
 
 const REQUIREMENTS = [
   '',
@@ -72,9 +64,9 @@ export function benchQueue(nJobs: number, seed = 2): QueuedJob[] {
   const r = rng(seed);
   const jobs: QueuedJob[] = [];
   for (let i = 0; i < nJobs; i++) {
-    const cpu = [0.5, 1, 2, 4, 8][Math.floor(r() * 5)];
+    const cpu = [0.5, 1, 2, 4, 8, 16][Math.floor(r() * 6)];
     jobs.push({
-      id: `j${i}`, class: r() < 0.4 ? 'prod' : 'beff', priority: Math.floor(r() * 4), submittedAt: i,
+      id: `j${i}`, class: r() < 0.6 ? 'prod' : 'beff', priority: Math.floor(r() * 4), submittedAt: i,
       cpu, vcpu: Math.ceil(cpu), memoryMb: [512, 1024, 2048, 4096, 8192][Math.floor(r() * 5)], diskMb: 1024,
       requirements: REQUIREMENTS[Math.floor(r() * REQUIREMENTS.length)], rank: RANKS[Math.floor(r() * RANKS.length)],
       nics: r() < 0.3 ? [{ nicId: 0, auto: true }] : [],
@@ -83,14 +75,19 @@ export function benchQueue(nJobs: number, seed = 2): QueuedJob[] {
   return jobs;
 }
 
-/** Best-effort jobs already running on a tenth of the hosts, for preemption. */
+/** Best-effort jobs already running on half the hosts (inside their usage), for preemption. */
 export function benchRunning(snapshot: Snapshot, seed = 3): RunningJob[] {
   const r = rng(seed);
   const out: RunningJob[] = [];
   for (const h of snapshot.hosts) {
-    if (r() > 0.1) continue;
-    out.push({ id: `r${h.id}`, vmId: 100000 + h.id, hostId: h.id, class: 'beff', priority: Math.floor(r() * 3), cpu: 2, memoryMb: 2048,
-      preemptMode: (['stop', 'suspend', 'undeploy', 'requeue'] as const)[Math.floor(r() * 4)], startedAt: 0, checkpointAt: Math.floor(r() * 1000), state: 'RUNNING' });
+    let cpu = h.share.cpuUsage;
+    let mem = h.share.memUsage;
+    for (let k = 0; r() < 0.5 && cpu >= 200 && mem >= 2048 * 1024; k++) {
+      cpu -= 200;
+      mem -= 2048 * 1024;
+      out.push({ id: `r${h.id}-${k}`, vmId: 100000 + h.id * 10 + k, hostId: h.id, class: 'beff', priority: Math.floor(r() * 3), cpu: 2, memoryMb: 2048,
+        preemptMode: (['stop', 'suspend', 'undeploy', 'requeue'] as const)[Math.floor(r() * 4)], startedAt: 0, checkpointAt: Math.floor(r() * 1000), state: 'RUNNING' });
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * serverless-offline serving serverless.yml's functions. `npm start` and the end-to-end tests
  * both start it from here.
  */
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const sim = await startSimulator({ ...o.sim, port: simPort, repositories });
     stops.push(() => sim.close());
 
+    const buildDir = stage === 'local' ? '.esbuild' : `.esbuild-${stage}`;
+    if (stage !== 'local') stops.push(() => rm(path.join(ROOT, buildDir), { recursive: true, force: true }));
     const offline: Offline = await startOffline({
       stage, httpPort, lambdaPort, log: o.log,
       env: {
@@ -100,6 +102,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         SVMSCHED_CALLBACK_URL: `http://127.0.0.1:${httpPort}`,
         LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        SVMSCHED_BUILD_DIR: buildDir,
         ...o.env,
       },
     });

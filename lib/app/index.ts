@@ -10,6 +10,7 @@ import { JobService } from '../jobs/service';
 import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
 import { crasherFrom } from '../lifecycle/crash';
+import { keepingReasons } from '../lifecycle/reasons';
 import type { Cloud } from '../lifecycle/ports';
 import { openStore, type Store } from '../store';
 import type { Caller } from '../http/handler';
@@ -53,7 +54,8 @@ export async function buildApp(env: Env = process.env): Promise<App> {
   const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
   // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
   const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;
-  const store: Store = openStore(env, config);
+  const opened: Store = openStore(env, config);
+  const store = { ...opened, jobs: keepingReasons(opened.jobs) };
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();
   const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: kicker(env) });

@@ -62,6 +62,7 @@ class Walker {
       throw new ConfigInvalidError(path, `expected a value, found element <${el.children[0]!.name}>`);
     }
     refuseAttributes(el, path);
+    if (el.textError !== undefined) throw new ConfigInvalidError(path, el.textError);
     return scalar(el.text, schema);
   }
 
@@ -69,6 +70,7 @@ class Walker {
     refuseText(el, path, 'child elements');
     const props = schema.properties ?? {};
     const out: Record<string, unknown> = {};
+    for (const [name, error] of el.attributeErrors) throw new ConfigInvalidError(`${path}/@${name}`, error);
     for (const [name, raw] of el.attributes) {
       const attrPath = `${path}/@${name}`;
       const prop = this.propertyOf(props, name, attrPath, 'attribute');
@@ -131,7 +133,7 @@ function refuseText(el: XmlElement, path: string, expected: string): void {
 }
 
 function refuseAttributes(el: XmlElement, path: string): void {
-  const [first] = el.attributes.keys();
+  const [first] = [...el.attributes.keys(), ...el.attributeErrors.keys()];
   if (first !== undefined) throw new ConfigInvalidError(`${path}/@${first}`, 'unexpected attribute');
 }
 

@@ -1,8 +1,10 @@
 /**
  * Rules that span several fields, which the schema cannot say: defaults within
  * maxima, references to declared repositories, unique ids, a rank for the custom
- * policy only, the right fields for each kind of network.
+ * policy only, the right fields for each kind of network, expressions that OpenNebula's
+ * grammar accepts.
  */
+import { compileRank, compileRequirement, ExprSyntaxError } from '../sched/expr';
 import { ConfigInvalidError } from './errors';
 import type { PathMap } from './convert';
 import { xmlPathOf } from './validate';
@@ -12,6 +14,7 @@ export interface RawNetwork { mode: 'fixed' | 'auto'; vnet?: number | string; re
 export interface RawRankPolicy { policy: string; rank: string }
 export interface RawService {
   id: string;
+  requirements: string; rank: string; dsRequirements: string; dsRank: string;
   defaultVcpu: number; maxVcpu: number;
   defaultMemory?: number; maxMemory: number;
   defaultLifetime?: number; maxLifetime?: number;
@@ -33,6 +36,7 @@ export function crossCheck(raw: RawConfig, paths: PathMap): void {
     const pointer = `/scheduling/${kind}`;
     if (policy === 'custom' && rank.trim() === '') throw at(`${pointer}/rank`, 'the custom policy needs a rank expression');
     if (policy !== 'custom' && rank.trim() !== '') throw at(`${pointer}/rank`, `a rank is used by the custom policy only; set <policy>custom</policy> or remove it (policy is ${policy})`);
+    checkExpression(compileRank, rank, `${pointer}/rank`, at);
   }
 
   unique(raw.repositories.map((r) => r.id), (i, first) => at(`/repositories/${i}/id`, `duplicate repository id (also repository[${first + 1}])`));
@@ -52,6 +56,10 @@ export function crossCheck(raw: RawConfig, paths: PathMap): void {
     });
     unique(service.repositories, (j) => at(`${pointer}/repositories/${j}`, 'repository listed twice'));
     service.networks.forEach((nic, j) => checkNetwork(nic, `${pointer}/networks/${j}`, at));
+    checkExpression(compileRequirement, service.requirements, `${pointer}/requirements`, at);
+    checkExpression(compileRank, service.rank, `${pointer}/rank`, at);
+    checkExpression(compileRequirement, service.dsRequirements, `${pointer}/dsRequirements`, at);
+    checkExpression(compileRank, service.dsRank, `${pointer}/dsRank`, at);
   });
 }
 
@@ -63,6 +71,19 @@ function checkNetwork(nic: RawNetwork, pointer: string, at: (p: string, r: strin
     }
   } else if (nic.vnet !== undefined) {
     throw at(`${pointer}/vnet`, 'an auto network is chosen by the scheduler: remove vnet, or use mode="fixed"');
+  } else {
+    checkExpression(compileRequirement, nic.requirements ?? '', `${pointer}/requirements`, at);
+    checkExpression(compileRank, nic.rank ?? '', `${pointer}/rank`, at);
+  }
+}
+
+/** Refused here, with the element, rather than by the planner at the first job. */
+function checkExpression(compile: (source: string) => unknown, source: string, pointer: string, at: (p: string, r: string) => ConfigInvalidError): void {
+  try {
+    compile(source);
+  } catch (error) {
+    if (!(error instanceof ExprSyntaxError)) throw error;
+    throw at(pointer, `${error.message} in "${source}"`);
   }
 }
 

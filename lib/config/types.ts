@@ -94,6 +94,8 @@ export interface Service {
   readonly defaultLifetime?: number;
   readonly maxLifetime?: number;
   readonly defaultClass: JobClass;
+  /** The job's first argument is its lifetime in seconds (a training session lives exactly that long). */
+  readonly lifetimeFromArgument: boolean;
   readonly networks: readonly ServiceNetwork[];
   /** MB of the system disk; absent = the image's size. */
   readonly diskSize?: number;

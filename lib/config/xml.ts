@@ -12,6 +12,12 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
   /** Text and CDATA directly inside the element, concatenated, entities decoded. */
   readonly text: string;
+  /**
+   * Why the text or an attribute (by name) could not be decoded. Kept, not thrown, so
+   * that the conversion reports it under the element's full path (with its index).
+   */
+  readonly textError?: string;
+  readonly attributeErrors: ReadonlyMap<string, string>;
 }
 
 /** Far more than the configuration needs; keeps a hostile file from exhausting the stack or memory. */
@@ -73,33 +79,47 @@ function toElement(node: Ordered, parentPath: string, depth: number): XmlElement
   const path = `${parentPath}/${name}`;
   if (depth > MAX_DEPTH) throw new ConfigInvalidError(path, `elements nest deeper than ${MAX_DEPTH} levels`);
   const attributes = new Map<string, string>();
+  const attributeErrors = new Map<string, string>();
   for (const [key, value] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
     const attr = key.slice(ATTR_PREFIX.length);
-    attributes.set(attr, decodeEntities(String(value), `${path}/@${attr}`));
+    const decoded = decodeEntities(String(value));
+    if (typeof decoded === 'string') attributes.set(attr, decoded);
+    else attributeErrors.set(attr, decoded.error);
   }
   const children: XmlElement[] = [];
   let text = '';
+  let textError: string | undefined;
   for (const child of node[name] as Ordered[]) {
-    if ('#text' in child) text += decodeEntities(String(child['#text']), path);
-    else if ('#cdata' in child) text += (child['#cdata'] as Ordered[]).map((c) => String(c['#text'] ?? '')).join('');
-    else if (elementName(child) !== undefined) children.push(toElement(child, path, depth + 1));
+    if ('#text' in child) {
+      const decoded = decodeEntities(String(child['#text']));
+      if (typeof decoded === 'string') text += decoded;
+      else textError ??= decoded.error;
+    } else if ('#cdata' in child) {
+      text += (child['#cdata'] as Ordered[]).map((c) => String(c['#text'] ?? '')).join('');
+    } else if (elementName(child) !== undefined) {
+      children.push(toElement(child, path, depth + 1));
+    }
   }
-  return { name, attributes, children, text };
+  return { name, attributes, children, text, attributeErrors, ...(textError === undefined ? {} : { textError }) };
 }
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** XML's five entities and character references; anything else is an error, as in any XML parser. */
-function decodeEntities(raw: string, path: string): string {
-  return raw.replace(/&([^;&]*)(;?)/g, (whole, ref: string, semi: string) => {
-    if (semi !== ';') throw new ConfigInvalidError(path, `a bare '&' must be written &amp;`);
+function decodeEntities(raw: string): string | { error: string } {
+  let error: string | undefined;
+  const decoded = raw.replace(/&([^;&]*)(;?)/g, (whole, ref: string, semi: string) => {
     const named = NAMED_ENTITIES[ref];
-    if (named !== undefined) return named;
+    if (semi === ';' && named !== undefined) return named;
     const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
-    const code = m ? parseInt(m[1] ?? m[2]!, m[1] ? 16 : 10) : NaN;
-    if (!isXmlChar(code)) throw new ConfigInvalidError(path, `unknown entity ${whole}: use &lt; &gt; &amp; &quot; &apos; or a character reference`);
-    return String.fromCodePoint(code);
+    const code = semi === ';' && m ? parseInt(m[1] ?? m[2]!, m[1] ? 16 : 10) : NaN;
+    if (isXmlChar(code)) return String.fromCodePoint(code);
+    error ??= semi === ';'
+      ? `unknown entity ${whole}: use &lt; &gt; &amp; &quot; &apos; or a character reference`
+      : `a bare '&' must be written &amp;`;
+    return whole;
   });
+  return error === undefined ? decoded : { error };
 }
 
 function isXmlChar(code: number): boolean {

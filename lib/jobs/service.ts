@@ -7,7 +7,6 @@ import { badRequest, forbidden, notFound, conflict } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
-import { tokenMatches } from './callbackToken';
 import { clusterView, type ClusterView } from './clusterView';
 
 export interface SubmitRequest {
@@ -160,12 +159,20 @@ export class JobService {
   }
 
   async complete(id: string, req: CompleteRequest): Promise<Job> {
-    const hash = await this.deps.repo.callbackHash(id);
     // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
-    if (!tokenMatches(req.token, hash)) throw forbidden('callback token does not match this job');
+    if (!(await this.deps.repo.verifyCallbackToken(id, req.token))) throw forbidden('callback token does not match this job');
     for (;;) {
-      const job = (await this.deps.repo.get(id))!;
+      let job = (await this.deps.repo.get(id))!;
       if (isFinal(job.state)) return job; // a repeated callback: the first one counted
+      try {
+        // It ran before the tick saw it running: the history says so.
+        if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
+          job = await this.deps.repo.transition(id, job.state, 'RUNNING', {}, { reason: `ran on host ${job.hostName ?? job.hostId}`, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
+        }
+      } catch (err) {
+        if ((err as Error).name !== 'JobStateConflictError') throw err;
+        continue;
+      }
       const to = req.exitCode === 0 ? 'COMPLETED' : 'FAILED';
       const reason = req.exitCode === 0 ? 'service exited with code 0' : `service exited with code ${req.exitCode}${req.message ? `: ${req.message}` : ''}`;
       const runSeconds = (job.runSeconds ?? 0) + (job.runningSince ? Math.max(0, (this.deps.clock() - Date.parse(job.runningSince)) / 1000) : 0);

@@ -2,8 +2,8 @@ import type { Job, JobState } from '../jobs/model';
 import type { SvmschedConfig } from '../config/types';
 import type { Vm } from '../sched/model';
 import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/types';
-import { newCallbackToken } from '../jobs/callbackToken';
-import type { Cloud, JobEventInput, JobPatch, JobStore } from './ports';
+import { newSecret, sha256Hex } from '../store/secrets';
+import type { Cloud, JobPatch, JobStore, TransitionEvent } from './ports';
 import { buildVmTemplate } from './vmTemplate';
 import { retryOrFail, type Fix } from './reconcile';
 import type { Crasher } from './crash';
@@ -32,7 +32,7 @@ function remainingLifetime(job: Job): number | undefined {
   return Math.max(1, job.lifetime - Math.floor(job.runSeconds ?? 0));
 }
 
-function runStart(job: Job, now: number): JobPatch {
+function runStart(job: Job, now: number): { runningSince: string; lifetimeEndsAt?: string; checkpointAt: string } {
   const left = remainingLifetime(job);
   return { runningSince: iso(now), lifetimeEndsAt: left !== undefined ? iso(now + left * 1000) : undefined, checkpointAt: job.checkpointAt ?? iso(now) };
 }
@@ -63,13 +63,14 @@ async function deploy(ctx: StepContext, a: DeployAction): Promise<void> {
   let job = ctx.jobs.get(a.jobId)!;
   const service = ctx.config.services.find((s) => s.id === job.service)!;
   const hostName = ctx.hostNames.get(a.hostId);
-  const event = (reason: string): JobEventInput => ({ reason, hostId: a.hostId, hostName, vmId: job.vmId });
+  const event = (reason: string): TransitionEvent => ({ reason, hostId: a.hostId, hostName, vmId: job.vmId });
   let vmId = job.vmId;
   if (vmId === undefined) {
     // 1) Claim the job; 2) create its VM on hold (it carries the job id, so a crash here is adopted);
     // 3) record the VM; 4) deploy with enforce. Each step is safe to repeat.
-    const { token, hash } = newCallbackToken();
-    job = await ctx.store.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: hash }, event(`dispatching to host ${hostName ?? a.hostId}`));
+    // A new callback token per VM: only its hash is kept; the VM gets it in its CONTEXT.
+    const token = newSecret();
+    job = await ctx.store.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256Hex(token) }, event(`dispatching to host ${hostName ?? a.hostId}`));
     ctx.crash('after-dispatching');
     const template = buildVmTemplate({ job, service, config: ctx.config, callbackToken: token, callbackUrl: callbackUrl(ctx.config, job.id) });
     vmId = await ctx.cloud.allocate(template, true);

@@ -25,7 +25,7 @@ decode_list ARGS "\${SVMSCHED_ARGS:-}"
 EXE=$(printf '%s' "\${SVMSCHED_EXEC_B64:-}" | base64 -d)
 
 # Simulator only: SIM_ROOT stands for the guest's / and the repositories are already under it
-# (local/sim/README.md); paths under a mount point are rewritten to it. Unset on a real VM.
+# (local/sim/README.md); the executable's path is found under it. Unset on a real VM.
 ROOT="\${SIM_ROOT:-}"
 local_path() {
   local p=$1 i
@@ -45,10 +45,8 @@ for ((i = 0; i + 2 < \${#MOUNTS[@]}; i += 3)); do
 done
 
 if [ "$status" = 0 ]; then
-  run=()
-  for a in "\${ARGS[@]}"; do run+=("$(local_path "$a")"); done
-  cd "$(dirname "$(local_path "$EXE")")" 2>/dev/null || true
-  "$(local_path "$EXE")" "\${run[@]}"
+  # The arguments go as the user gave them (guest paths): the service resolves them itself.
+  "$(local_path "$EXE")" "\${ARGS[@]}"
   status=$?
 fi
 

@@ -118,6 +118,8 @@ async function round(deps: TickDeps, report: { fixes: number; actions: number; w
     await deps.store.patch(id, job.state, { reason: w.message });
   }, 'reason');
   const deferred = result.actions.some((a) => a.type === 'deploy' && (a.after?.length ?? 0) > 0);
+  // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
+  const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
   const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;
-  return deferred || moving;
+  return deferred || moving || ending;
 }

@@ -8,7 +8,7 @@ import https from 'node:https';
 import pRetry from 'p-retry';
 import type { Cluster, Datastore, Host, Snapshot, Vm, VmStateName, Vnet, XmlNode } from '../sched/model';
 import { VM_STATES } from '../sched/model';
-import { OneError, OneProtocolError, OneUnavailableError, ONE_ERROR_CODES } from './errors';
+import { OneError, OneProtocolError, OneRpcFaultError, OneUnavailableError, ONE_ERROR_CODES } from './errors';
 import { clusterPoolFromXml, datastorePoolFromXml, hostFromXml, hostPoolFromXml, vmFromXml, vmPoolFromXml, vnetPoolFromXml } from './parse';
 import { xmlRpcCall, type XmlRpcParam } from './transport';
 import { parseXml } from './xml';
@@ -57,6 +57,9 @@ export interface OneClient {
   vmDeploy(id: number, hostId: number, enforce: boolean, datastoreId?: number, extraTemplate?: string): Promise<void>;
   vmAction(action: VmAction, id: number): Promise<void>;
   vmMigrate(id: number, hostId: number, live: boolean, enforce: boolean, datastoreId?: number, migrationType?: MigrationType): Promise<void>;
+  /** Adds a scheduled action (`SCHED_ACTION = [ ... ]` template); returns its ID. */
+  vmSchedAdd(id: number, template: string): Promise<number>;
+  vmSchedDelete(id: number, schedId: number): Promise<void>;
   /** Hosts (each with its cluster's template), clusters, datastores, networks and every VM not DONE. */
   snapshot(): Promise<Snapshot>;
 }
@@ -82,12 +85,16 @@ export interface XmlRpcOneClientOptions {
   readonly logger?: OneLogger;
 }
 
+/** xmlrpc-c's INTERNAL_ERROR and LIMIT_EXCEEDED faults: the server's trouble, not the call's. */
+const TRANSIENT_FAULTS = new Set([-500, -509]);
+
 /**
  * oned's INTERNAL and REPLICATION failures are transient (database, raft leader change), as is
  * not reaching it at all; every other code is the answer and would be the same again.
  */
 function isTransient(error: unknown): boolean {
   if (error instanceof OneUnavailableError) return true;
+  if (error instanceof OneRpcFaultError) return error.faultCode !== undefined && TRANSIENT_FAULTS.has(error.faultCode);
   return error instanceof OneError && (error.code === ONE_ERROR_CODES.INTERNAL || error.code === ONE_ERROR_CODES.REPLICATION);
 }
 
@@ -171,6 +178,14 @@ export class XmlRpcOneClient implements OneClient {
 
   async vmMigrate(id: number, hostId: number, live: boolean, enforce: boolean, datastoreId = -1, migrationType: MigrationType = 'save'): Promise<void> {
     await this.change('one.vm.migrate', [id, hostId, live, enforce, datastoreId, MIGRATION_TYPES[migrationType]]);
+  }
+
+  async vmSchedAdd(id: number, template: string): Promise<number> {
+    return toId('one.vm.schedadd', await this.change('one.vm.schedadd', [id, template]));
+  }
+
+  async vmSchedDelete(id: number, schedId: number): Promise<void> {
+    await this.change('one.vm.scheddelete', [id, schedId]);
   }
 
   async snapshot(): Promise<Snapshot> {

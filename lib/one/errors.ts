@@ -37,6 +37,14 @@ export class OneError extends Error {
   }
 }
 
+/** xmlrpc-c refused the call itself with an XML-RPC fault (no such method, wrong parameter types, internal error). */
+export class OneRpcFaultError extends OneError {
+  constructor(method: string, readonly faultCode: number | undefined, faultString: string) {
+    super(method, ONE_ERROR_CODES.XML_RPC_API, `XML-RPC fault ${faultCode ?? '?'}: ${faultString}`);
+    this.name = 'OneRpcFaultError';
+  }
+}
+
 /** oned could not be reached or did not answer in time: nothing is known about the call's effect. */
 export class OneUnavailableError extends Error {
   constructor(readonly method: string, readonly endpoint: string, detail: string, options?: ErrorOptions) {

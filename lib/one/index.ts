@@ -4,7 +4,7 @@ export {
 } from './client';
 export { resolveOneConnection, DEFAULT_ONE_ENDPOINT, type OneConnection, type OneConnectionOptions } from './config';
 export {
-  OneError, OneUnavailableError, OneTimeoutError, OneProtocolError, OneXmlError, OneAuthMissingError,
+  OneError, OneRpcFaultError, OneUnavailableError, OneTimeoutError, OneProtocolError, OneXmlError, OneAuthMissingError,
   ONE_ERROR_CODES, oneErrorName, type OneErrorName,
 } from './errors';
 export { parseXml, child, childrenNamed, at, textAt, writeXml, escapeXml } from './xml';

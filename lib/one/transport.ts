@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { OneError, OneProtocolError, OneTimeoutError, OneUnavailableError, ONE_ERROR_CODES } from './errors';
+import { OneProtocolError, OneRpcFaultError, OneTimeoutError, OneUnavailableError } from './errors';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcParam, type XmlRpcValue } from './xmlrpc';
 
 export type { XmlRpcParam, XmlRpcValue } from './xmlrpc';
@@ -66,8 +66,8 @@ function decode(method: string, text: string): [Error | undefined, XmlRpcValue?]
     return [new OneProtocolError(method, (error as Error).message, { cause: error })];
   }
   if (!answer.fault) return [undefined, answer.value];
-  // An XML-RPC fault: xmlrpc-c refused the call itself (unknown method, wrong parameter types).
-  return [new OneError(method, ONE_ERROR_CODES.XML_RPC_API, `XML-RPC fault ${String(answer.faultCode)}: ${answer.faultString}`)];
+  const faultCode = typeof answer.faultCode === 'number' ? answer.faultCode : undefined;
+  return [new OneRpcFaultError(method, faultCode, answer.faultString)];
 }
 
 function unavailable(method: string, endpoint: string, detail: string, cause?: Error): OneUnavailableError {

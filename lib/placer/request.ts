@@ -17,13 +17,19 @@ import { parseXml, child, childrenNamed } from '../one/xml';
 import { clusterFromXml, datastoreFromXml, hostFromXml, vnetFromXml } from '../one/parse';
 import type { Datastore, Snapshot, XmlNode } from '../sched/model';
 import type { NicRequest, Policy, PlanInput, QueuedJob } from '../sched/types';
-import { nodesAt, readFloat, readInt, textAt } from '../sched/xmlPath';
+import { readFloat, readInt, textAt } from '../sched/xmlPath';
 import { PlacerInputError } from './errors';
 import { scanRequirements, splitRequirements, type Prerequisites } from './requirements';
 
 const STOP_ACTION = 9;
 const UNDEPLOY_ACTION = 5;
 const UNDEPLOY_HARD_ACTION = 6;
+
+function section(root: XmlNode, name: string): XmlNode {
+  const node = child(root, name);
+  if (!node) throw new PlacerInputError(`Missing \`/SCHEDULER_DRIVER_ACTION/${name}\` section in scheduler input`);
+  return node;
+}
 
 const isInt = (s: string | undefined): s is string => s !== undefined && /^\s*[+-]?\d+$/.test(s);
 

@@ -11,8 +11,6 @@ export interface Prerequisites {
   readonly nics: Map<number, number[]>;
 }
 
-const TAG = /<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>|<!\[CDATA\[([\s\S]*?)\]\]>|([^<]+)/g;
-
 /** Splits the request into its REQUIREMENTS section and the rest (with an empty REQUIREMENTS). */
 export function splitRequirements(xml: string): { rest: string; section: string } {
   const start = xml.lastIndexOf('<REQUIREMENTS');
@@ -22,47 +20,82 @@ export function splitRequirements(xml: string): { rest: string; section: string 
   return { rest: `${xml.slice(0, start)}<REQUIREMENTS/>${xml.slice(end)}`, section: xml.slice(start, end) };
 }
 
+/** Leading integer of text[from, to) (blanks skipped), -1 when none. */
+function intAt(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && text.charCodeAt(i) <= 32) i++;
+  let sign = 1;
+  if (text[i] === '-' || text[i] === '+') {
+    if (text[i] === '-') sign = -1;
+    i++;
+  }
+  let n = 0;
+  let digits = 0;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+    digits++;
+  }
+  return digits ? sign * n : -1;
+}
+
 export function scanRequirements(section: string): Map<number, Prerequisites> {
   const out = new Map<number, Prerequisites>();
-  const path: string[] = [];
-  let text = '';
+  const stack: string[] = [];
   let vm: Prerequisites | undefined;
   let vmId: number | undefined;
   let nicId: number | undefined;
   let nicVnets: number[] = [];
-  const int = (s: string): number => {
-    const m = /^\s*([+-]?\d+)/.exec(s);
-    return m ? Number(m[1]) : -1;
-  };
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(section); m; m = TAG.exec(section)) {
-    if (m[4] !== undefined || m[5] !== undefined) {
-      text += m[4] ?? m[5];
+  let textFrom = 0;
+  let pos = section.indexOf('<');
+  while (pos >= 0) {
+    const gt = section.indexOf('>', pos);
+    if (gt < 0) break;
+    const closing = section.charCodeAt(pos + 1) === 47; // '/'
+    if (section.startsWith('<![CDATA[', pos)) {
+      // Numbers in CDATA: read them where they are.
+      const end = section.indexOf(']]>', pos);
+      textFrom = pos + 9;
+      pos = section.indexOf('<', end < 0 ? gt : end + 3);
       continue;
     }
-    const [, closing, name, selfClosing] = m;
+    let nameEnd = pos + (closing ? 2 : 1);
+    while (nameEnd < gt) {
+      const c = section.charCodeAt(nameEnd);
+      if (c === 47 || c <= 32) break;
+      nameEnd++;
+    }
+    const name = section.slice(pos + (closing ? 2 : 1), nameEnd);
+    const selfClosing = !closing && section.charCodeAt(gt - 1) === 47;
     if (!closing) {
-      path.push(name);
-      text = '';
-      if (name === 'VM' && path.length === 2) {
+      stack.push(name);
+      const depth = stack.length;
+      if (depth === 2 && name === 'VM') {
         vm = { hosts: [], datastores: [], nics: new Map() };
         vmId = undefined;
-      } else if (name === 'NIC' && path.length === 3) {
+      } else if (depth === 3 && name === 'NIC') {
         nicId = undefined;
         nicVnets = [];
       }
-      if (!selfClosing) continue;
+      textFrom = gt + 1;
+      if (!selfClosing) {
+        pos = section.indexOf('<', gt + 1);
+        continue;
+      }
     }
-    const where = path.join('/');
-    path.pop();
-    if (name !== 'ID' && name !== 'VM' && name !== 'NIC') continue;
-    if (where === 'REQUIREMENTS/VM/ID') vmId = int(text);
-    else if (where === 'REQUIREMENTS/VM/HOSTS/ID') vm?.hosts.push(int(text));
-    else if (where === 'REQUIREMENTS/VM/DATASTORES/ID') vm?.datastores.push(int(text));
-    else if (where === 'REQUIREMENTS/VM/NIC/ID') nicId = int(text);
-    else if (where === 'REQUIREMENTS/VM/NIC/VNETS/ID') nicVnets.push(int(text));
-    else if (where === 'REQUIREMENTS/VM/NIC' && vm && nicId !== undefined) vm.nics.set(nicId, nicVnets);
-    else if (where === 'REQUIREMENTS/VM' && vm && vmId !== undefined) {
+    const depth = stack.length;
+    if (name === 'ID') {
+      const parent = stack[depth - 2];
+      const value = intAt(section, textFrom, selfClosing ? textFrom : pos);
+      if (depth === 3) vmId = value;
+      else if (depth === 4 && parent === 'HOSTS') vm?.hosts.push(value);
+      else if (depth === 4 && parent === 'DATASTORES') vm?.datastores.push(value);
+      else if (depth === 4 && parent === 'NIC') nicId = value;
+      else if (depth === 5 && parent === 'VNETS') nicVnets.push(value);
+    } else if (name === 'NIC' && depth === 3 && vm && nicId !== undefined) {
+      vm.nics.set(nicId, nicVnets);
+    } else if (name === 'VM' && depth === 2 && vm && vmId !== undefined) {
       const seen = out.get(vmId);
       if (seen) {
         seen.hosts.push(...vm.hosts);
@@ -72,6 +105,8 @@ export function scanRequirements(section: string): Map<number, Prerequisites> {
         out.set(vmId, vm);
       }
     }
+    stack.pop();
+    pos = section.indexOf('<', gt + 1);
   }
   return out;
 }

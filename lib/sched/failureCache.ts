@@ -31,7 +31,9 @@ export class FailureCache {
 
   find(key: string, job: PreparedJob, canPreempt: boolean): WaitReason | undefined {
     const list = (canPreempt ? this.durable : this.volatile).get(key);
-    return list?.find((e) => job.cpu >= e.cpu && job.mem >= e.mem && job.disk >= e.disk)?.reason;
+    if (!list) return undefined;
+    for (const e of list) if (job.cpu >= e.cpu && job.mem >= e.mem && job.disk >= e.disk) return e.reason;
+    return undefined;
   }
 
   add(key: string, job: PreparedJob, canPreempt: boolean, reason: WaitReason): void {

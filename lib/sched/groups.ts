@@ -11,6 +11,8 @@ import { rankValue, type ExprCache } from './compile';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
 import type { Host } from './model';
+import type { RunningJob } from './types';
+import { cpuShare, memoryKb } from './capacity';
 
 /** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
 const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']);
@@ -33,7 +35,25 @@ export interface HostGroup {
   /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
   readonly pending: number[];
   readonly dirty: Uint8Array;
+  /** Room each host would have with its beff jobs gone, for hosts running two or more (built when a job of the group first needs preemption). */
+  room?: StaticHostTree;
+  /** Each beff job on the group's hosts as a lone victim, in tie-breaker order, with the room its host would then have. */
+  singles?: SinglesIndex;
 }
+
+export interface SinglesIndex {
+  readonly tree: StaticHostTree;
+  readonly victims: readonly RunningJob[];
+  readonly leavesOfHost: ReadonlyMap<number, readonly number[]>;
+}
+
+/** What preemption needs to know of the beff jobs: those still running on a host, and all of them in tie-breaker order. */
+export interface BeffView {
+  onHost(hostIndex: number): readonly RunningJob[];
+  ordered: readonly RunningJob[];
+}
+
+
 
 export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string };
 
@@ -47,6 +67,10 @@ export class GroupRegistry {
   private readonly failing = new Map<HostGroup, Map<string, number>>();
   /** Snapshot ranks per (rank expression, host): groups with the same rank share them. */
   private readonly rankCache = new Map<string, { values: Float64Array; versions: Int32Array }>();
+  private beff: BeffView = { onHost: () => [], ordered: [] };
+  /** Results of roomOf / singleRoom (two numbers, no object per call: these run on every host change). */
+  roomCpu = 0;
+  roomMem = 0;
 
   constructor(
     private readonly ledger: Ledger,
@@ -172,8 +196,7 @@ export class GroupRegistry {
 
   /** Free CPU as the trees see it: none once the host reached MAX_HOST dispatches in this plan. */
   private leafCpu(i: number): number {
-    if (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) return -Infinity;
-    return this.ledger.freeCpu(i);
+    return this.atLimit(i) ? -Infinity : this.ledger.freeCpu(i);
   }
 
   /**
@@ -194,10 +217,124 @@ export class GroupRegistry {
     for (const leaf of group.pending) {
       group.dirty[leaf] = 0;
       const i = group.hosts[leaf];
-      const rank = this.dynamic ? this.rankOf(group, i) : group.tree.leafRank(leaf);
+      // Dynamic ranks: a host whose rank rose moves up at once; one whose rank fell keeps its
+      // place (an upper bound) until a search finds it first and re-ranks it (`isStale`).
+      const stored = group.tree.leafRank(leaf);
+      const rank = this.dynamic ? Math.max(stored, this.rankOf(group, i)) : stored;
       group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), rank);
+      if (group.room) {
+        this.roomOf(i);
+        group.room.set(leaf, this.roomCpu, this.roomMem);
+      }
+      const singles = group.singles?.leavesOfHost.get(i);
+      if (singles) {
+        for (const single of singles) {
+          this.singleRoom(i, group.singles!.victims[single]);
+          group.singles!.tree.set(single, this.roomCpu, this.roomMem);
+        }
+      }
     }
     group.pending.length = 0;
+  }
+
+  setBeff(view: BeffView): void {
+    this.beff = view;
+  }
+
+  /** No job left can preempt: the preemption indexes need no more upkeep. */
+  dropPreemptionIndexes(): void {
+    this.beff = { onHost: () => [], ordered: [] };
+    for (const g of this.groups.values()) {
+      if (g.ok) {
+        g.group.room = undefined;
+        g.group.singles = undefined;
+      }
+    }
+  }
+
+  /** The group's preemption room tree, up to date. */
+  roomTree(group: HostGroup): StaticHostTree {
+    this.flush(group);
+    if (!group.room) {
+      const room = new StaticHostTree(group.hosts.length);
+      group.hosts.forEach((i, leaf) => {
+        this.roomOf(i);
+        room.setRaw(leaf, this.roomCpu, this.roomMem, 0);
+      });
+      room.build();
+      group.room = room;
+    }
+    return group.room;
+  }
+
+  /** The group's lone-victim index, up to date. */
+  singlesIndex(group: HostGroup): SinglesIndex {
+    this.flush(group);
+    if (!group.singles) {
+      const victims = this.beff.ordered.filter((v) => {
+        const i = this.ledger.hostIndexById.get(v.hostId);
+        return i !== undefined && group.leafOf.has(i);
+      });
+      const tree = new StaticHostTree(victims.length);
+      const leavesOfHost = new Map<number, number[]>();
+      victims.forEach((v, leaf) => {
+        const i = this.ledger.hostIndexById.get(v.hostId)!;
+        leavesOfHost.set(i, [...(leavesOfHost.get(i) ?? []), leaf]);
+        this.singleRoom(i, v);
+        tree.setRaw(leaf, this.roomCpu, this.roomMem, -leaf);
+      });
+      tree.build();
+      group.singles = { tree, victims, leavesOfHost };
+    }
+    return group.singles;
+  }
+
+  /** Room a host would have with this one victim gone (none when the victim is gone or the host is at MAX_HOST), in roomCpu/roomMem. */
+  singleRoom(i: number, v: RunningJob): void {
+    if (!this.beff.onHost(i).includes(v) || this.atLimit(i)) {
+      this.roomCpu = -Infinity;
+      this.roomMem = -Infinity;
+    } else {
+      this.roomCpu = this.ledger.freeCpu(i) + cpuShare(v.cpu);
+      this.roomMem = this.ledger.freeMem(i) + memoryKb(v.memoryMb);
+    }
+  }
+
+  private atLimit(i: number): boolean {
+    return this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost;
+  }
+
+  /**
+   * Room a host would have with all its beff jobs gone, in roomCpu/roomMem; none for a host
+   * with fewer than two (lone victims have their own index, searched first).
+   */
+  private roomOf(i: number): void {
+    const beff = this.beff.onHost(i);
+    this.roomCpu = -Infinity;
+    this.roomMem = -Infinity;
+    if (beff.length < 2 || this.atLimit(i)) return;
+    let cpu = this.ledger.freeCpu(i);
+    let mem = this.ledger.freeMem(i);
+    for (const v of beff) {
+      cpu += cpuShare(v.cpu);
+      mem += memoryKb(v.memoryMb);
+    }
+    this.roomCpu = cpu;
+    this.roomMem = mem;
+  }
+
+  /**
+   * In dynamic rank mode, whether a leaf a search found sits above its true rank; if so it is
+   * moved to its place and the search must look again. Every other leaf's place is at least
+   * its true rank, so the first fresh leaf found is the best.
+   */
+  isStale(group: HostGroup, leaf: number): boolean {
+    if (!this.dynamic) return false;
+    const i = group.hosts[leaf];
+    const rank = this.rankOf(group, i);
+    if (rank === group.tree.leafRank(leaf)) return false;
+    group.tree.set(leaf, group.tree.leafCpu(leaf), group.tree.leafMem(leaf), rank);
+    return true;
   }
 
   /** Host attributes that change with the plan's promises, for dynamic ranks. */

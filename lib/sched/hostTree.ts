@@ -16,8 +16,12 @@ export interface HostIndex {
   leafRank(leaf: number): number;
   maxCpu(): number;
   maxMem(): number;
-  /** Best-ranked leaf (ties: lowest leaf) with cpu ≥ needCpu and mem ≥ needMem, or -1. */
-  best(needCpu: number, needMem: number): number;
+  /**
+   * Best-ranked leaf (ties: lowest leaf) with cpu ≥ needCpu and mem ≥ needMem, or -1. `again`:
+   * the same search once more after the leaf it found was set aside or moved down (an index may
+   * resume where it stopped).
+   */
+  best(needCpu: number, needMem: number, again?: boolean): number;
 }
 
 /**
@@ -89,6 +93,17 @@ export class StaticHostTree implements HostIndex {
     return p < 0 ? -1 : this.leafAt[p];
   }
 
+  /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, in order, until it returns false. */
+  forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void {
+    this.walk(1, needCpu, needMem, visit);
+  }
+
+  private walk(node: number, c: number, m: number, visit: (leaf: number) => boolean): boolean {
+    if (this.maxC[node] < c || this.maxM[node] < m) return true;
+    if (node >= this.size) return visit(this.leafAt[node - this.size]);
+    return this.walk(2 * node, c, m, visit) && this.walk(2 * node + 1, c, m, visit);
+  }
+
   private find(node: number, c: number, m: number): number {
     if (this.maxC[node] < c || this.maxM[node] < m) return -1;
     if (node >= this.size) return node - this.size;
@@ -103,7 +118,7 @@ interface Block {
   maxM: number;
 }
 
-const BLOCK = 64;
+const BLOCK = 32;
 
 /**
  * Ranks that move during the plan (dynamic mode): the hosts in rank order, cut into blocks of
@@ -116,6 +131,7 @@ export class HostTree implements HostIndex {
   private readonly mem: Float64Array;
   private readonly blockOf: Block[];
   private blocks: Block[] = [];
+  private lastBlock = 0;
 
   constructor(readonly leaves: number) {
     this.rank = new Float64Array(leaves);
@@ -185,10 +201,19 @@ export class HostTree implements HostIndex {
     return m;
   }
 
-  best(needCpu: number, needMem: number): number {
-    for (const b of this.blocks) {
+  best(needCpu: number, needMem: number, again = false): number {
+    // Blocks before the one a search stopped in had no room then, and setting a leaf aside or
+    // moving it down gives them none: a repeated search starts one block before.
+    const blocks = this.blocks;
+    for (let k = again ? Math.max(0, this.lastBlock - 1) : 0; k < blocks.length; k++) {
+      const b = blocks[k];
       if (b.maxC < needCpu || b.maxM < needMem) continue;
-      for (const leaf of b.leaves) if (this.cpu[leaf] >= needCpu && this.mem[leaf] >= needMem) return leaf;
+      for (const leaf of b.leaves) {
+        if (this.cpu[leaf] >= needCpu && this.mem[leaf] >= needMem) {
+          this.lastBlock = k;
+          return leaf;
+        }
+      }
     }
     return -1;
   }
@@ -249,3 +274,4 @@ export class HostTree implements HostIndex {
     block.maxM = m;
   }
 }
+

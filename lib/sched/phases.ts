@@ -57,6 +57,10 @@ export interface FilterContext {
   readonly ledger: Ledger;
   readonly differentVnets: boolean;
   readonly dynamicRanks: boolean;
+  /** Host filters a placement must pass, in order (requirements, exclusions, capacity). */
+  readonly placementFilters: readonly HostFilter[];
+  /** Host filters a preemption candidate must pass before its victims are gone (no capacity). */
+  readonly preemptionFilters: readonly HostFilter[];
 }
 
 /** Host-level filter: can host `hostIndex` take the job? */

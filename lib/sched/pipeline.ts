@@ -20,6 +20,9 @@
  * reservations because OpenNebula capacity is only freed by jobs ending, which each plan sees.
  */
 import { ExprCache } from './compile';
+import { capacityFilter } from './filters/capacity';
+import { excludedFilter } from './filters/excluded';
+import { requirementsFilter } from './filters/requirements';
 import { cpuShare, memoryKb } from './capacity';
 import { FailureCache } from './failureCache';
 import { GroupRegistry } from './groups';
@@ -69,7 +72,12 @@ export function plan(input: PlanInput): Plan {
   // 1. Compile.
   const exprs = new ExprCache();
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
-  const ctx: FilterContext = { ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic' };
+  // 2. Filters, in the order a host must pass them; datastore and network filters follow (select.ts).
+  const placementFilters = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost)];
+  const ctx: FilterContext = {
+    ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic',
+    placementFilters, preemptionFilters: placementFilters.slice(0, 2),
+  };
   const preparer = new JobPreparer(ledger, registry, exprs, policy);
 
   const beffByHost = new Map<number, RunningJob[]>();
@@ -78,7 +86,7 @@ export function plan(input: PlanInput): Plan {
     if (r.class !== 'beff' || r.state !== 'RUNNING' || ended.has(r.id) || i === undefined) continue;
     beffByHost.set(i, [...(beffByHost.get(i) ?? []), r]);
   }
-  const preemptor = createPreemptor(registry, beffByHost, maxHost, now);
+  const preemptor = createPreemptor(registry, beffByHost, now, maxHost);
   const resched = reschedEntries(snapshot, input.queue, running);
   const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
   const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
@@ -114,14 +122,21 @@ export function plan(input: PlanInput): Plan {
     const gone = new Set(c.victims.map((v) => v.id));
     beffByHost.set(c.hostIndex, (beffByHost.get(c.hostIndex) ?? []).filter((r) => !gone.has(r.id)));
     failures.roomFreed();
-    const confirmed = confirmHost(ctx, job, c.hostIndex);
+    // The dry run already counted the victims' room (physical room for suspended ones).
+    const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
     if (!confirmed.ok) return false;
     const enforce = ledger.fitsBooked(c.hostIndex, job.cpu, job.mem);
     emit(job, { hostIndex: c.hostIndex, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce }, [...gone]);
     return true;
   };
 
+  let preemptionOver = false;
   queue.forEach((job, order) => {
+    if (!preemptionOver && job.class !== 'prod') {
+      // Queue order puts every prod job first: past them nobody preempts any more.
+      preemptionOver = true;
+      registry.dropPreemptionIndexes();
+    }
     const p = preparer.prepare(job, order);
     const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
     const key = FailureCache.key(p, canPreempt);

@@ -44,7 +44,7 @@ export function explainWait(rc: ReasonContext, job: PreparedJob, rejected: Reado
     return reason('requirements.nomatch', `0 of ${plural(group.considered.length, 'host')} match ${top}; change the requirements or the hosts.`,
       { considered: group.considered.length, requirement: group.requirement, terms: Object.fromEntries(terms) });
   }
-  const notExcluded = group.hosts.filter((i) => !job.excluded.has(rc.ctx.ledger.hosts[i].host.id));
+  const notExcluded = job.excluded.size === 0 ? group.hosts : group.hosts.filter((i) => !job.excluded.has(rc.ctx.ledger.hosts[i].host.id));
   if (notExcluded.length === 0) {
     return reason('hosts.excluded', `all ${plural(group.hosts.length, 'host')} matching it are excluded after failed deploys on them; fix those hosts or relax the requirements.`,
       { excludedHostIds: [...job.excluded].sort((a, b) => a - b) });
@@ -77,15 +77,22 @@ function capacityReason(rc: ReasonContext, job: PreparedJob, hosts: readonly num
   let maxMem = -Infinity;
   let limited = 0;
   let wouldFit = 0;
-  for (const i of hosts) {
-    const c = ledger.freeCpu(i);
-    const m = ledger.freeMem(i);
-    maxCpu = Math.max(maxCpu, c);
-    maxMem = Math.max(maxMem, m);
-    if (rc.maxHost > 0 && ledger.hosts[i].dispatched >= rc.maxHost) {
-      limited++;
-      if (c >= job.cpu && m >= job.mem) wouldFit++;
+  if (rc.maxHost > 0 || hosts !== job.group!.hosts) {
+    for (const i of hosts) {
+      const c = ledger.freeCpu(i);
+      const m = ledger.freeMem(i);
+      maxCpu = Math.max(maxCpu, c);
+      maxMem = Math.max(maxMem, m);
+      if (rc.maxHost > 0 && ledger.hosts[i].dispatched >= rc.maxHost) {
+        limited++;
+        if (c >= job.cpu && m >= job.mem) wouldFit++;
+      }
     }
+  } else {
+    // No dispatch limit, no exclusion: the group's tree already knows the most free room.
+    rc.registry.flush(job.group!);
+    maxCpu = job.group!.tree.maxCpu();
+    maxMem = job.group!.tree.maxMem();
   }
   const details = { needCpu: job.cpu / 100, needMemoryMb: job.mem / 1024, mostFreeCpu: maxCpu / 100, mostFreeMemoryMb: Math.floor(maxMem / 1024), matchingHosts: hosts.length };
   const tail = job.job.class === 'beff'

@@ -5,7 +5,7 @@
  * is taken. Rejections are counted per reason (Nomad's AllocMetric) for the waiting reason.
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, PreparedJob, RejectCode } from './phases';
+import type { FilterContext, HostFilter, PreparedJob, RejectCode } from './phases';
 import { datastoreFilter } from './filters/datastore';
 import { networkFilter } from './filters/network';
 import type { NicChoice } from './types';
@@ -24,8 +24,8 @@ export type Selection =
 
 /** Image datastores must hold the disks cloned into them (VirtualMachineXML::test_image_datastore_capacity). */
 export function imageDatastoresFit(ctx: FilterContext, job: PreparedJob): boolean {
-  if (job.kind === 'migrate' || job.kind === 'resumeSuspended' || job.kind === 'resume') return true;
-  for (const [id, mb] of Object.entries(job.job.imageDatastoreMb ?? {})) {
+  if (job.kind === 'migrate' || job.kind === 'resumeSuspended' || job.kind === 'resume' || !job.job.imageDatastoreMb) return true;
+  for (const [id, mb] of Object.entries(job.job.imageDatastoreMb)) {
     if (mb === 0) continue;
     const d = ctx.ledger.datastores.get(Number(id));
     if (!d || !(mb < d.freeMb)) return false;
@@ -33,9 +33,13 @@ export function imageDatastoresFit(ctx: FilterContext, job: PreparedJob): boolea
   return true;
 }
 
-/** Datastore and network filters on one host that already has CPU and memory room. */
-export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number):
+/** The host filters, then the datastore and network filters, on one host. */
+export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number, hostFilters: readonly HostFilter[] = ctx.placementFilters):
   { ok: true; datastoreId: number; nics: readonly NicChoice[] } | { ok: false; code: RejectCode } {
+  for (const filter of hostFilters) {
+    const r = filter.check(ctx, job, i);
+    if (!r.ok) return { ok: false, code: r.reason.code };
+  }
   const ds = datastoreFilter.choose(ctx, job, i);
   if (!ds.ok) return { ok: false, code: ds.reason.code };
   const nics = networkFilter.choose(ctx, job, i);
@@ -44,11 +48,10 @@ export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number):
 }
 
 export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: PreparedJob): Selection {
-  const rejected = new Map<RejectCode, number>();
   const group = job.group;
+  const rejected = new Map<RejectCode, number>();
   if (!group || group.hosts.length === 0) return { ok: false, rejected };
   if (job.kind === 'resumeSuspended') return resumeInPlace(ctx, job, group.hosts[0], rejected);
-  const count = (code: RejectCode): void => { rejected.set(code, (rejected.get(code) ?? 0) + 1); };
   registry.flush(group);
 
   const setAside: number[] = [];
@@ -58,20 +61,21 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
     if (leaf !== undefined) {
       registry.disable(group, leaf);
       setAside.push(leaf);
-      count('excluded');
+      rejected.set('excluded', (rejected.get('excluded') ?? 0) + 1);
     }
   }
   let result: Selection | undefined;
-  while (!result) {
-    const leaf = group.tree.best(job.cpu, job.mem);
+  for (let again = false; !result; again = true) {
+    const leaf = group.tree.best(job.cpu, job.mem, again);
     if (leaf < 0) break;
+    if (registry.isStale(group, leaf)) continue;
     const i = group.hosts[leaf];
     const confirmed = confirmHost(ctx, job, i);
     if (confirmed.ok) {
       const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);
       result = { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce } };
     } else {
-      count(confirmed.code);
+      rejected.set(confirmed.code, (rejected.get(confirmed.code) ?? 0) + 1);
       registry.disable(group, leaf);
       setAside.push(leaf);
     }
@@ -80,11 +84,8 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
   return result ?? { ok: false, rejected };
 }
 
-/** A suspended VM resumes on its own host once the room it holds is physically free again. */
+/** A suspended VM resumes on its own host once the room it holds is physically free again (see the capacity filter). */
 function resumeInPlace(ctx: FilterContext, job: PreparedJob, i: number, rejected: Map<RejectCode, number>): Selection {
-  const { ledger } = ctx;
-  if (ledger.physicalFreeCpu(i) < job.cpu) return { ok: false, rejected: rejected.set('capacity.cpu', 1) };
-  if (ledger.physicalFreeMem(i) < job.mem) return { ok: false, rejected: rejected.set('capacity.memory', 1) };
   const confirmed = confirmHost(ctx, job, i);
   if (!confirmed.ok) return { ok: false, rejected: rejected.set(confirmed.code, 1) };
   return { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce: true } };
@@ -98,8 +99,8 @@ export function commitPlacement(ctx: FilterContext, job: PreparedJob, p: Placeme
   if (d && !d.ds.shared) ledger.useLocalDs(i, p.datastoreId, job.disk);
   else if (d && job.kind === 'deploy') ledger.useDatastore(p.datastoreId, job.disk);
   for (const nic of p.nics) ledger.useLease(nic.vnetId);
-  if (job.kind === 'deploy') {
-    for (const [id, mb] of Object.entries(job.job.imageDatastoreMb ?? {})) ledger.useDatastore(Number(id), mb);
+  if (job.kind === 'deploy' && job.job.imageDatastoreMb) {
+    for (const [id, mb] of Object.entries(job.job.imageDatastoreMb)) ledger.useDatastore(Number(id), mb);
   }
   if (job.kind === 'resumeSuspended') ledger.unhold(i, job.cpu, job.mem);
   else ledger.add(i, job.cpu, job.mem);

@@ -9,9 +9,9 @@ export function localClientConfig(endpoint: string): DynamoDBClientConfig {
   return { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 }
 
-/** A client for AWS, or for DynamoDB Local when SVMSCHED_DYNAMODB_ENDPOINT is set. */
+/** A client for AWS, or for DynamoDB Local when DYNAMODB_ENDPOINT is set (serverless.yml passes it through). */
 export function createDynamoClient(env: Readonly<Record<string, string | undefined>> = process.env): DynamoDBClient {
-  const endpoint = env.SVMSCHED_DYNAMODB_ENDPOINT;
+  const endpoint = env.DYNAMODB_ENDPOINT;
   return new DynamoDBClient(endpoint ? localClientConfig(endpoint) : {});
 }
 

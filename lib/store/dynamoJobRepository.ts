@@ -7,7 +7,6 @@ import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../jobs/model';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import {
@@ -15,11 +14,10 @@ import {
 } from './errors';
 import { all, ExpressionBuilder } from './expression';
 import { INDEX, INTERNAL_ATTRIBUTES, JOB_KIND, QUEUE_PARTITION, toItem, toJob } from './jobItem';
-import type {
-  CreatedJob, CreateJobRequest, JobFilter, JobPage, JobPatch, JobRepository, NewJob, PageRequest, TransitionEvent,
-} from './jobRepository';
+import type { CreatedJob, JobFilter, JobPage, JobPatch, JobRepository, TransitionEvent } from './jobRepository';
 import { PROTECTED_FIELDS } from './jobRepository';
-import { newSecret, sameHash, sha256Hex } from './secrets';
+import { queryAll } from './queryAll';
+import { sameHash, sha256Hex } from './secrets';
 import type { TableNames } from './tables';
 
 export interface DynamoJobRepositoryOptions {
@@ -27,7 +25,6 @@ export interface DynamoJobRepositoryOptions {
   /** Days a finished job (and an idempotency key) is kept before TTL removes it (config jobs.retentionDays). */
   readonly retentionDays: number;
   readonly now?: () => Date;
-  readonly newId?: () => string;
 }
 
 const DEFAULT_PAGE = 50;
@@ -46,47 +43,32 @@ const KEY_ATTRIBUTES = {
 
 export class DynamoJobRepository implements JobRepository {
   private readonly now: () => Date;
-  private readonly newId: () => string;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly options: DynamoJobRepositoryOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    this.newId = options.newId ?? randomUUID;
   }
 
-  async create(request: CreateJobRequest): Promise<CreatedJob> {
-    const { idempotencyKey, ...fields } = request;
-    if (typeof fields.owner !== 'string' || fields.owner.length === 0) throw new RangeError('a job needs an owner');
-    const at = this.now().toISOString();
-    const job: Job = {
-      ...fields,
-      args: [...fields.args],
-      id: this.newId(),
-      state: 'QUEUED',
-      createdAt: at,
-      updatedAt: at,
-      attempts: 0,
-      excludedHosts: [],
-      preemptions: 0,
-      history: [{ at, to: 'QUEUED', reason: 'submitted' }],
-    };
-    const callbackToken = newSecret();
-    const item = toItem(job, sha256Hex(callbackToken));
-    const put = { TableName: this.options.tables.jobs, Item: item, ConditionExpression: 'attribute_not_exists(id)' };
+  async create(job: Job, idempotencyKey?: string): Promise<CreatedJob> {
+    if (typeof job.id !== 'string' || job.id === '' || typeof job.owner !== 'string' || job.owner === '') {
+      throw new RangeError('a job needs an id and an owner');
+    }
+    const put = { TableName: this.options.tables.jobs, Item: toItem(job, this.expiry()), ConditionExpression: 'attribute_not_exists(id)' };
     if (idempotencyKey === undefined) {
       await this.doc.send(new PutCommand(put));
-      return { job, created: true, callbackToken };
+      return { job, created: true };
     }
-    return this.createOnce(put, job, callbackToken, fields.owner, idempotencyKey, fingerprint(fields));
+    return this.createOnce(put, job, idempotencyKey, fingerprint(job));
   }
 
   /** Job and idempotency key in one transaction: the key exists if and only if its job does. */
   private async createOnce(
     put: { TableName: string; Item: object; ConditionExpression: string },
-    job: Job, callbackToken: string, owner: string, key: string, requestHash: string,
+    job: Job, key: string, requestHash: string,
   ): Promise<CreatedJob> {
+    const { owner } = job;
     const idemKey = idempotencyItemKey(owner, key);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -103,14 +85,14 @@ export class DynamoJobRepository implements JobRepository {
             },
           ],
         }));
-        return { job, created: true, callbackToken };
+        return { job, created: true };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
         if (codes[1] === 'ConditionalCheckFailed') {
           const existing = await this.existingForKey(idemKey, key, requestHash);
           if (existing !== undefined) return existing;
-        } else if (!codes.includes('TransactionConflict') || attempt >= TRANSACTION_ATTEMPTS) {
+        } else if (!codes.includes('TransactionConflict')) {
           throw error;
         }
         if (attempt >= TRANSACTION_ATTEMPTS) throw error;
@@ -144,9 +126,9 @@ export class DynamoJobRepository implements JobRepository {
     return Item === undefined ? undefined : toJob(Item);
   }
 
-  async list(filter: JobFilter = {}, page: PageRequest = {}): Promise<JobPage> {
-    const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(page.limit ?? DEFAULT_PAGE) || DEFAULT_PAGE));
-    if (Array.isArray(filter.state) && filter.state.length === 0) return { items: [] };
+  async list(filter: JobFilter = {}, pageSize: number = DEFAULT_PAGE, cursor?: string): Promise<JobPage> {
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(pageSize) || DEFAULT_PAGE));
+    if (Array.isArray(filter.state) && filter.state.length === 0) return { jobs: [] };
     const index = filter.owner === undefined ? INDEX.byCreated : INDEX.byOwner;
     const scope: CursorScope = { index, keyAttributes: KEY_ATTRIBUTES[index], owner: filter.owner };
     const q = new ExpressionBuilder();
@@ -157,7 +139,7 @@ export class DynamoJobRepository implements JobRepository {
       ...(filter.service === undefined ? [] : [q.equals('service', filter.service)]),
     ];
     const ids: string[] = [];
-    let startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, scope);
+    let startKey = cursor === undefined || cursor === '' ? undefined : decodeCursor(cursor, scope);
     for (let queries = 0; queries < MAX_QUERIES_PER_PAGE && ids.length < limit; queries++) {
       const input: QueryCommandInput = {
         TableName: this.options.tables.jobs,
@@ -175,8 +157,8 @@ export class DynamoJobRepository implements JobRepository {
       startKey = out.LastEvaluatedKey as Record<string, string> | undefined;
       if (startKey === undefined) break;
     }
-    const items = await this.batchGet(ids);
-    return { items, ...(startKey === undefined ? {} : { cursor: encodeCursor(scope, startKey) }) };
+    const jobs = await this.batchGet(ids);
+    return { jobs, ...(startKey === undefined ? {} : { cursor: encodeCursor(scope, startKey) }) };
   }
 
   /** Full jobs for ids, in the order given; jobs removed meanwhile are skipped. */
@@ -194,22 +176,15 @@ export class DynamoJobRepository implements JobRepository {
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  async queue(): Promise<Job[]> {
-    const jobs: Job[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.options.tables.jobs,
-        IndexName: INDEX.queue,
-        KeyConditionExpression: '#queueKey = :queue',
-        ExpressionAttributeNames: { '#queueKey': 'queueKey' },
-        ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of out.Items ?? []) jobs.push(toJob(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return jobs;
+  async unfinished(): Promise<Job[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.options.tables.jobs,
+      IndexName: INDEX.queue,
+      KeyConditionExpression: '#queueKey = :queue',
+      ExpressionAttributeNames: { '#queueKey': 'queueKey' },
+      ExpressionAttributeValues: { ':queue': QUEUE_PARTITION },
+    });
+    return items.map(toJob);
   }
 
   async transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
@@ -245,7 +220,7 @@ export class DynamoJobRepository implements JobRepository {
     return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.equals('state', from)));
   }
 
-  async update(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job> {
+  async patch(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job> {
     const states = expectedStates(expected);
     checkPatch(patch);
     const u = new ExpressionBuilder();
@@ -254,19 +229,7 @@ export class DynamoJobRepository implements JobRepository {
     return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.oneOf('state', states)));
   }
 
-  async issueCallbackToken(jobId: string, expected: JobState | readonly JobState[]): Promise<string> {
-    const states = expectedStates(expected);
-    const token = newSecret();
-    const u = new ExpressionBuilder();
-    u.set('callbackTokenHash', sha256Hex(token));
-    await this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.oneOf('state', states)));
-    return token;
-  }
-
-  async verifyCallbackToken(jobId: string, token: string): Promise<boolean> {
-    // Hash first, whatever happens next, so that a missing job answers no faster.
-    const hash = sha256Hex(typeof token === 'string' ? token : '');
-    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128 || typeof token !== 'string' || token.length === 0) return false;
+  async callbackHash(jobId: string): Promise<string | undefined> {
     const { Item } = await this.doc.send(new GetCommand({
       TableName: this.options.tables.jobs,
       Key: { id: jobId },
@@ -274,7 +237,14 @@ export class DynamoJobRepository implements JobRepository {
       ExpressionAttributeNames: { '#h': 'callbackTokenHash' },
       ConsistentRead: true,
     }));
-    return sameHash(Item?.callbackTokenHash, hash);
+    return typeof Item?.callbackTokenHash === 'string' ? Item.callbackTokenHash : undefined;
+  }
+
+  async verifyCallbackToken(jobId: string, token: string): Promise<boolean> {
+    // Hash first, whatever happens next, so that a missing job answers no faster.
+    const hash = sha256Hex(typeof token === 'string' ? token : '');
+    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128 || typeof token !== 'string' || token.length === 0) return false;
+    return sameHash(await this.callbackHash(jobId), hash);
   }
 
   private async conditionalUpdate(jobId: string, states: readonly JobState[], u: ExpressionBuilder, condition: string): Promise<Job> {
@@ -304,18 +274,27 @@ export class DynamoJobRepository implements JobRepository {
 }
 
 function applyPatch(u: ExpressionBuilder, patch: JobPatch): void {
-  for (const [field, value] of Object.entries(patch)) {
+  const { clear = [], ...fields } = patch;
+  for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (value === null) u.remove(field);
     else u.set(field, value);
   }
+  for (const field of clear) u.remove(field);
 }
 
+/** The one internal attribute a caller may write: the hash of the callback token it gave the VM. */
+const WRITABLE_INTERNAL = 'callbackTokenHash';
+
 function checkPatch(patch: JobPatch): void {
-  for (const field of Object.keys(patch)) {
-    if ((PROTECTED_FIELDS as readonly string[]).includes(field) || (INTERNAL_ATTRIBUTES as readonly string[]).includes(field)) {
-      throw new ProtectedFieldError(field);
-    }
+  const { clear = [], ...fields } = patch;
+  for (const field of [...Object.keys(fields), ...clear]) {
+    const internal = (INTERNAL_ATTRIBUTES as readonly string[]).includes(field) && field !== WRITABLE_INTERNAL;
+    if ((PROTECTED_FIELDS as readonly string[]).includes(field) || internal || field === 'clear') throw new ProtectedFieldError(field);
+  }
+  for (const field of clear) {
+    const value = (fields as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) throw new RangeError(`patch both sets and clears "${field}"`);
   }
 }
 
@@ -335,10 +314,12 @@ function idempotencyItemKey(owner: string, key: string): string {
   return sha256Hex(JSON.stringify([owner, key]));
 }
 
+/** What the submitter asked for (not what the service assigned: id, times). */
+const REQUEST_FIELDS = ['owner', 'service', 'class', 'priority', 'vcpu', 'memory', 'args', 'lifetime', 'requirements', 'preemptMode'] as const;
+
 /** Identifies a request, so that a reused key with a different request is refused rather than answered with the old job. */
-function fingerprint(job: NewJob): string {
-  const canonical = Object.keys(job).sort().map((k) => [k, (job as unknown as Record<string, unknown>)[k]]);
-  return sha256Hex(JSON.stringify(canonical));
+function fingerprint(job: Job): string {
+  return sha256Hex(JSON.stringify(REQUEST_FIELDS.map((k) => [k, job[k] ?? null])));
 }
 
 function ignoreConditionFailure(error: unknown): void {

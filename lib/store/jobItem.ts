@@ -1,8 +1,9 @@
 /**
  * A job as a DynamoDB item: the Job's own fields plus the store's keys. Only unfinished
- * jobs carry `queueKey`, so the sparse `queue` index holds exactly them.
+ * jobs carry `queueKey`, so the sparse `queue` index holds exactly them; finished ones
+ * carry `expiresAt` instead, for TTL.
  */
-import type { Job, JobClass } from '../jobs/model';
+import { isFinal, type Job, type JobClass } from '../jobs/model';
 
 /** The one partition of the queue index: the tick reads it in a single Query. */
 export const QUEUE_PARTITION = 'unfinished';
@@ -14,15 +15,6 @@ export const INDEX = { queue: 'queue', byOwner: 'byOwner', byCreated: 'byCreated
 /** Attributes that are the store's, not the job's. */
 export const INTERNAL_ATTRIBUTES = ['queueKey', 'queueSort', 'kind', 'createdKey', 'expiresAt', 'callbackTokenHash'] as const;
 
-export interface JobItem extends Job {
-  readonly queueKey?: string;
-  readonly queueSort: string;
-  readonly kind: string;
-  readonly createdKey: string;
-  readonly expiresAt?: number;
-  readonly callbackTokenHash?: string;
-}
-
 const CLASS_ORDER: Readonly<Record<JobClass, string>> = { prod: '0', beff: '1' };
 const PRIORITY_BOUND = 1_000_000_000;
 
@@ -31,17 +23,19 @@ const PRIORITY_BOUND = 1_000_000_000;
  * Priority is inverted and zero-padded so that string order is numeric order.
  */
 export function queueSortKey(job: Pick<Job, 'class' | 'priority' | 'createdAt' | 'id'>): string {
-  const priority = Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, Math.trunc(job.priority)));
+  const priority = Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, Math.trunc(job.priority) || 0));
   const inverted = String(PRIORITY_BOUND - priority).padStart(10, '0');
-  return `${CLASS_ORDER[job.class]}#${inverted}#${job.createdAt}#${job.id}`;
+  return `${CLASS_ORDER[job.class] ?? '9'}#${inverted}#${job.createdAt}#${job.id}`;
 }
 
-export function createdKey(job: Pick<Job, 'createdAt' | 'id'>): string {
-  return `${job.createdAt}#${job.id}`;
-}
-
-export function toItem(job: Job, callbackTokenHash: string): JobItem {
-  return { ...job, queueKey: QUEUE_PARTITION, queueSort: queueSortKey(job), kind: JOB_KIND, createdKey: createdKey(job), callbackTokenHash };
+export function toItem(job: Job, expiresAt: number): Record<string, unknown> {
+  return {
+    ...job,
+    ...(isFinal(job.state) ? { expiresAt } : { queueKey: QUEUE_PARTITION }),
+    queueSort: queueSortKey(job),
+    kind: JOB_KIND,
+    createdKey: `${job.createdAt}#${job.id}`,
+  };
 }
 
 export function toJob(item: Record<string, unknown>): Job {

@@ -1,34 +1,14 @@
 /**
- * Where jobs live. lib/lifecycle and the functions see only this interface;
- * DynamoJobRepository is the implementation (tests run it on DynamoDB Local).
+ * Where jobs live. lib/lifecycle and the functions see only interfaces (lib/lifecycle/ports.ts
+ * declares what they need; this one matches it); DynamoJobRepository is the implementation,
+ * and the tests run it on DynamoDB Local.
  */
-import type { Job, JobClass, JobEvent, JobState, PreemptMode } from '../jobs/model';
-
-/** What a submission fixes for the job's whole life. */
-export interface NewJob {
-  readonly owner: string;
-  readonly service: string;
-  readonly class: JobClass;
-  readonly priority: number;
-  readonly vcpu: number;
-  readonly memory: number;
-  readonly args: readonly string[];
-  readonly lifetime?: number;
-  readonly requirements?: string;
-  readonly preemptMode: PreemptMode;
-}
-
-export interface CreateJobRequest extends NewJob {
-  /** The same key from the same owner returns the same job (HTTP Idempotency-Key). */
-  readonly idempotencyKey?: string;
-}
+import type { Job, JobClass, JobEvent, JobState } from '../jobs/model';
 
 export interface CreatedJob {
   readonly job: Job;
-  /** false when an earlier request with the same idempotency key created the job. */
+  /** false when an earlier request with the same idempotency key created the job (nothing was written). */
   readonly created: boolean;
-  /** The job's callback token, in clear this once (only when created); the store keeps its hash. */
-  readonly callbackToken?: string;
 }
 
 export interface JobFilter {
@@ -38,37 +18,39 @@ export interface JobFilter {
   readonly service?: string;
 }
 
-export interface PageRequest {
-  /** 1 to 1000; 50 when absent. */
-  readonly limit?: number;
-  /** From the previous page; opaque. */
-  readonly cursor?: string;
-}
-
 export interface JobPage {
   /** Newest first. */
-  readonly items: readonly Job[];
-  /** Absent on the last page. */
+  readonly jobs: Job[];
+  /** Opaque; absent on the last page. */
   readonly cursor?: string;
 }
 
 /** Fields the store maintains itself and a patch may not touch. */
 export const PROTECTED_FIELDS = ['id', 'owner', 'state', 'createdAt', 'updatedAt', 'history'] as const;
-type PatchableField = Exclude<keyof Job, (typeof PROTECTED_FIELDS)[number]>;
+export type PatchableField = Exclude<keyof Job, (typeof PROTECTED_FIELDS)[number]>;
 
-/** Fields to change with a transition: a value sets the field, null removes it, undefined leaves it. */
-export type JobPatch = { readonly [K in PatchableField]?: Job[K] | null };
+/**
+ * Fields to change: a value sets the field, `clear` lists fields to remove (null removes too),
+ * undefined leaves it alone. `callbackTokenHash` stores the SHA-256 of the current VM's
+ * callback token, which the API never shows.
+ */
+export type JobPatch = { readonly [K in PatchableField]?: Job[K] | null } & {
+  readonly clear?: readonly PatchableField[];
+  readonly callbackTokenHash?: string;
+};
 
 /** What the caller says about a transition; the store adds `at`, `from` and `to`. */
 export type TransitionEvent = Omit<JobEvent, 'at' | 'from' | 'to'>;
 
 export interface JobRepository {
-  create(request: CreateJobRequest): Promise<CreatedJob>;
+  /** Writes a new job; with an idempotency key, the same key of the same owner returns the first job and writes nothing. */
+  create(job: Job, idempotencyKey?: string): Promise<CreatedJob>;
   /** Strongly consistent; undefined when there is no such job. */
   get(jobId: string): Promise<Job | undefined>;
-  list(filter?: JobFilter, page?: PageRequest): Promise<JobPage>;
-  /** Every unfinished job, prod before beff, higher priority first, then oldest. Never reads finished jobs. */
-  queue(): Promise<Job[]>;
+  /** 1 to 1000 jobs a page (50 by default). */
+  list(filter?: JobFilter, limit?: number, cursor?: string): Promise<JobPage>;
+  /** Every unfinished job, from the sparse queue index (never a Scan): prod before beff, higher priority first, then oldest. */
+  unfinished(): Promise<Job[]>;
   /**
    * Moves the job from one of `expected` to `next`, applies `patch` and appends the event
    * to its history, in one conditional write. Throws JobStateConflictError when the job
@@ -76,9 +58,9 @@ export interface JobRepository {
    */
   transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job>;
   /** Changes fields without a transition (no history entry), e.g. the planner's waiting reason; conditional on the state. */
-  update(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job>;
-  /** A new callback token for the job (replacing the previous one), conditional on the state; the clear token is returned once. */
-  issueCallbackToken(jobId: string, expected: JobState | readonly JobState[]): Promise<string>;
-  /** Whether `token` is this job's current callback token (constant-time comparison of hashes). */
+  patch(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job>;
+  /** The stored SHA-256 hash of the job's current callback token. */
+  callbackHash(jobId: string): Promise<string | undefined>;
+  /** Whether `token` is the job's current callback token (hashes compared in constant time). */
   verifyCallbackToken(jobId: string, token: string): Promise<boolean>;
 }

@@ -1,71 +1,58 @@
 /**
- * One holder at a time (the tick): a lease item written conditionally. A lease is taken
- * when it is free, expired, or already ours; `fence` grows with every acquisition, so a
- * holder that lost its lease can tell (and writes can be fenced with it).
+ * One holder at a time (e.g. the tick): a lease item per name, written conditionally.
+ * A lease is taken when it is free, expired, or already ours. Expiry is judged by the
+ * caller's clock (`now`), so holders should keep their TTL well above clock skew.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { any, ExpressionBuilder } from './expression';
 
-export interface Lease {
-  readonly name: string;
-  readonly owner: string;
-  /** Epoch milliseconds. */
-  readonly expiresAt: number;
-  readonly fence: number;
-}
-
 export interface LeaseRepository {
-  /** The lease, or undefined when another owner holds it and it has not expired. */
-  acquire(owner: string, ttlMs: number): Promise<Lease | undefined>;
-  /** Extends our lease; undefined when it is no longer ours. */
-  renew(owner: string, ttlMs: number): Promise<Lease | undefined>;
-  /** Frees our lease at once; false when it was not ours. */
-  release(owner: string): Promise<boolean>;
+  /** true when `owner` now holds the lease `name` until now + ttlMs; false when another owner holds it unexpired. */
+  acquire(name: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;
+  /** Extends our lease; false when it is no longer ours. */
+  renew(name: string, owner: string, ttlMs: number, now?: number): Promise<boolean>;
+  /** Frees our lease at once; does nothing when it is not ours. */
+  release(name: string, owner: string): Promise<void>;
 }
 
 export class DynamoLeaseRepository implements LeaseRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly name = 'tick',
-    private readonly now: () => number = Date.now,
   ) {}
 
-  acquire(owner: string, ttlMs: number): Promise<Lease | undefined> {
-    const at = this.now();
+  acquire(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<boolean> {
     const u = new ExpressionBuilder();
-    u.set('owner', owner).set('expiresAt', at + ttlMs).set('acquiredAt', at).add('fence', 1);
-    return this.write(u, any(u.missing('name'), u.lessThan('expiresAt', at + 1), u.equals('owner', owner)));
+    u.set('owner', owner).set('expiresAt', now + ttlMs).set('acquiredAt', now);
+    return this.write(name, u, any(u.missing('name'), u.lessThan('expiresAt', now + 1), u.equals('owner', owner)));
   }
 
-  renew(owner: string, ttlMs: number): Promise<Lease | undefined> {
+  renew(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<boolean> {
     const u = new ExpressionBuilder();
-    u.set('expiresAt', this.now() + ttlMs);
-    return this.write(u, u.equals('owner', owner));
+    u.set('expiresAt', now + ttlMs);
+    return this.write(name, u, u.equals('owner', owner));
   }
 
-  async release(owner: string): Promise<boolean> {
+  async release(name: string, owner: string): Promise<void> {
     const u = new ExpressionBuilder();
-    // Expired rather than deleted: the fence keeps growing across holders.
+    // Expired rather than deleted: who held it last stays visible.
     u.set('expiresAt', 0);
-    return (await this.write(u, u.equals('owner', owner))) !== undefined;
+    await this.write(name, u, u.equals('owner', owner));
   }
 
-  private async write(u: ExpressionBuilder, condition: string): Promise<Lease | undefined> {
+  private async write(name: string, u: ExpressionBuilder, condition: string): Promise<boolean> {
     try {
-      const out = await this.doc.send(new UpdateCommand({
+      await this.doc.send(new UpdateCommand({
         TableName: this.table,
-        Key: { name: this.name },
+        Key: { name },
         UpdateExpression: u.updateExpression(),
         ConditionExpression: condition,
         ...u.attributes(),
-        ReturnValues: 'ALL_NEW',
       }));
-      const a = out.Attributes!;
-      return { name: this.name, owner: String(a.owner), expiresAt: Number(a.expiresAt), fence: Number(a.fence) };
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

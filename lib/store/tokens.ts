@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidTokenRequestError } from './errors';
+import { queryAll } from './queryAll';
 import { newSecret, sameHash, sha256Hex } from './secrets';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -19,13 +20,9 @@ export interface TokenInfo {
   readonly description?: string;
 }
 
-export interface CreatedToken extends TokenInfo {
-  /** The bearer token in clear: shown this once, never stored. */
-  readonly token: string;
-}
-
 export interface TokenRepository {
-  create(user: string, role: Role, description?: string): Promise<CreatedToken>;
+  /** A new bearer token for the user, in clear: shown this once, never stored (tokenId(token) names it). */
+  issue(user: string, role: Role, description?: string): Promise<string>;
   /** Who the token stands for; undefined for an unknown or revoked token. */
   verify(token: string): Promise<TokenInfo | undefined>;
   /** false when no token has this id. */
@@ -46,19 +43,19 @@ export class DynamoTokenRepository implements TokenRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async create(user: string, role: Role, description?: string): Promise<CreatedToken> {
+  async issue(user: string, role: Role, description?: string): Promise<string> {
     if (typeof user !== 'string' || !/^[^\s\p{Cc}]{1,128}$/u.test(user)) throw new InvalidTokenRequestError('user must be 1 to 128 characters, without spaces');
     if (!(ROLES as readonly string[]).includes(role)) throw new InvalidTokenRequestError(`role must be one of: ${ROLES.join(', ')}`);
     const token = newSecret(TOKEN_PREFIX);
     const hash = sha256Hex(token);
-    const info: TokenInfo = { id: hash.slice(0, ID_LENGTH), user, role, createdAt: this.now().toISOString(), ...(description ? { description } : {}) };
+    const info: TokenInfo = { id: tokenId(token), user, role, createdAt: this.now().toISOString(), ...(description ? { description } : {}) };
     await this.doc.send(new PutCommand({
       TableName: this.table,
       Item: { kind: KIND, hash, ...info },
       ConditionExpression: 'attribute_not_exists(#hash)',
       ExpressionAttributeNames: { '#hash': 'hash' },
     }));
-    return { ...info, token };
+    return token;
   }
 
   async verify(token: string): Promise<TokenInfo | undefined> {
@@ -96,21 +93,19 @@ export class DynamoTokenRepository implements TokenRepository {
   }
 
   async list(): Promise<TokenInfo[]> {
-    const tokens: TokenInfo[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: '#kind = :kind',
-        ExpressionAttributeNames: { '#kind': 'kind' },
-        ExpressionAttributeValues: { ':kind': KIND },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of out.Items ?? []) tokens.push(toInfo(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return tokens.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const items = await queryAll(this.doc, {
+      TableName: this.table,
+      KeyConditionExpression: '#kind = :kind',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':kind': KIND },
+    });
+    return items.map(toInfo).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
+}
+
+/** The id that names a token in listings and revocation: the first digits of its hash, which reveal nothing of it. */
+export function tokenId(token: string): string {
+  return sha256Hex(token).slice(0, ID_LENGTH);
 }
 
 function toInfo(item: Record<string, unknown>): TokenInfo {

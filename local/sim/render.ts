@@ -1,4 +1,4 @@
-import { isVector, type TemplateAttr } from '../../lib/one/template';
+import { isVector, templateGet, type TemplateAttr } from '../../lib/one/template';
 import type { Cloud, HistoryRecord, SimCluster, SimDatastore, SimHost, SimVm, SimVnet } from './cloud';
 import { cdata, el, escapeText } from './xml';
 
@@ -23,6 +23,25 @@ const ids = (tag: string, list: Iterable<number>): string => el(tag, [...list].s
 const PERMISSIONS = el('PERMISSIONS', [1, 1, 0, 0, 0, 0, 0, 0, 0]
   .map((v, i) => el(['OWNER_U', 'OWNER_M', 'OWNER_A', 'GROUP_U', 'GROUP_M', 'GROUP_A', 'OTHER_U', 'OTHER_M', 'OTHER_A'][i], v)).join(''));
 
+/**
+ * HOST_SHARE/DATASTORES: the host-local (non-shared) system datastores of its cluster, as the
+ * host's monitoring reports them; the scheduler checks a VM's disks against these, not the
+ * datastore's own FREE_MB. The simulator's hosts see the datastore's accounted free space.
+ */
+function hostDatastoresXml(cloud: Cloud, h: SimHost): string {
+  const local = [...cloud.datastores.values()].filter((d) =>
+    d.type === 'SYSTEM' && d.clusterIds.includes(h.clusterId) && templateGet(d.template, 'SHARED') !== 'YES');
+  let total = 0;
+  let used = 0;
+  const entries = local.map((d) => {
+    const u = cloud.dsUsedMb(d);
+    total += d.totalMb;
+    used += u;
+    return el('DS', el('FREE_MB', Math.max(0, d.totalMb - u)) + el('ID', d.id) + el('TOTAL_MB', d.totalMb) + el('USED_MB', u));
+  }).join('');
+  return el('DATASTORES', el('DISK_USAGE', 0) + entries + el('FREE_DISK', Math.max(0, total - used)) + el('MAX_DISK', total) + el('USED_DISK', used));
+}
+
 export function hostXml(cloud: Cloud, h: SimHost): string {
   const cluster = cloud.clusters.get(h.clusterId);
   const { maxCpu, maxMem } = cloud.hostMax(h);
@@ -36,7 +55,7 @@ export function hostXml(cloud: Cloud, h: SimHost): string {
   const share = [
     el('MEM_USAGE', h.memUsage), el('CPU_USAGE', h.cpuUsage), el('TOTAL_MEM', h.totalMem), el('TOTAL_CPU', h.totalCpu),
     el('MAX_MEM', maxMem), el('MAX_CPU', maxCpu), el('RUNNING_VMS', h.runningVms), el('VMS_THREAD', 1),
-    el('DATASTORES', el('DISK_USAGE', 0) + el('FREE_DISK', 0) + el('MAX_DISK', 0) + el('USED_DISK', 0)),
+    hostDatastoresXml(cloud, h),
     '<PCI_DEVICES></PCI_DEVICES>', '<NUMA_NODES></NUMA_NODES>',
   ].join('');
   const monitoring = h.state === 3 ? '<MONITORING></MONITORING>' : el('MONITORING', [

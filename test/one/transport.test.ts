@@ -51,7 +51,7 @@ describe('XML-RPC quirks', () => {
 
     const error = await clientFor(server.url).systemVersion().catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ name: 'OneError', codeName: 'XML_RPC_API' });
+    expect(error).toMatchObject({ name: 'OneRpcFaultError', codeName: 'XML_RPC_API', faultCode: -506 });
     expect((error as Error).message).toContain('Method one.x not defined');
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OneXmlError } from '../../lib/one/errors';
 import { at, child, childrenNamed, escapeXml, parseXml, textAt, writeXml } from '../../lib/one/xml';
 import type { XmlNode } from '../../lib/sched/model';
-import { fixture } from './xsd';
+import { fixture } from './fixture';
 
 describe('parseXml', () => {
   it('keeps text exactly: entities, character references, CDATA (also split), spaces', () => {

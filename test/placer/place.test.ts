@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { place, PLACER_DEFAULTS, policyFromConf } from '../../lib/placer';
 import { encodeRequest, requestXml, type RequestSpec } from './requestFixture';
@@ -94,5 +96,19 @@ describe('place', () => {
 
   it('uses OpenNebula’s defaults without rank.conf', () => {
     expect(PLACER_DEFAULTS).toMatchObject({ host: { policy: 1 }, datastore: { policy: 1 }, nic: { policy: 1 }, differentVnets: true, memorySystemDsScale: 0, rankMode: 'opennebula', preemption: false });
+  });
+});
+
+describe('place on the sample request (test/placer/fixtures/request.xml)', () => {
+  const request = readFileSync(join(import.meta.dirname, 'fixtures/request.xml'), 'utf8');
+
+  it('is a valid SCHEDULER_DRIVER_ACTION', () => {
+    if (hasXmllint) expect(validate(request, 'scheduler_driver_action.xsd')).toMatchObject({ ok: true });
+  });
+
+  it('places by priority, picks local datastores and spreads NICs over networks; no migration outside the VM’s datastore cluster', () => {
+    const plan = place(Buffer.from(request).toString('base64'));
+    expect(decisions(plan)).toEqual({ 11: ['deploy', '0', '0'], 10: ['deploy', '1', '101', '0:1', '1:0'] });
+    expect([...plan.matchAll(/<VM_ID>(\d+)<\/VM_ID>/g)].map((m) => m[1])).toEqual(['11', '10']);
   });
 });

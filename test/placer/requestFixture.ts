@@ -31,7 +31,7 @@ function hostXml(h: HostSpec): string {
 }
 
 function dsXml(d: DsSpec): string {
-  const shared = d.shared === null ? {} : { SHARED: d.shared === false ? 'NO' : 'YES' };
+  const shared: Record<string, string> = d.shared === null ? {} : { SHARED: d.shared === false ? 'NO' : 'YES' };
   return `<DATASTORE><ID>${d.id}</ID><UID>0</UID><GID>0</GID><UNAME>oneadmin</UNAME><GNAME>oneadmin</GNAME><NAME>ds${d.id}</NAME>${PERMS}`
     + `<DS_MAD>${cdata('-')}</DS_MAD><TM_MAD>${cdata('shared')}</TM_MAD><BASE_PATH>${cdata(`/var/lib/one/datastores/${d.id}`)}</BASE_PATH><TYPE>${d.type ?? 1}</TYPE><DISK_TYPE>0</DISK_TYPE><STATE>0</STATE>`
     + `<CLUSTERS>${(d.clusters ?? [0]).map((c) => `<ID>${c}</ID>`).join('')}</CLUSTERS><TOTAL_MB>${d.freeMb + 1000}</TOTAL_MB><FREE_MB>${d.freeMb}</FREE_MB><USED_MB>1000</USED_MB><IMAGES/>`
@@ -93,7 +93,7 @@ export function largeRequest(nHosts: number, nVms: number): RequestSpec {
   const vms: VmSpec[] = Array.from({ length: nVms }, (_, k) => ({
     id: 1000 + k, cpu: [0.5, 1, 2, 4][k % 4], memMb: [512, 1024, 2048, 4096][k % 4], requirements: reqs[k % reqs.length],
     userPriority: k % 3, disks: [{ size: 1024, type: 'fs' }], nics: k % 2 ? [{ nicId: 0, auto: true }] : [],
-    hosts: allHosts, datastores: [0, 1], nicVnets: k % 2 ? { 0: [0, 1] } : {},
+    hosts: allHosts, datastores: [0, 1], nicVnets: (k % 2 ? { 0: [0, 1] } : {}) as Record<number, number[]>,
   }));
   return {
     hosts, vms, clusters: [0, 1, 2, 3],

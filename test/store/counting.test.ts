@@ -39,7 +39,7 @@ describe('createCountingClient', () => {
     };
     const queueCost = async () => {
       dynamo.counting.reset();
-      const queue = await repo.queue();
+      const queue = await repo.unfinished();
       return { jobs: queue.length, ...dynamo.counting.counts() };
     };
 

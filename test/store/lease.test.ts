@@ -3,61 +3,66 @@ import { DynamoLeaseRepository } from '../../lib/store';
 import { useDynamoLocal } from '../helpers/dynamo';
 
 const dynamo = useDynamoLocal();
+const T0 = Date.UTC(2030, 0, 1);
 
 async function leases() {
   const { leases: table } = await dynamo.freshTables();
-  const clock = { ms: Date.UTC(2030, 0, 1) };
-  return { clock, lease: new DynamoLeaseRepository(dynamo.doc, table, 'tick', () => clock.ms) };
+  return new DynamoLeaseRepository(dynamo.doc, table);
 }
 
 describe('DynamoLeaseRepository', () => {
   it('gives the lease to one holder at a time', async () => {
     // Prepare
-    const { lease } = await leases();
+    const lease = await leases();
 
     // Act
-    const results = await Promise.all(['tick-a', 'tick-b', 'tick-c', 'tick-d'].map((owner) => lease.acquire(owner, 60_000)));
+    const results = await Promise.all(['tick-a', 'tick-b', 'tick-c', 'tick-d'].map((owner) => lease.acquire('tick', owner, 60_000, T0)));
 
     // Assess
-    const holders = results.filter((r) => r !== undefined);
-    expect(holders).toHaveLength(1);
-    expect(await lease.acquire('tick-z', 60_000)).toBeUndefined();
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await lease.acquire('tick', 'tick-z', 60_000, T0 + 1_000)).toBe(false);
   });
 
-  it('passes to another holder once expired, with a higher fence', async () => {
+  it('passes to another holder once expired, and the former holder cannot renew it', async () => {
     // Prepare
-    const { lease, clock } = await leases();
-    const first = await lease.acquire('tick-a', 60_000);
-    clock.ms += 60_001;
+    const lease = await leases();
+    await lease.acquire('tick', 'tick-a', 60_000, T0);
 
     // Act
-    const second = await lease.acquire('tick-b', 60_000);
-    const renewByLoser = await lease.renew('tick-a', 60_000);
+    const early = await lease.acquire('tick', 'tick-b', 60_000, T0 + 59_999);
+    const late = await lease.acquire('tick', 'tick-b', 60_000, T0 + 60_001);
+    const renewByLoser = await lease.renew('tick', 'tick-a', 60_000, T0 + 60_002);
 
     // Assess
-    expect(second).toMatchObject({ owner: 'tick-b', expiresAt: clock.ms + 60_000 });
-    expect(second!.fence).toBeGreaterThan(first!.fence);
-    expect(renewByLoser).toBeUndefined();
+    expect([early, late, renewByLoser]).toEqual([false, true, false]);
   });
 
-  it('renews for its holder and frees on release', async () => {
+  it('renews for its holder and frees on release, only by its holder', async () => {
     // Prepare
-    const { lease, clock } = await leases();
-    await lease.acquire('tick-a', 1_000);
-    clock.ms += 500;
+    const lease = await leases();
+    await lease.acquire('tick', 'tick-a', 1_000, T0);
 
     // Act
-    const renewed = await lease.renew('tick-a', 1_000);
-    const blocked = await lease.acquire('tick-b', 1_000);
-    const releasedByOther = await lease.release('tick-b');
-    const released = await lease.release('tick-a');
-    const taken = await lease.acquire('tick-b', 1_000);
+    const renewed = await lease.renew('tick', 'tick-a', 1_000, T0 + 900);
+    const blocked = await lease.acquire('tick', 'tick-b', 1_000, T0 + 1_500);
+    await lease.release('tick', 'tick-b');
+    const stillBlocked = await lease.acquire('tick', 'tick-b', 1_000, T0 + 1_600);
+    await lease.release('tick', 'tick-a');
+    const taken = await lease.acquire('tick', 'tick-b', 1_000, T0 + 1_700);
 
     // Assess
-    expect(renewed).toMatchObject({ owner: 'tick-a', expiresAt: clock.ms + 1_000 });
-    expect(blocked).toBeUndefined();
-    expect(releasedByOther).toBe(false);
-    expect(released).toBe(true);
-    expect(taken).toMatchObject({ owner: 'tick-b' });
+    expect([renewed, blocked, stillBlocked, taken]).toEqual([true, false, false, true]);
+  });
+
+  it('keeps leases of different names apart', async () => {
+    // Prepare
+    const lease = await leases();
+
+    // Act
+    const tick = await lease.acquire('tick', 'a', 60_000, T0);
+    const optimize = await lease.acquire('optimize', 'b', 60_000, T0);
+
+    // Assess
+    expect([tick, optimize]).toEqual([true, true]);
   });
 });

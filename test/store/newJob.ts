@@ -1,8 +1,12 @@
-import { documentClient, DynamoJobRepository, type CreateJobRequest, type TableNames } from '../../lib/store';
+import { randomUUID } from 'node:crypto';
+import type { Job } from '../../lib/jobs/model';
+import { documentClient, DynamoJobRepository, type TableNames } from '../../lib/store';
 import type { DynamoFixture } from '../helpers/dynamo';
 
-export function newJob(overrides: Partial<CreateJobRequest> = {}): CreateJobRequest {
+/** A job as the job service submits it, at `at`. */
+export function newJob(overrides: Partial<Job> = {}, at = '2030-01-01T00:00:00.000Z'): Job {
   return {
+    id: randomUUID(),
     owner: 'alice',
     service: 'example-service1',
     class: 'beff',
@@ -11,11 +15,18 @@ export function newJob(overrides: Partial<CreateJobRequest> = {}): CreateJobRequ
     memory: 512,
     args: ['/data/repository/file.dat'],
     preemptMode: 'stop',
+    state: 'QUEUED',
+    createdAt: at,
+    updatedAt: at,
+    attempts: 0,
+    excludedHosts: [],
+    preemptions: 0,
+    history: [{ at, to: 'QUEUED', reason: 'submitted' }],
     ...overrides,
   };
 }
 
-/** A repository on fresh tables; `now` can be moved by the test. */
+/** A repository on fresh tables; the test moves `clock.now`. */
 export async function freshRepository(dynamo: DynamoFixture, retentionDays = 7) {
   const tables: TableNames = await dynamo.freshTables();
   const clock = { now: new Date('2030-01-01T00:00:00.000Z') };

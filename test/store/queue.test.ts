@@ -5,7 +5,7 @@ import { freshRepository, newJob } from './newJob';
 
 const dynamo = useDynamoLocal();
 
-describe('DynamoJobRepository.queue', () => {
+describe('DynamoJobRepository.unfinished', () => {
   it('holds every unfinished job and no finished one', async () => {
     // Prepare
     const { repo } = await freshRepository(dynamo);
@@ -16,7 +16,7 @@ describe('DynamoJobRepository.queue', () => {
     for (const [i, state] of FINAL_STATES.entries()) await repo.transition(rest[i]!, 'QUEUED', state, {}, { reason: 'ended' });
 
     // Act
-    const queue = await repo.queue();
+    const queue = await repo.unfinished();
 
     // Assess
     expect(queue.map((j) => j.id).sort()).toEqual([running, preempted, ...rest.slice(FINAL_STATES.length)].sort());
@@ -25,11 +25,9 @@ describe('DynamoJobRepository.queue', () => {
 
   it('orders prod before beff, higher priority first, then oldest', async () => {
     // Prepare
-    const { repo, clock } = await freshRepository(dynamo);
-    const submit = async (name: string, cls: 'prod' | 'beff', priority: number, at: string) => {
-      clock.now = new Date(at);
-      return [name, (await repo.create(newJob({ class: cls, priority }))).job.id] as const;
-    };
+    const { repo } = await freshRepository(dynamo);
+    const submit = async (name: string, cls: 'prod' | 'beff', priority: number, at: string) =>
+      [name, (await repo.create(newJob({ class: cls, priority }, new Date(at).toISOString()))).job.id] as const;
     const ids = new Map([
       await submit('beff-old', 'beff', 0, '2030-01-01T00:00:01Z'),
       await submit('prod-low', 'prod', -5, '2030-01-01T00:00:02Z'),
@@ -40,7 +38,7 @@ describe('DynamoJobRepository.queue', () => {
     const nameOf = new Map([...ids].map(([name, id]) => [id, name]));
 
     // Act
-    const queue = await repo.queue();
+    const queue = await repo.unfinished();
 
     // Assess
     expect(queue.map((j) => nameOf.get(j.id))).toEqual(['prod-old', 'prod-new', 'prod-low', 'beff-high', 'beff-old']);
@@ -56,6 +54,17 @@ describe('DynamoJobRepository.queue', () => {
     await repo.transition(job.id, 'FAILED', 'QUEUED', {}, { reason: 'retried by an admin' });
 
     // Assess
-    expect((await repo.queue()).map((j) => j.id)).toEqual([job.id]);
+    expect((await repo.unfinished()).map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it('never holds a job created in a final state', async () => {
+    // Prepare
+    const { repo } = await freshRepository(dynamo);
+
+    // Act
+    await repo.create(newJob({ state: 'CANCELLED' }));
+
+    // Assess
+    expect(await repo.unfinished()).toEqual([]);
   });
 });

@@ -8,11 +8,13 @@ export function capacityFilter(maxHost: number): HostFilter {
   return {
     name: 'capacity',
     check(ctx, job, i) {
-      const freeCpu = ctx.ledger.freeCpu(i);
+      // A suspended VM's own room is booked already: it resumes once that room is physically idle.
+      const inPlace = job.kind === 'resumeSuspended';
+      const freeCpu = inPlace ? ctx.ledger.physicalFreeCpu(i) : ctx.ledger.freeCpu(i);
       if (freeCpu < job.cpu) return { ok: false, reason: { code: 'capacity.cpu', need: job.cpu, free: freeCpu } };
-      const freeMem = ctx.ledger.freeMem(i);
+      const freeMem = inPlace ? ctx.ledger.physicalFreeMem(i) : ctx.ledger.freeMem(i);
       if (freeMem < job.mem) return { ok: false, reason: { code: 'capacity.memory', need: job.mem, free: freeMem } };
-      if (maxHost > 0 && ctx.ledger.hosts[i].dispatched >= maxHost) return { ok: false, reason: { code: 'dispatchLimit' } };
+      if (!inPlace && maxHost > 0 && ctx.ledger.hosts[i].dispatched >= maxHost) return { ok: false, reason: { code: 'dispatchLimit' } };
       return { ok: true };
     },
   } satisfies HostFilter;

@@ -8,6 +8,7 @@ import { datastoreLookup } from '../expr';
 import { overlayLookup, rankValue } from '../compile';
 import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
 import type { Rejection } from '../phases';
+import { rankedNow } from './dynamicOrder';
 
 export const datastoreFilter = {
   name: 'datastore',
@@ -46,12 +47,10 @@ export const datastoreFilter = {
 /** In dynamic rank mode a shared datastore's FREE_MB includes what the plan already put there. */
 function orderFor(ctx: FilterContext, job: PreparedJob): readonly number[] {
   if (!ctx.dynamicRanks || job.datastores.length < 2) return job.datastores;
-  const ranked = job.datastores.map((id) => {
+  return rankedNow(job.datastores, (id) => {
     const d = ctx.ledger.datastores.get(id);
-    if (!d) return { id, rank: -Infinity };
+    if (!d) return -Infinity;
     const base = datastoreLookup(d.ds);
-    const lookup = d.freeMb === d.baseFreeMb ? base : overlayLookup(base, new Map([['FREE_MB', String(d.freeMb)]]));
-    return { id, rank: rankValue(job.dsRank, lookup) };
+    return rankValue(job.dsRank, d.freeMb === d.baseFreeMb ? base : overlayLookup(base, new Map([['FREE_MB', String(d.freeMb)]])));
   });
-  return ranked.sort((a, b) => b.rank - a.rank || a.id - b.id).map((r) => r.id);
 }

@@ -3,7 +3,10 @@
  * cluster and has a free lease, a different one per NIC when DIFFERENT_VNETS is set
  * (Scheduler::dispatch). Leases are only taken when the job is placed.
  */
-import type { NetworkFilter, Rejection } from '../phases';
+import { vnetLookup } from '../expr';
+import { overlayLookup, rankValue } from '../compile';
+import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../phases';
+import { rankedNow } from './dynamicOrder';
 import type { NicChoice } from '../types';
 
 const NONE = { ok: true, value: [] } as const;
@@ -18,7 +21,7 @@ export const networkFilter = {
     for (const nic of job.nics) {
       let chosen = -1;
       let last: Rejection = { code: 'network.none' };
-      for (const vnetId of nic.vnets) {
+      for (const vnetId of orderFor(ctx, nic)) {
         if (ctx.differentVnets && taken.has(vnetId)) continue;
         const v = ctx.ledger.vnets.get(vnetId);
         if (!v) continue;
@@ -40,3 +43,14 @@ export const networkFilter = {
     return { ok: true, value: choices };
   },
 } satisfies NetworkFilter;
+
+/** In dynamic rank mode a network's USED_LEASES includes the leases the plan already took. */
+function orderFor(ctx: FilterContext, nic: PreparedNic): readonly number[] {
+  if (!ctx.dynamicRanks || nic.vnets.length < 2) return nic.vnets;
+  return rankedNow(nic.vnets, (id) => {
+    const v = ctx.ledger.vnets.get(id);
+    if (!v) return -Infinity;
+    const base = vnetLookup(v.vnet);
+    return rankValue(nic.rank, v.usedLeases === v.vnet.usedLeases ? base : overlayLookup(base, new Map([['USED_LEASES', String(v.usedLeases)]])));
+  });
+}

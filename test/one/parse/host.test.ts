@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OneXmlError } from '../../../lib/one/errors';
 import { clusterPoolFromXml, hostFromXml, hostPoolFromXml } from '../../../lib/one/parse';
 import { at, childrenNamed, parseXml, textAt } from '../../../lib/one/xml';
-import { fixture } from '../xsd';
+import { fixture } from '../fixture';
 
 describe('hostFromXml', () => {
   it('maps identity, state, cluster, drivers, HOST_SHARE, reserved capacity and VM ids', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterPoolFromXml, datastorePoolFromXml, vnetFromXml, vnetPoolFromXml } from '../../../lib/one/parse';
 import { parseXml, textAt } from '../../../lib/one/xml';
-import { fixture } from '../xsd';
+import { fixture } from '../fixture';
 
 describe('clusterPoolFromXml', () => {
   it('maps members and reserved capacity', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { vmFromXml, vmPoolFromXml } from '../../../lib/one/parse';
 import { parseXml, textAt } from '../../../lib/one/xml';
-import { fixture } from '../xsd';
+import { fixture } from '../fixture';
 
 describe('vmFromXml', () => {
   it('maps a running VM: states, placement, capacity, scheduling attributes, job id', () => {

@@ -30,3 +30,13 @@ describe('network filter', () => {
     expect(p.actions[0]).toMatchObject({ nics: [{ nicId: 0, vnetId: 2 }] });
   });
 });
+
+describe('network ranks', () => {
+  it('spread leases within one plan in dynamic mode, not in OpenNebula mode', () => {
+    const snap = snapshot([host({ id: 1, cpu: 16 })], { vnets: [vnet(1, { used: 0 }), vnet(2, { used: 1 })] });
+    const jobs = () => [job({ id: 'a', nics: [nics[0]] }), job({ id: 'b', nics: [nics[0]] }), job({ id: 'c', nics: [nics[0]] })];
+    const nets = (mode: 'dynamic' | 'opennebula') => plan(input(snap, jobs(), { policy: { rankMode: mode } })).actions.map((a) => a.type === 'deploy' && a.nics[0].vnetId);
+    expect(nets('opennebula')).toEqual([1, 1, 1]);
+    expect(nets('dynamic')).toEqual([1, 1, 2]);
+  });
+});

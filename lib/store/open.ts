@@ -1,0 +1,32 @@
+/**
+ * The store as the rest of svmsched uses it: jobs, leases and API tokens on the tables
+ * of resources/tables.yml, with the retention the configuration sets.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SvmschedConfig } from '../config/types';
+import { createDynamoClient, documentClient } from './client';
+import { DynamoJobRepository } from './dynamoJobRepository';
+import type { JobRepository } from './jobRepository';
+import { DynamoLeaseRepository, type LeaseRepository } from './lease';
+import { tableNamesFromEnv, type TableNames } from './tables';
+import { DynamoTokenRepository, type TokenRepository } from './tokens';
+
+export interface Store {
+  readonly jobs: JobRepository;
+  readonly leases: LeaseRepository;
+  readonly tokens: TokenRepository;
+}
+
+/** From the environment: SVMSCHED_TABLE_PREFIX names the tables, DYNAMODB_ENDPOINT (if set) points at DynamoDB Local. */
+export function openStore(env: Readonly<Record<string, string | undefined>>, config: Pick<SvmschedConfig, 'jobs'>): Store {
+  return openStoreWith(createDynamoClient(env), tableNamesFromEnv(env), config);
+}
+
+export function openStoreWith(client: DynamoDBClient, names: TableNames, config: Pick<SvmschedConfig, 'jobs'>): Store {
+  const doc = documentClient(client);
+  return {
+    jobs: new DynamoJobRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
+    leases: new DynamoLeaseRepository(doc, names.leases),
+    tokens: new DynamoTokenRepository(doc, names.tokens),
+  };
+}
