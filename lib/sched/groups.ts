@@ -2,12 +2,14 @@
  * Host groups: the hosts that match one distinct requirement (within one candidate set),
  * ranked by one rank expression, kept in a HostTree. Jobs share few distinct expressions, so
  * a requirement is evaluated once per (expression, host) and a rank once per (rank, host),
- * whatever the number of jobs. Trees follow the ledger: every change of a host's usage is
- * pushed to the groups it belongs to (and, in dynamic rank mode, its rank is recomputed).
+ * whatever the number of jobs (ranks through the Scorer). Trees follow the ledger: a change of
+ * a host is marked in the groups it belongs to and applied when a group is next searched.
+ * The registry also keeps the preemption indexes of a group (room with beff jobs gone).
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { hostLookup } from './expr';
-import { rankValue, type ExprCache } from './compile';
+import type { ExprCache } from './compile';
+import { RankScorer } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
 import type { Host } from './model';
@@ -53,8 +55,6 @@ export interface BeffView {
   ordered: readonly RunningJob[];
 }
 
-
-
 export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string };
 
 export class GroupRegistry {
@@ -65,8 +65,7 @@ export class GroupRegistry {
   private readonly membership: Array<Array<{ group: HostGroup; leaf: number }>>;
   private readonly lookups: (AttrLookup | undefined)[];
   private readonly failing = new Map<HostGroup, Map<string, number>>();
-  /** Snapshot ranks per (rank expression, host): groups with the same rank share them. */
-  private readonly rankCache = new Map<string, { values: Float64Array; versions: Int32Array }>();
+  private readonly scorer: RankScorer;
   private beff: BeffView = { onHost: () => [], ordered: [] };
   /** Results of roomOf / singleRoom (two numbers, no object per call: these run on every host change). */
   roomCpu = 0;
@@ -83,6 +82,7 @@ export class GroupRegistry {
       .sort((a, b) => hosts[a].host.id - hosts[b].host.id);
     this.membership = hosts.map(() => []);
     this.lookups = new Array(hosts.length);
+    this.scorer = new RankScorer(ledger, (i) => this.lookup(i), dynamic);
     ledger.onHostChange((i) => this.refresh(i));
   }
 
@@ -138,20 +138,7 @@ export class GroupRegistry {
 
   /** The rank of a host for a group, as the plan currently sees it. */
   rankOf(group: HostGroup, i: number): number {
-    let cache = this.rankCache.get(group.rankSource);
-    if (!cache) {
-      cache = { values: new Float64Array(this.ledger.hosts.length), versions: new Int32Array(this.ledger.hosts.length).fill(-1) };
-      this.rankCache.set(group.rankSource, cache);
-    }
-    const b = this.ledger.hosts[i];
-    // Snapshot ranks are computed once; dynamic ones again after each change of the host.
-    const version = this.dynamic ? b.version : 0;
-    if (cache.versions[i] !== version) {
-      const lookup = version === 0 ? this.lookup(i) : this.dynamicLookup(i);
-      cache.values[i] = rankValue(group.rank, lookup);
-      cache.versions[i] = version;
-    }
-    return cache.values[i];
+    return this.scorer.score(group.rankSource, group.rank, i);
   }
 
   private build(key: string, requirement: string, rankSource: string, candidates?: readonly number[]): GroupResult {
@@ -335,24 +322,5 @@ export class GroupRegistry {
     if (rank === group.tree.leafRank(leaf)) return false;
     group.tree.set(leaf, group.tree.leafCpu(leaf), group.tree.leafMem(leaf), rank);
     return true;
-  }
-
-  /** Host attributes that change with the plan's promises, for dynamic ranks. */
-  private dynamicLookup(i: number): AttrLookup {
-    const base = this.lookup(i);
-    const b = this.ledger.hosts[i];
-    const first = (attr: string): number => Number(base(attr)[0] ?? 0) || 0;
-    const freeCpu = String(first('FREE_CPU') - (b.cpuUsage - b.baseCpuUsage));
-    const freeMem = String(first('FREE_MEM') - (b.memUsage - b.baseMemUsage));
-    return (attr) => {
-      switch (attr) {
-        case 'RUNNING_VMS': return [String(b.runningVms)];
-        case 'CPU_USAGE': return [String(b.cpuUsage)];
-        case 'MEM_USAGE': return [String(b.memUsage)];
-        case 'FREE_CPU': return [freeCpu];
-        case 'FREE_MEM': return [freeMem];
-        default: return base(attr);
-      }
-    };
   }
 }

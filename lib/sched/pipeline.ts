@@ -13,11 +13,13 @@
  *
  * Order and starvation (design note): jobs are taken prod first, then by priority, then
  * oldest. A job that does not fit does not block the queue: the next job is tried anyway
- * (backfill), so a small job starts past a large one that cannot fit now. The large job cannot
- * starve behind smaller ones of lower rank: it is always tried first on every plan, so it
- * takes any room before them as soon as room appears (jobs finishing, lifetimes ending,
- * preemption for prod). What it cannot get is room held back for it; svmsched plans have no
- * reservations because OpenNebula capacity is only freed by jobs ending, which each plan sees.
+ * (backfill), so a small job starts past a large one that cannot fit now, and nothing starves
+ * behind a job that cannot fit. The large job is still tried first on every plan, so room
+ * that appears on one host (jobs ending, lifetimes, preemption) goes to it before any job
+ * behind it. The trade-off of backfill without reservations: room freed in fragments on many
+ * hosts can keep going to smaller jobs. A prod job is protected by preemption (beff room on
+ * one matching host is always taken for it); a beff job is bounded by its pending deadline,
+ * which fails it with the reason it waited.
  */
 import { ExprCache } from './compile';
 import { capacityFilter } from './filters/capacity';

@@ -5,7 +5,6 @@
  *  - host-local: need < the host's free MB for it (strictly, even for 0).
  */
 import { datastoreLookup } from '../expr';
-import { overlayLookup, rankValue } from '../compile';
 import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
 import type { Rejection } from '../phases';
 import { rankedNow } from './dynamicOrder';
@@ -47,10 +46,11 @@ export const datastoreFilter = {
 /** In dynamic rank mode a shared datastore's FREE_MB includes what the plan already put there. */
 function orderFor(ctx: FilterContext, job: PreparedJob): readonly number[] {
   if (!ctx.dynamicRanks || job.datastores.length < 2) return job.datastores;
-  return rankedNow(job.datastores, (id) => {
-    const d = ctx.ledger.datastores.get(id);
-    if (!d) return -Infinity;
-    const base = datastoreLookup(d.ds);
-    return rankValue(job.dsRank, d.freeMb === d.baseFreeMb ? base : overlayLookup(base, new Map([['FREE_MB', String(d.freeMb)]])));
+  return rankedNow(job.datastores, job.dsRank, {
+    get: (id) => ctx.ledger.datastores.get(id),
+    lookup: (d) => datastoreLookup(d.ds),
+    attr: 'FREE_MB',
+    now: (d) => d.freeMb,
+    before: (d) => d.baseFreeMb,
   });
 }

@@ -4,7 +4,6 @@
  * (Scheduler::dispatch). Leases are only taken when the job is placed.
  */
 import { vnetLookup } from '../expr';
-import { overlayLookup, rankValue } from '../compile';
 import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../phases';
 import { rankedNow } from './dynamicOrder';
 import type { NicChoice } from '../types';
@@ -47,10 +46,11 @@ export const networkFilter = {
 /** In dynamic rank mode a network's USED_LEASES includes the leases the plan already took. */
 function orderFor(ctx: FilterContext, nic: PreparedNic): readonly number[] {
   if (!ctx.dynamicRanks || nic.vnets.length < 2) return nic.vnets;
-  return rankedNow(nic.vnets, (id) => {
-    const v = ctx.ledger.vnets.get(id);
-    if (!v) return -Infinity;
-    const base = vnetLookup(v.vnet);
-    return rankValue(nic.rank, v.usedLeases === v.vnet.usedLeases ? base : overlayLookup(base, new Map([['USED_LEASES', String(v.usedLeases)]])));
+  return rankedNow(nic.vnets, nic.rank, {
+    get: (id) => ctx.ledger.vnets.get(id),
+    lookup: (v) => vnetLookup(v.vnet),
+    attr: 'USED_LEASES',
+    now: (v) => v.usedLeases,
+    before: (v) => v.vnet.usedLeases,
   });
 }

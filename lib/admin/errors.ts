@@ -1,0 +1,49 @@
+/**
+ * Every failure of svmsched-admin is an AdminError: bin/svmsched-admin.ts prints its message on
+ * one line of stderr and exits with its code. Nothing in lib/admin calls process.exit.
+ */
+export const ADMIN_EXIT = {
+  ok: 0,
+  /** Bad flag or value (commander's own errors too). */
+  usage: 2,
+  /** DynamoDB unreachable, refused the credentials, or has no such table. */
+  store: 3,
+  /** No token has this id. */
+  notFound: 5,
+  /** A bug, not the operator's doing (EX_SOFTWARE). */
+  internal: 70,
+} as const;
+
+export class AdminError extends Error {
+  constructor(
+    readonly exitCode: number,
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AdminError';
+  }
+}
+
+export class AdminUsageError extends AdminError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ADMIN_EXIT.usage, 'usage', message, options);
+    this.name = 'AdminUsageError';
+  }
+}
+
+/** The tokens table could not be read or written; the message says which table and where. */
+export class TokenStoreError extends AdminError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ADMIN_EXIT.store, 'store', message, options);
+    this.name = 'TokenStoreError';
+  }
+}
+
+export class TokenNotFoundError extends AdminError {
+  constructor(readonly id: string) {
+    super(ADMIN_EXIT.notFound, 'not_found', `no token has id ${id} (see \`svmsched-admin token list\`)`);
+    this.name = 'TokenNotFoundError';
+  }
+}

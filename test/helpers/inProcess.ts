@@ -1,0 +1,44 @@
+/**
+ * svmsched's job service and tick in this process, on DynamoDB Local and the simulator, with
+ * every DynamoDB call counted: for tests and benchmarks of what a job and a tick cost.
+ */
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadConfig, type SvmschedConfig } from '../../lib/config';
+import { openStoreWith, type TableNames } from '../../lib/store';
+import { cloudFrom } from '../../lib/app';
+import { JobService } from '../../lib/jobs/service';
+import { runTick, type TickReport } from '../../lib/lifecycle/tick';
+import { keepingReasons } from '../../lib/lifecycle/reasons';
+import { XmlRpcOneClient } from '../../lib/one/client';
+import type { Job } from '../../lib/jobs/model';
+
+export interface InProcess {
+  readonly config: SvmschedConfig;
+  readonly jobs: JobService;
+  readonly store: ReturnType<typeof openStoreWith>;
+  tick(): Promise<TickReport>;
+  /** The callback token the job's VM got in its CONTEXT, as the VM would send it. */
+  vmToken(job: Job): Promise<string>;
+}
+
+export async function inProcess(client: DynamoDBClient, names: TableNames, simUrl: string): Promise<InProcess> {
+  const env = { SVMSCHED_ONE_PASSWORD: 'opennebula', ONE_XMLRPC: simUrl };
+  const config = await loadConfig(fileURLToPath(new URL('../../local/svmsched.xml', import.meta.url)), env);
+  const opened = openStoreWith(client, names, config);
+  const store = { ...opened, jobs: keepingReasons(opened.jobs) };
+  const { cloud } = cloudFrom(config, env);
+  const clock = () => Date.now();
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => {} });
+  const one = new XmlRpcOneClient({ endpoint: simUrl, session: 'oneadmin:opennebula' });
+  let n = 0;
+  return {
+    config, jobs, store,
+    tick: () => runTick({ store: store.jobs, leases: store.leases, cloud, config, crash: () => {}, clock, owner: `tick-${++n}` }, { budgetMs: 5_000, settleMs: 100 }),
+    async vmToken(job) {
+      const vm = await one.vmInfo(job.vmId!);
+      const context = vm.xml!.children.find((c) => c.name === 'TEMPLATE')!.children.find((c) => c.name === 'CONTEXT')!;
+      return context.children.find((c) => c.name === 'SVMSCHED_TOKEN')!.text;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * `serverless package` works here, offline, and the CloudFormation it writes declares what
+ * svmsched needs on AWS: every function, the schedule, the tables with their queue index and
+ * TTL, and IAM statements limited to the tables and actions each function uses.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+type Resource = { Type: string; Properties: any };
+let resources: Record<string, Resource>;
+let outDir: string;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'svmsched-pkg-'));
+  const buildDir = `.esbuild-pkg-${process.pid}`;
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', outDir], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', SLS_TELEMETRY_DISABLED: '1', SVMSCHED_BUILD_DIR: buildDir },
+    timeout: 240_000,
+  });
+  await rm(path.join(ROOT, buildDir), { recursive: true, force: true });
+  resources = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+}, 300_000);
+afterAll(async () => { if (outDir) await rm(outDir, { recursive: true, force: true }); });
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The statements of the role a function runs with, without the log ones every function has. */
+function statementsOf(fn: string) {
+  const role = resources[`${fn}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0];
+  return (resources[role]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement)
+    .filter((s: any) => !s.Action.every((a: string) => a.startsWith('logs:')));
+}
+const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.stringify(r).match(/"(\w+Table)"/)?.[1] ?? JSON.stringify(r));
+
+describe('serverless package', () => {
+  it('declares every function, HTTP routes behind the authorizer, and the tick schedule', () => {
+    const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'ListJobs', 'ListServices', 'SubmitJob', 'Tick']);
+    const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
+    expect(methods.length).toBe(7);
+    for (const m of methods) {
+      const callback = JSON.stringify(m.Integration.Uri).includes('CompleteJob');
+      expect(m.AuthorizationType, JSON.stringify(m.Integration.Uri)).toBe(callback ? 'NONE' : 'CUSTOM');
+    }
+    const [[, rule]] = ofType('AWS::Events::Rule');
+    expect(rule!.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(rule!.Properties.Targets)).toContain('TickLambdaFunction');
+  });
+
+  it('declares the tables, the sparse queue index and TTL on finished jobs', () => {
+    const jobs = resources.JobsTable!.Properties;
+    expect(jobs.TableName).toBe('svmsched-prod-jobs');
+    expect(jobs.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toContain('queue');
+    expect(jobs.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(Object.keys(resources).filter((k) => resources[k]!.Type === 'AWS::DynamoDB::Table').sort()).toEqual(['IdempotencyTable', 'JobsTable', 'LeasesTable', 'TokensTable']);
+  });
+
+  it('gives each function only the tables and actions it uses', () => {
+    const all = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role')
+      .flatMap((r) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement));
+    for (const s of all) {
+      for (const a of s.Action) expect(a).not.toMatch(/\*|Scan|DeleteTable|CreateTable/);
+      expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+    }
+    expect(statementsOf('Authorizer')).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem'] })]);
+    expect(tablesOf(statementsOf('Authorizer')[0])).toEqual(['TokensTable']);
+    for (const fn of ['GetJob', 'ListJobs', 'ListServices', 'GetCluster']) {
+      const [read] = statementsOf(fn);
+      expect(read.Action.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(new Set(tablesOf(read))).toEqual(new Set(['JobsTable']));
+    }
+    const tick = statementsOf('Tick');
+    expect(tick.flatMap(tablesOf).sort()).toEqual(['JobsTable', 'JobsTable', 'LeasesTable']);
+    expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
+    expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * 1,000 submissions over real HTTP from concurrent clients against one local stack
+ * (serverless-offline, DynamoDB Local, the simulator); a tenth of them retried with the same
+ * Idempotency-Key, half of those while the first attempt is still in flight. Exactly one job
+ * per key, none lost. The jobs ask for a host that does not exist, so they stay QUEUED and the
+ * simulator runs no VM. Prints submits per second and DynamoDB writes per job; asserts no speed.
+ *
+ * SVMSCHED_LOAD_SUBMITS (default 1000) and SVMSCHED_LOAD_WORKERS (default 20) change the size.
+ */
+import { loadavg } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startStack, type Stack } from '../helpers/stack';
+import { listAllJobs } from './listAll';
+import { measureSubmitWrites } from './writesPerJob';
+
+const SUBMITS = Number(process.env.SVMSCHED_LOAD_SUBMITS ?? 1000);
+const WORKERS = Number(process.env.SVMSCHED_LOAD_WORKERS ?? 20);
+const UNPLACEABLE = 'NAME = "no-such-host"';
+
+type Retry = 'none' | 'concurrent' | 'after';
+interface Submission {
+  readonly n: number;
+  readonly key: string;
+  readonly owner: 'alice' | 'bob';
+  readonly retry: Retry;
+}
+interface Answer {
+  readonly n: number;
+  readonly status: number;
+  readonly id?: string;
+  readonly owner?: string;
+  readonly error?: string;
+}
+
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); }, 180_000);
+afterAll(async () => { await stack?.stop(); });
+
+const bodyOf = (n: number) => ({ service: 'example-service1', args: [`/data/repository/load-${n}.dat`], requirements: UNPLACEABLE, class: n % 3 === 0 ? 'prod' : 'beff' });
+
+async function post(s: Submission): Promise<Answer> {
+  const token = s.owner === 'alice' ? stack.userToken : stack.otherUserToken;
+  try {
+    const res = await api(stack, 'POST', '/jobs', { token, body: bodyOf(s.n), headers: { 'Idempotency-Key': s.key } });
+    return { n: s.n, status: res.status, id: res.body?.id, owner: res.body?.owner, ...(res.status === 202 ? {} : { error: JSON.stringify(res.body) }) };
+  } catch (err) {
+    return { n: s.n, status: 0, error: String(err) };
+  }
+}
+
+/** One client's submission: once, twice at the same time, or again after the answer (a lost answer's retry). */
+async function submit(s: Submission): Promise<Answer[]> {
+  if (s.retry === 'concurrent') return Promise.all([post(s), post(s)]);
+  const first = await post(s);
+  return s.retry === 'after' ? [first, await post(s)] : [first];
+}
+
+async function pool<T, R>(items: readonly T[], workers: number, work: (item: T) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < items.length) out.push(...(await work(items[next++]!)));
+  }));
+  return out;
+}
+
+describe(`${SUBMITS} submissions from ${WORKERS} concurrent clients`, () => {
+  it('make exactly one job per Idempotency-Key, and none is lost', { timeout: 600_000 }, async () => {
+    // Prepare: every tenth submission is retried, alternately at once and after its answer.
+    const submissions: Submission[] = Array.from({ length: SUBMITS }, (_, n) => ({
+      n, key: `load-${process.pid}-${n}`, owner: n % 2 === 0 ? 'alice' : 'bob',
+      retry: n % 10 !== 0 ? 'none' : n % 20 === 0 ? 'concurrent' : 'after',
+    }));
+    const load0 = loadavg()[0]!;
+
+    // Act
+    const t0 = performance.now();
+    const answers = await pool(submissions, WORKERS, submit);
+    const seconds = (performance.now() - t0) / 1000;
+
+    // Assess: every request accepted; the answers of one key name one job.
+    const failed = answers.filter((a) => a.status !== 202);
+    expect(failed.slice(0, 5), `${failed.length} requests not accepted`).toEqual([]);
+    expect(answers).toHaveLength(SUBMITS + submissions.filter((s) => s.retry !== 'none').length);
+    const idsByN = new Map<number, Set<string>>();
+    for (const a of answers) idsByN.set(a.n, (idsByN.get(a.n) ?? new Set()).add(a.id!));
+    const split = [...idsByN].filter(([, ids]) => ids.size !== 1);
+    expect(split, 'keys answered with more than one job').toEqual([]);
+    const accepted = new Set(answers.map((a) => a.id!));
+    expect(accepted.size).toBe(SUBMITS);
+
+    // Nothing lost, nothing extra: the admin's listing holds exactly the accepted ids, all still QUEUED.
+    const all = await listAllJobs(stack, stack.adminToken);
+    expect(all).toHaveLength(SUBMITS);
+    expect(new Set(all.map((j) => j.id))).toEqual(accepted);
+    expect(all.filter((j) => j.state !== 'QUEUED').map((j) => `${j.id} ${j.state}`)).toEqual([]);
+    const queued = await listAllJobs(stack, stack.adminToken, 'state=QUEUED');
+    expect(queued).toHaveLength(SUBMITS);
+    // Each owner sees their own half, and the job's owner is who submitted it.
+    const [alice, bob] = await Promise.all([listAllJobs(stack, stack.userToken), listAllJobs(stack, stack.otherUserToken)]);
+    expect(alice.length + bob.length).toBe(SUBMITS);
+    expect(alice.every((j) => j.owner === 'alice') && bob.every((j) => j.owner === 'bob')).toBe(true);
+    expect(answers.every((a) => a.owner === submissions[a.n]!.owner)).toBe(true);
+    // The simulator never saw a VM for them.
+    expect(stack.sim.state.vms()).toEqual([]);
+
+    const writes = await measureSubmitWrites(stack);
+    console.log([
+      `load: ${SUBMITS} jobs, ${answers.length} POST /jobs (${answers.length - SUBMITS} retries with the same Idempotency-Key) from ${WORKERS} concurrent clients in ${seconds.toFixed(1)} s`,
+      `load: ${(answers.length / seconds).toFixed(1)} submits/s against serverless-offline (load average ${load0.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, ${navigator.hardwareConcurrency} cores)`,
+      `load: DynamoDB per job at submit: ${writes.created.writeUnits} WCU in ${writes.created.calls} call(s) (${writes.created.ops}); a retry: ${writes.replayed.writeUnits} WCU, ${writes.replayed.readUnits} RCU (${writes.replayed.ops}); without a key: ${writes.keyless.writeUnits} WCU`,
+    ].join('\n'));
+  });
+});
