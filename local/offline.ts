@@ -44,6 +44,7 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
       SLS_TELEMETRY_DISABLED: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       SLS_NOTIFICATIONS_MODE: 'off',
       SVMSCHED_HTTP_PORT: String(o.httpPort),
       SVMSCHED_LAMBDA_PORT: String(o.lambdaPort),

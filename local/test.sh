@@ -4,6 +4,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash local/setup.sh || exit 1
 export LOG_LEVEL="${LOG_LEVEL:-silent}"
+# The pinned AWS SDK v3 supports Node 20; its notice about future releases is noise here.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 args=("$@")
 if [ "${1:-}" = "--faults" ]; then
   export SVMSCHED_FAULT_SIZE="${SVMSCHED_FAULT_SIZE:-full}"

@@ -22,6 +22,8 @@ export interface HostIndex {
    * resume where it stopped).
    */
   best(needCpu: number, needMem: number, again?: boolean): number;
+  /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, best rank first, until it returns false; the index must not change meanwhile. */
+  forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void;
 }
 
 /**
@@ -216,6 +218,21 @@ export class HostTree implements HostIndex {
       }
     }
     return -1;
+  }
+
+  forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void {
+    const blocks = this.blocks;
+    const cpu = this.cpu;
+    const mem = this.mem;
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      if (b.maxC < needCpu || b.maxM < needMem) continue;
+      const ls = b.leaves;
+      for (let j = 0; j < ls.length; j++) {
+        const leaf = ls[j];
+        if (cpu[leaf] >= needCpu && mem[leaf] >= needMem && !visit(leaf)) return;
+      }
+    }
   }
 
   /** a comes before b: higher rank, then lower leaf. */

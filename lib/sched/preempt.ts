@@ -98,23 +98,11 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const group = job.group;
       // 2)–5) One victim is the fewest there can be: the first lone victim (in tie-breaker
       // order) whose host then has room is the best candidate of all.
-      const singles = registry.singlesIndex(group);
-      const setAside: number[] = [];
       let lone: PreemptionCandidate | undefined;
-      for (let leaf = singles.tree.best(job.cpu, job.mem); leaf >= 0 && !lone; leaf = singles.tree.best(job.cpu, job.mem)) {
-        const v = singles.victims[leaf];
-        const i = ctx.ledger.hostIndexById.get(v.hostId)!;
+      registry.forEachSingle(group, job.cpu, job.mem, (v, i) => {
         if (usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) lone = candidateOf(i, [v]);
-        else {
-          singles.tree.set(leaf, -Infinity, -Infinity);
-          setAside.push(leaf);
-        }
-      }
-      for (const leaf of setAside) {
-        const v = singles.victims[leaf];
-        registry.singleRoom(ctx.ledger.hostIndexById.get(v.hostId)!, v);
-        singles.tree.set(leaf, registry.roomCpu, registry.roomMem);
-      }
+        return lone === undefined;
+      });
       if (lone) return lone;
       // 2) Otherwise the hosts whose free room plus all their beff room fits the job (a tree walk, not a scan).
       // As Kubernetes' DefaultPreemption bounds its dry runs (minCandidateNodesAbsolute = 100),
@@ -123,9 +111,8 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const limit = 100;
       let examined = 0;
       let best: PreemptionCandidate | undefined;
-      registry.roomTree(group).forEachFit(job.cpu, job.mem, (leaf) => {
+      registry.forEachRoom(group, job.cpu, job.mem, (i) => {
         if (examined >= limit) return false;
-        const i = group.hosts[leaf];
         const beff = beffByHost.get(i) ?? [];
         if (beff.length < 2 || !usable(ctx, job, i)) return true;
         if (best && best.victims.length < minVictims(ctx, job, i, beff)) return true;

@@ -1,15 +1,7 @@
-/** OpenNebula's request error codes (include/Request.h, ErrorCode). */
-export const ONE_ERROR = {
-  SUCCESS: 0x0000,
-  AUTHENTICATION: 0x0100,
-  AUTHORIZATION: 0x0200,
-  NO_EXISTS: 0x0400,
-  ACTION: 0x0800,
-  XML_RPC_API: 0x1000,
-  INTERNAL: 0x2000,
-  ALLOCATE: 0x4000,
-  LOCKED: 0x8000,
-} as const;
+import { ONE_ERROR_CODES } from '../../lib/one/errors';
+
+/** OpenNebula's request error codes (include/Request.h, ErrorCode): the client's table, plus SUCCESS. */
+export const ONE_ERROR = { SUCCESS: 0x0000, ...ONE_ERROR_CODES } as const;
 export type OneErrorCode = (typeof ONE_ERROR)[keyof typeof ONE_ERROR];
 
 /**

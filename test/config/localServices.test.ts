@@ -61,7 +61,22 @@ describe('local/svmsched.xml services', () => {
     await expect(attempt).rejects.toMatchObject({ code: 66, stderr: expect.stringContaining('cannot read /data/repository/missing.dat') });
   });
 
-  it.each(['training-session', 'prod-service', 'nrt-service'])('%s works for the seconds given and refuses anything else', async (id) => {
+  it('training-session stays open until its lifetime ends the VM, and refuses a bad lifetime', async () => {
+    // Prepare
+    const service = config.services.find((s) => s.id === 'training-session')!;
+
+    // Act
+    const open = guest(service.executable, ['1']);
+    const outcome = await Promise.race([open.then(() => 'ended', () => 'ended'), new Promise((r) => setTimeout(() => r('open'), 2_500))]);
+    open.child.kill('SIGKILL');
+    const bad = guest(service.executable, ['soon']);
+
+    // Assess
+    expect(outcome).toBe('open');
+    await expect(bad).rejects.toMatchObject({ code: 64 });
+  });
+
+  it.each(['prod-service', 'nrt-service'])('%s works for the seconds given and refuses anything else', async (id) => {
     // Prepare
     const service = config.services.find((s) => s.id === id)!;
 

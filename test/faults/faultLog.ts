@@ -14,7 +14,7 @@ export class FaultLog {
   }
 
   /** Counts every XML-RPC call the simulator fails (by mode) or slows, until the returned function is called. */
-  watchSimulatorCalls(): () => void {
+  watchSimulatorCalls(onCall: (method: string) => void = () => {}): () => void {
     const proto = Faults.prototype;
     const original = proto.failure;
     const log = this;
@@ -25,6 +25,7 @@ export class FaultLog {
     };
     const latency = proto.latencyMs;
     proto.latencyMs = function latencyMs(this: Faults, method: string) {
+      onCall(method);
       const ms = latency.call(this, method);
       if (ms > 0) log.add('XML-RPC call slowed');
       return ms;

@@ -49,9 +49,16 @@ const repairs = new Map<string, number>();
 const logFile = path.join(tmpdir(), `svmsched-faults-${process.pid}.log`);
 const log = createWriteStream(logFile);
 let unwatch = () => {};
+/** A line in the run's log, to read svmsched's warnings against the faults. */
+const mark = (what: string) => log.write(`[fault ${Date.now()}] ${what}\n`);
 
+let partial = '';
 /** svmsched's own warnings (each a thing it repaired or left to the next round), by message. */
-function countRepairs(line: string): void {
+function countRepairs(piece: string): void {
+  // serverless-offline hands over output by chunk: a JSON line may come in two pieces.
+  const line = partial + piece;
+  partial = line.startsWith('{') && !line.trimEnd().endsWith('}') ? line : '';
+  if (partial) return;
   log.write(`${line}\n`);
   if (!line.startsWith('{')) return;
   try {
@@ -65,11 +72,14 @@ beforeAll(async () => {
   stack = await startStack({
     lambdaPort,
     sim: { fixture: path.resolve(__dirname, '../fixtures/faults/four-hosts.json') },
-    env: { SVMSCHED_CRASH_POINTS: CRASH_POINTS, LOG_LEVEL: 'info' },
+    // A tick started asynchronously (the kicks after submit and complete) that throws is an
+    // unhandled rejection in serverless-offline, which ends the whole local stack: warn instead,
+    // as Lambda records a failed asynchronous invocation (bug reported for local/offline.ts).
+    env: { SVMSCHED_CRASH_POINTS: CRASH_POINTS, LOG_LEVEL: 'info', NODE_OPTIONS: '--unhandled-rejections=warn' },
     log: countRepairs,
   });
   ticks = new TickDriver(`http://127.0.0.1:${lambdaPort}`, `svmsched-${stack.stage}-tick`);
-  unwatch = faults.watchSimulatorCalls();
+  unwatch = faults.watchSimulatorCalls((method) => log.write(`[sim ${Date.now()}] ${method}\n`));
 }, 240_000);
 
 afterAll(async () => {
@@ -117,64 +127,73 @@ async function until(done: () => Promise<boolean> | boolean, deadlineMs: number,
   return done();
 }
 
-/** The host with the most VMs running now: the one whose ERROR hurts most. */
-function busiestHost(): number {
-  const hosts = stack.sim.state.hosts();
-  return hosts.reduce((a, b) => (b.runningVms > a.runningVms ? b : a), hosts[0]!).id;
+/** The host with the most VMs running, once one runs at least `min` (or after `waitMs`). */
+async function busiestHost(min: number, waitMs: number): Promise<number> {
+  const busiest = () => stack.sim.state.hosts().reduce((a, b) => (b.runningVms > a.runningVms ? b : a));
+  await until(() => busiest().runningVms >= min, waitMs, 250);
+  return busiest().id;
 }
 
 /**
- * The faults, on a timeline over `faultMs`: failing and slow calls all along; boots failing,
- * a host in ERROR and OpenNebula unreachable in turn; several ticks at once throughout.
+ * The faults, on a timeline over `faultMs`, while the jobs arrive in bursts (`submitBurst(k)`):
+ * calls failing at random and several ticks at once all along; a stretch of slow calls (up to
+ * 1.5 s each: the whole system crawls, so not longer), boots failing, a host in ERROR under
+ * running VMs, and OpenNebula unreachable, in turn.
  */
-async function faultPhase(submitting: Promise<unknown>): Promise<void> {
+async function faultPhase(submitBurst: (k: number) => Promise<void>): Promise<void> {
   const t = SIZE.faultMs;
-  const slow = { method: 'one.*', randomMs: 1_500 };
-  stack.sim.faults.set({ seed: SEED, methodFailures: METHOD_FAILURES, latency: [slow] });
+  const started = Date.now();
+  const failing = { seed: SEED, methodFailures: METHOD_FAILURES };
+  stack.sim.faults.set({ ...failing, latency: [{ method: 'one.*', randomMs: 1_500 }] });
+  mark('calls failing at random (20 %) and slow (up to 1.5 s)');
   ticks.start(1_500, 3);
-
-  await sleep(t * 0.1);
+  await submitBurst(0);
   stack.sim.faults.failBoots(SIZE.bootFailures);
+  mark(`next ${SIZE.bootFailures} boots fail`);
 
-  await sleep(t * 0.15);
-  const host = busiestHost();
+  await sleep(t * 0.3);
+  // Boot failures still armed are kept: set() would drop them.
+  stack.sim.faults.set({ ...failing, bootFailures: stack.sim.faults.get().bootFailures });
+  mark('calls failing at random (20 %), no longer slow');
+  await submitBurst(1);
+  const host = await busiestHost(2, 20_000);
   stack.sim.faults.hostError(host, true);
   faults.add('host in ERROR');
+  mark(`host ${host} in ERROR`);
   await sleep(SIZE.hostErrorMs);
   stack.sim.faults.hostError(host, false);
+  mark(`host ${host} back`);
 
-  await sleep(t * 0.1);
+  await submitBurst(2);
+  await sleep(2_000);
   stack.sim.faults.refuseConnections(SIZE.refuseMs);
   faults.add(`OpenNebula unreachable (${SIZE.refuseMs / 1000} s)`);
+  mark('OpenNebula unreachable');
   await sleep(SIZE.refuseMs);
 
-  const left = t - t * 0.35 - SIZE.hostErrorMs - SIZE.refuseMs;
-  await sleep(Math.max(0, left));
-  await submitting;
+  await sleep(Math.max(0, t - (Date.now() - started)));
   // The faults stop; the crash points stay on (they are the functions' environment).
   stack.sim.faults.clear();
   for (const h of stack.sim.state.hosts()) stack.sim.faults.hostError(h.id, false);
+  mark('faults stop');
 }
 
 describe('svmsched under faults', () => {
   it(`ends every job COMPLETED or FAILED with a reason, runs none twice, overfills no host, leaves no VM (${SIZE.name} size: ${SIZE.jobs} jobs)`, { timeout: SIZE.timeoutMs }, async () => {
-    // Prepare: a seeded mix; 60 % submitted while the faults run, the rest once they stop.
+    // Prepare: a seeded mix; 60 % submitted in three bursts while the faults run, the rest once they stop.
     const started = Date.now();
     const mix = jobMix(SIZE.jobs, SEED);
     const early = Math.round(SIZE.jobs * 0.6);
     const submitted: SubmittedJob[] = [];
-    const pace = (SIZE.faultMs * 0.6) / early;
-    const submitting = (async () => {
-      for (let i = 0; i < early; i += 1) {
-        submitted.push(await submit(mix[i]!, i));
-        await sleep(pace);
-      }
-    })();
+    const submitRange = async (from: number, to: number) => {
+      submitted.push(...await Promise.all(mix.slice(from, to).map((r, k) => submit(r, from + k))));
+    };
+    const burst = Math.ceil(early / 3);
 
     // Act: the faults, then the rest of the jobs, then ticks until every job is final.
-    await faultPhase(submitting);
-    const late = mix.slice(early).map((r, k) => submit(r, early + k));
-    submitted.push(...await Promise.all(late));
+    await faultPhase((k) => submitRange(k * burst, Math.min(early, (k + 1) * burst)));
+    const faultsEnded = Date.now();
+    await submitRange(early, SIZE.jobs);
 
     let seen = new Map<string, JobView>();
     const allFinal = async () => {
@@ -191,7 +210,8 @@ describe('svmsched under faults', () => {
     // Assess: from the simulator's own records.
     faults.addFromVmRecords(stack.sim.state.vms());
     const verdict = await judge(stack.sim, submitted, seen);
-    console.log(report({ size: SIZE.name, seconds: (Date.now() - started) / 1000, faults, ticks, verdict, repairs }));
+    const seconds = { faults: (faultsEnded - started) / 1000, total: (Date.now() - started) / 1000 };
+    console.log(report({ size: SIZE.name, seconds, faults, ticks, verdict, repairs }));
     console.log(`svmsched's log of this run: ${logFile}`);
 
     expect(settled, `jobs not final: ${verdict.lost.join(', ')}`).toBe(true);

@@ -3,12 +3,12 @@ import type { FaultLog } from './faultLog';
 import type { TickDriver } from './tickDriver';
 import type { Verdict } from './verdict';
 
-export function report(o: { size: string; seconds: number; faults: FaultLog; ticks: TickDriver; verdict: Verdict; repairs: ReadonlyMap<string, number> }): string {
+export function report(o: { size: string; seconds: { faults: number; total: number }; faults: FaultLog; ticks: TickDriver; verdict: Verdict; repairs: ReadonlyMap<string, number> }): string {
   const { verdict: v, faults, ticks } = o;
   const line = (label: string, value: string | number) => `  ${label.padEnd(30)} ${value}`;
   const list = (m: ReadonlyMap<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => line(`  ${k}`, n));
   return [
-    `── svmsched fault suite (${o.size} size, ${o.seconds.toFixed(0)} s) ──`,
+    `── svmsched fault suite (${o.size} size: ${o.seconds.faults.toFixed(0)} s of faults, ${o.seconds.total.toFixed(0)} s in all) ──`,
     line('faults injected', faults.total),
     ...list(faults.counts),
     line('ticks started by the suite', `${ticks.started} (${ticks.bursts} bursts of concurrent ticks)`),
@@ -18,6 +18,7 @@ export function report(o: { size: string; seconds: number; faults: FaultLog; tic
     line('jobs submitted', v.submitted),
     line('jobs completed', `${v.completed} (${v.completed - v.completedUnconfirmed.length} confirmed by guest output)`),
     line('jobs failed (after retries)', v.failed),
+    line('preemptions', `${v.preemptions} (VMs the simulator saw saved: ${v.vmsPreempted})`),
     ...list(v.failReasons),
     line('jobs in another final state', v.otherFinal.length),
     line('jobs lost', v.lost.length),

@@ -17,6 +17,7 @@ export interface JobView {
   readonly state: string;
   readonly reason?: string;
   readonly attempts: number;
+  readonly preemptions?: number;
 }
 
 export interface Verdict {
@@ -38,10 +39,14 @@ export interface Verdict {
   /** VMs carrying a job id nobody submitted, or none. */
   readonly strangerVms: readonly VmRecord[];
   readonly vms: number;
+  /** Preemptions svmsched counted, and VMs the simulator saw stopped, suspended or undeployed. */
+  readonly preemptions: number;
+  readonly vmsPreempted: number;
   readonly failReasons: ReadonlyMap<string, number>;
 }
 
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+const SAVED = new Set(['STOPPED', 'SUSPENDED', 'UNDEPLOYED']);
 
 /** A reason with its hosts and numbers taken out, so alike reasons are counted together. */
 const reasonKind = (reason: string) => reason.replace(/host \S+/g, 'host H').replace(/\(.*\)/g, '(…)').replace(/\d+/g, 'N');
@@ -87,6 +92,8 @@ export async function judge(sim: Simulator, submitted: readonly SubmittedJob[], 
     orphanVms: vms.filter((vm) => vm.state !== 'DONE'),
     strangerVms: vms.filter((vm) => !vm.jobId || !ids.has(vm.jobId)),
     vms: vms.length,
+    preemptions: submitted.reduce((n, s) => n + (seen.get(s.id)?.preemptions ?? 0), 0),
+    vmsPreempted: vms.reduce((n, vm) => n + vm.log.filter((c, i) => SAVED.has(c.state) && vm.log[i - 1]?.state !== c.state).length, 0),
     failReasons,
   };
 }

@@ -61,8 +61,6 @@ class XmlIndex {
   /** Answers so far, by name: lookups read it directly, the hot path is one Map.get. */
   readonly answers = new Map<string, readonly string[]>();
   private parents: readonly XmlNode[] | undefined;
-  private ancestors: Set<XmlNode> | undefined;
-  private byName: Map<string, XmlNode[]> | undefined;
   private order: Map<XmlNode, number> | undefined;
 
   constructor(
@@ -80,13 +78,13 @@ class XmlIndex {
   }
 
   private resolve(name: string): readonly XmlNode[] {
-    // Most names are one element name: one map read, no parsing.
-    const direct = this.children().get(name);
-    if (direct !== undefined) return direct;
+    // Most names are one element name: one walk, no parsing.
+    const direct = this.named(name);
+    if (direct.length !== 0) return direct;
     if (!isPlainAttributeName(name)) return [];
     if (name.startsWith('/')) return this.absolute(name);
     const steps = name.split('/').map((s) => s.trim());
-    if (steps.length === 1 && steps[0] !== '*') return this.children().get(steps[0]) ?? [];
+    if (steps.length === 1 && steps[0] !== '*') return this.named(steps[0]);
     let found: XmlNode[] = [];
     for (const parent of this.parentNodes()) {
       let set: XmlNode[] = [parent];
@@ -106,48 +104,31 @@ class XmlIndex {
     return this.inDocumentOrder(set);
   }
 
-  /** Every element of the search paths (/HOST/TEMPLATE, /HOST/HOST_SHARE, ... as node sets), and their ancestors. */
+  /** Every element of the search paths (/HOST/TEMPLATE, /HOST/HOST_SHARE, ... as node sets). */
   private parentNodes(): readonly XmlNode[] {
     if (this.parents === undefined) {
       const out: XmlNode[] = [];
-      const onTheWay = new Set<XmlNode>();
       if (this.root.name === this.paths.root) {
         for (const path of this.paths.parents) {
           let set: XmlNode[] = [this.root];
-          for (const step of path) {
-            for (const n of set) onTheWay.add(n);
-            set = childrenNamed(set, step);
-          }
+          for (const step of path) set = childrenNamed(set, step);
           out.push(...set);
         }
       }
       this.parents = out;
-      this.ancestors = onTheWay;
     }
     return this.parents;
   }
 
-  /** Children of the search-path elements by name, in document order: one walk of the relevant part of the tree. */
-  private children(): Map<string, XmlNode[]> {
-    if (this.byName === undefined) {
-      const parents = new Set(this.parentNodes());
-      const ancestors = this.ancestors!;
-      const byName = new Map<string, XmlNode[]>();
-      const walk = (n: XmlNode): void => {
-        const isParent = parents.has(n);
-        for (const c of n.children) {
-          if (isParent) {
-            const list = byName.get(c.name);
-            if (list === undefined) byName.set(c.name, [c]);
-            else list.push(c);
-          }
-          if (parents.has(c) || ancestors.has(c)) walk(c);
-        }
-      };
-      if (parents.has(this.root) || ancestors.has(this.root)) walk(this.root);
-      this.byName = byName;
-    }
-    return this.byName;
+  /**
+   * Children named `name` of the search-path elements, in document order: a walk of the part of
+   * the tree on the search paths only (a trie of the paths), allocating nothing but the answer.
+   * The name is literal here (an element named "*" does not exist).
+   */
+  private named(name: string): XmlNode[] {
+    const out: XmlNode[] = [];
+    if (this.root.name === this.paths.root) collectNamed(this.root, trieOf(this.paths), name, out);
+    return out;
   }
 
   private inDocumentOrder(nodes: XmlNode[]): XmlNode[] {
@@ -164,6 +145,46 @@ class XmlIndex {
     const order = this.order;
     // An XPath union is a node set: each node once, sorted in document order.
     return [...new Set(nodes)].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+}
+
+/** The search paths as a trie of element names; `parent` marks a node whose children are attributes. */
+interface PathTrie {
+  parent: boolean;
+  readonly next: Map<string, PathTrie>;
+}
+
+const tries = new WeakMap<SearchPaths, PathTrie>();
+
+function trieOf(paths: SearchPaths): PathTrie {
+  let trie = tries.get(paths);
+  if (trie === undefined) {
+    trie = { parent: false, next: new Map() };
+    for (const path of paths.parents) {
+      let t = trie;
+      for (const step of path) {
+        let n = t.next.get(step);
+        if (n === undefined) {
+          n = { parent: false, next: new Map() };
+          t.next.set(step, n);
+        }
+        t = n;
+      }
+      t.parent = true;
+    }
+    tries.set(paths, trie);
+  }
+  return trie;
+}
+
+/** A child is taken before the walk goes below it: document order, as the union's node set. */
+function collectNamed(node: XmlNode, trie: PathTrie, name: string, out: XmlNode[]): void {
+  const children = node.children;
+  for (let k = 0; k < children.length; k++) {
+    const c = children[k];
+    if (trie.parent && c.name === name) out.push(c);
+    const below = trie.next.get(c.name);
+    if (below !== undefined) collectNamed(c, below, name, out);
   }
 }
 

@@ -7,7 +7,7 @@ export function requirementsFilter(registry: GroupRegistry): HostFilter {
     name: 'requirements',
     check(_ctx, job, i) {
       if (!job.group) return { ok: false, reason: { code: 'requirements', term: job.requirementError } };
-      if (job.group.leafOf.has(i)) return { ok: true };
+      if (job.group.member[i] === 1) return { ok: true };
       return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(registry.lookup(i)) } };
     },
   } satisfies HostFilter;
