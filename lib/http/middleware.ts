@@ -1,16 +1,26 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, badRequest, payloadTooLarge } from './errors';
+import { IdempotencyKeyReusedError, InvalidCursorError } from '../store/errors';
 import { json } from './respond';
 import { validate } from './validation';
 import { logger } from '../log';
 
 type Mw = MiddlewareObj<APIGatewayProxyEvent & { parsedBody?: unknown }, APIGatewayProxyResult>;
 
+/**
+ * The body as text. API Gateway always gives a string (or null); serverless-offline gives the
+ * parsed value for a falsy JSON body (`false`, `0`), which must not crash the handler.
+ */
+const rawBody = (event: APIGatewayProxyEvent): string => {
+  const body: unknown = event.body;
+  return typeof body === 'string' ? body : body === null || body === undefined ? '' : JSON.stringify(body);
+};
+
 /** Refuses bodies over `limit` bytes before anything parses them. */
 export const bodyLimit = (limit: number): Mw => ({
   before: ({ event }) => {
-    const raw = event.body ?? '';
+    const raw = rawBody(event);
     const size = event.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw);
     if (size > limit) throw payloadTooLarge(limit);
   },
@@ -19,7 +29,7 @@ export const bodyLimit = (limit: number): Mw => ({
 /** Parses a JSON body (absent body = {}) and validates it against the request's schema. */
 export const jsonBody = (schema?: object): Mw => ({
   before: ({ event }) => {
-    let raw = event.body ?? '';
+    let raw = rawBody(event);
     if (event.isBase64Encoded) raw = Buffer.from(raw, 'base64').toString('utf8');
     let parsed: unknown = {};
     if (raw.trim() !== '') {
@@ -33,10 +43,18 @@ export const jsonBody = (schema?: object): Mw => ({
   },
 });
 
+/** The store's refusals that are the caller's doing, as the HTTP errors they are. */
+function fromStore(err: unknown): HttpError | undefined {
+  if (err instanceof InvalidCursorError) return badRequest('cursor', err.message);
+  // The Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header) answers a reused key with 422.
+  if (err instanceof IdempotencyKeyReusedError) return new HttpError(422, 'idempotency_key_reused', err.message, 'Idempotency-Key');
+  return undefined;
+}
+
 /** Every error becomes a JSON body; internal ones are logged and never show their message or stack. */
 export const jsonErrors = (): Mw => ({
   onError: (request) => {
-    const err = request.error;
+    const err = fromStore(request.error) ?? request.error;
     if (err instanceof HttpError) {
       request.response = json(err.statusCode, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
       return;

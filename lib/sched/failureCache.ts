@@ -20,13 +20,36 @@ interface Entry {
 export class FailureCache {
   private readonly durable = new Map<string, Entry[]>();
   private readonly volatile = new Map<string, Entry[]>();
+  /**
+   * Short numbers for the parts of a key that are shared objects (a group, the datastore and
+   * network lists of a distinct expression), given by content: a key is a few digits, not the
+   * expressions' text, and equal contents still make equal keys.
+   */
+  private readonly numbers = new WeakMap<object, number>();
+  private readonly byContent = new Map<string, number>();
 
-  static key(job: PreparedJob, canPreempt: boolean): string | undefined {
+  key(job: PreparedJob, canPreempt: boolean): string | undefined {
     if (!job.group) return undefined;
-    const nics = job.nics.map((n) => n.vnets.join(',')).join(';');
-    const excluded = job.excluded.size ? [...job.excluded].sort((a, b) => a - b).join(',') : '';
-    const images = job.job.imageDatastoreMb ? JSON.stringify(job.job.imageDatastoreMb) : '';
-    return `${job.group.key}|${job.kind}|${canPreempt}|${job.datastores.join(',')}|${nics}|${excluded}|${images}`;
+    let key = `${this.numberOf(job.group, job.group.key)}|${job.kind}|${canPreempt ? 1 : 0}|${this.numberOf(job.datastores)}`;
+    for (const n of job.nics) key += `;${this.numberOf(n.vnets)}`;
+    if (job.excluded.size) key += `|${[...job.excluded].sort((a, b) => a - b).join(',')}`;
+    if (job.job.imageDatastoreMb) key += `|${JSON.stringify(job.job.imageDatastoreMb)}`;
+    return key;
+  }
+
+  /** `content` is the text of a group's key; a list of ids gives its own. */
+  private numberOf(o: object, content?: string): number {
+    let n = this.numbers.get(o);
+    if (n === undefined) {
+      content ??= (o as readonly number[]).join(',');
+      n = this.byContent.get(content);
+      if (n === undefined) {
+        n = this.byContent.size;
+        this.byContent.set(content, n);
+      }
+      this.numbers.set(o, n);
+    }
+    return n;
   }
 
   find(key: string, job: PreparedJob, canPreempt: boolean): WaitReason | undefined {

@@ -4,22 +4,18 @@
  * a requirement is evaluated once per (expression, host) and a rank once per (rank, host),
  * whatever the number of jobs (ranks through the Scorer). Trees follow the ledger: a change of
  * a host is marked in the groups it belongs to and applied when a group is next searched.
- *
- * The preemption indexes (the room each host would have with its beff jobs gone, each beff job
- * as a lone victim) are shared by every group, not kept per group: a group searches them
- * skipping the hosts it does not hold, so a dispatch updates them once, not once per group its
- * host belongs to (a host matches many requirements). A group too small for that skipping to
- * pay (members² ≤ hosts: a pinned host, a short candidate list) scans its own members instead.
+ * The registry also keeps the preemption indexes of a group (room with beff jobs gone).
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { hostLookup } from './expr';
 import type { ExprCache } from './compile';
-import { RankScorer } from './scorer';
+import { RankScorer, type RankTable } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
 import type { Host } from './model';
 import type { RunningJob } from './types';
 import { cpuShare, memoryKb } from './capacity';
+import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
 /** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
 const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']);
@@ -28,81 +24,53 @@ export interface HostGroup {
   readonly key: string;
   readonly requirement: string;
   readonly rankSource: string;
-  /** Ledger indices of the matching hosts, by ascending host id. */
+  /** Ledger indices of the matching hosts, by ascending host id; leaf i of the tree is hosts[i]. */
   readonly hosts: readonly number[];
-  /** 1 at the ledger index of every matching host. */
-  readonly member: Uint8Array;
-  /** Leaf of each matching host's ledger index in `tree` (-1: not a member). */
+  /** Leaf of each matching host by ledger index (-1: not a member). */
   readonly leafOf: Int32Array;
   readonly tree: HostIndex;
-  /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
-  readonly pending: number[];
-  readonly dirty: Uint8Array;
-  /** Searches the shared preemption indexes (false: scans its own members). */
-  readonly shared: boolean;
   /** Hosts the requirement was tested on (schedulable candidates). */
   readonly considered: readonly number[];
   readonly compiled: CompiledRequirement;
   readonly rank: CompiledRank;
+  readonly scores: RankTable;
   /** Initial most-free CPU / memory on a matching host (before this plan). */
   readonly initialMaxCpu: number;
   readonly initialMaxMem: number;
-  /** Scanned groups: the beff jobs on its hosts in tie-breaker order (built when a job of the group first needs preemption). */
-  victims?: readonly RunningJob[];
-}
-
-/** An index over every schedulable host (leaf = position in `schedulable`), with the hosts changed since it was last searched. */
-interface LazyIndex<T extends HostIndex> {
-  readonly tree: T;
+  /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
   readonly pending: number[];
   readonly dirty: Uint8Array;
+  /** Room each host would have with its beff jobs gone, for hosts running two or more (built when a job of the group first needs preemption). */
+  room?: StaticHostTree;
+  /** Each beff job on the group's hosts as a lone victim, in tie-breaker order, with the room its host would then have. */
+  singles?: SinglesIndex;
 }
 
-interface SinglesIndex extends LazyIndex<StaticHostTree> {
+export interface SinglesIndex {
+  readonly tree: StaticHostTree;
   readonly victims: readonly RunningJob[];
-  readonly hostOf: Int32Array;
-  /** Leaves of the victims on each host (ledger index). */
   readonly leavesOfHost: ReadonlyMap<number, readonly number[]>;
 }
 
-/** What preemption needs to know of the beff jobs: those still running on a host, and all of them in tie-breaker order. */
-export interface BeffView {
-  onHost(hostIndex: number): readonly RunningJob[];
-  ordered: readonly RunningJob[];
-}
+const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 
 export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string };
-
-const NO_BEFF: BeffView = { onHost: () => [], ordered: [] };
-
-function lazyIndex<T extends HostIndex>(tree: T, leaves: number): LazyIndex<T> {
-  return { tree, pending: [], dirty: new Uint8Array(leaves) };
-}
-
-function mark(index: LazyIndex<HostIndex> | undefined, leaf: number): void {
-  if (index !== undefined && index.dirty[leaf] === 0) {
-    index.dirty[leaf] = 1;
-    index.pending.push(leaf);
-  }
-}
 
 export class GroupRegistry {
   /** Schedulable hosts (ledger indices) by ascending host id. */
   readonly schedulable: readonly number[];
-  /** Position of a ledger index in `schedulable`, -1 if not schedulable. */
-  private readonly posOf: Int32Array;
-  /** Groups by candidate set, requirement and rank source (nested maps: no key string per job). */
-  private readonly groups = new Map<string, Map<string, Map<string, GroupResult>>>();
+  /** Groups by candidate set, requirement and rank source. */
+  private readonly groups = new ThreeKeyMap<GroupResult>();
   private readonly matchCache = new Map<string, Int8Array>();
-  private readonly lookups: (AttrLookup | undefined)[];
-  private readonly failing = new Map<HostGroup, Map<string, number>>();
-  private readonly scorer: RankScorer;
   /** Per ledger index: the groups holding the host and its leaf there, as pairs [group number, leaf, ...]. */
   private readonly membership: number[][];
   private readonly all: HostGroup[] = [];
-  private room: LazyIndex<StaticHostTree> | undefined;
-  private singles: SinglesIndex | undefined;
-  private beff: BeffView = NO_BEFF;
+  private readonly lookups: (AttrLookup | undefined)[];
+  private readonly failing = new Map<HostGroup, Map<string, number>>();
+  private readonly scorer: RankScorer;
+  /** The beff jobs still running on each host (by ledger index), cheapest victim first, and all of them in tie-breaker order. */
+  private beffLists: (readonly RunningJob[])[] = [];
+  private beffOrdered: readonly RunningJob[] = NO_JOBS;
   /** Results of roomOf / singleRoom (two numbers, no object per call: these run on every host change). */
   roomCpu = 0;
   roomMem = 0;
@@ -116,10 +84,8 @@ export class GroupRegistry {
     const hosts = ledger.hosts;
     this.schedulable = hosts.map((_, i) => i).filter((i) => SCHEDULABLE.has(hosts[i].host.state))
       .sort((a, b) => hosts[a].host.id - hosts[b].host.id);
-    this.posOf = new Int32Array(hosts.length).fill(-1);
-    this.schedulable.forEach((i, p) => { this.posOf[i] = p; });
-    this.lookups = new Array(hosts.length);
     this.membership = hosts.map(() => []);
+    this.lookups = new Array(hosts.length);
     this.scorer = new RankScorer(ledger, (i) => this.lookup(i), dynamic);
     ledger.onHostChange((i) => this.refresh(i));
   }
@@ -138,21 +104,11 @@ export class GroupRegistry {
    * pinned host); `candidates` are host ids.
    */
   group(requirement: string, rankSource: string, candidates?: readonly number[]): GroupResult {
-    const candKey = candidates ? [...candidates].sort((a, b) => a - b).join(',') : '*';
-    let byRequirement = this.groups.get(candKey);
-    if (!byRequirement) {
-      byRequirement = new Map();
-      this.groups.set(candKey, byRequirement);
-    }
-    let byRank = byRequirement.get(requirement);
-    if (!byRank) {
-      byRank = new Map();
-      byRequirement.set(requirement, byRank);
-    }
-    let g = byRank.get(rankSource);
+    const candKey = candidatesKey(candidates);
+    let g = this.groups.get(candKey, requirement, rankSource);
     if (!g) {
       g = this.build(`${requirement}\u0000${rankSource}\u0000${candKey}`, requirement, rankSource, candidates);
-      byRank.set(rankSource, g);
+      this.groups.set(candKey, requirement, rankSource, g);
     }
     return g;
   }
@@ -171,43 +127,21 @@ export class GroupRegistry {
     return counts;
   }
 
+  /** Takes one leaf out of a group's searches (excluded host, host failing the datastore test); `restore` puts it back. */
+  disable(group: HostGroup, leaf: number): void {
+    this.flush(group);
+    group.tree.set(leaf, -Infinity, -Infinity, group.tree.leafRank(leaf));
+  }
+
+  restore(group: HostGroup, leaf: number): void {
+    this.flush(group);
+    const i = group.hosts[leaf];
+    group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), group.tree.leafRank(leaf));
+  }
+
   /** The rank of a host for a group, as the plan currently sees it. */
   rankOf(group: HostGroup, i: number): number {
-    return this.scorer.score(group.rankSource, group.rank, i);
-  }
-
-  /**
-   * Calls `visit` with each host (ledger index) of the group that has cpu ≥ needCpu and
-   * mem ≥ needMem and is under MAX_HOST, best rank first (ties: lowest host id), until it
-   * returns false, skipping the hosts in `skip` (host ids). The ledger must not change meanwhile.
-   */
-  forEachCandidate(group: HostGroup, needCpu: number, needMem: number, skip: ReadonlySet<number>, visit: (i: number) => boolean): void {
-    this.flush(group);
-    const setAside: number[] = [];
-    for (const hostId of skip) {
-      const i = this.ledger.hostIndexById.get(hostId);
-      const leaf = i === undefined ? -1 : group.leafOf[i];
-      if (leaf >= 0) this.disable(group, leaf, setAside);
-    }
-    for (let again = false; ; again = true) {
-      const leaf = group.tree.best(needCpu, needMem, again);
-      if (leaf < 0 || (!this.isStale(group, leaf) && !visit(group.hosts[leaf]))) break;
-      // A leaf found stale was moved to its place: search again. One visited was rejected: set it aside.
-      if (group.dirty[leaf] === 0 && group.tree.leafCpu(leaf) !== -Infinity && !this.wasMoved) this.disable(group, leaf, setAside);
-    }
-    for (const leaf of setAside) this.restore(group, leaf);
-  }
-
-  /** Most free CPU and memory on a host of the group (the plan's promises included), in roomCpu/roomMem. */
-  mostFree(group: HostGroup): void {
-    let c = -Infinity;
-    let m = -Infinity;
-    for (const i of group.hosts) {
-      c = Math.max(c, this.leafCpu(i));
-      m = Math.max(m, this.ledger.freeMem(i));
-    }
-    this.roomCpu = c;
-    this.roomMem = m;
+    return this.scorer.scoreIn(group.scores, i);
   }
 
   private build(key: string, requirement: string, rankSource: string, candidates?: readonly number[]): GroupResult {
@@ -224,178 +158,148 @@ export class GroupRegistry {
       this.matchCache.set(requirement, cache);
     }
     const hosts: number[] = [];
-    const member = new Uint8Array(this.ledger.hosts.length);
-    let initialMaxCpu = -Infinity;
-    let initialMaxMem = -Infinity;
     for (const i of considered) {
       if (cache[i] === 0) cache[i] = compiled.expr.test(this.lookup(i)) ? 1 : -1;
-      if (cache[i] !== 1) continue;
-      hosts.push(i);
-      member[i] = 1;
+      if (cache[i] === 1) hosts.push(i);
+    }
+    let initialMaxCpu = -Infinity;
+    let initialMaxMem = -Infinity;
+    for (const i of hosts) {
       const b = this.ledger.hosts[i];
       initialMaxCpu = Math.max(initialMaxCpu, b.maxCpu - b.baseCpuUsage);
       initialMaxMem = Math.max(initialMaxMem, b.maxMem - b.baseMemUsage);
     }
+    const leafOf = new Int32Array(this.ledger.hosts.length).fill(-1);
     const rank = this.exprs.rank(rankSource);
-    const index = hosts.length * hosts.length > this.schedulable.length ? this.rankIndex(rankSource, rank) : undefined;
-    return { ok: true, group: { key, requirement, rankSource, hosts, member, considered, compiled: compiled.expr, rank, initialMaxCpu, initialMaxMem, index } };
+    const number = this.all.length;
+    const group: HostGroup = {
+      key, requirement, rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
+      compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
+      pending: [], dirty: new Uint8Array(hosts.length),
+    };
+    hosts.forEach((i, leaf) => {
+      leafOf[i] = leaf;
+      group.tree.setRaw(leaf, this.leafCpu(i), this.ledger.freeMem(i), this.rankOf(group, i));
+      this.membership[i].push(number, leaf);
+    });
+    group.tree.build();
+    this.all.push(group);
+    return { ok: true, group };
   }
 
-  /** The shared index of one rank expression over every schedulable host. */
-  private rankIndex(rankSource: string, rank: CompiledRank): RankIndex {
-    let index = this.rankIndexes.get(rankSource);
-    if (!index) {
-      const n = this.schedulable.length;
-      const tree = this.dynamic ? new HostTree(n) : new StaticHostTree(n);
-      this.schedulable.forEach((i, p) => tree.setRaw(p, this.leafCpu(i), this.ledger.freeMem(i), this.scorer.score(rankSource, rank, i)));
-      tree.build();
-      index = { ...lazyIndex(tree, n), rankSource, rank };
-      this.rankIndexes.set(rankSource, index);
-    }
-    return index;
-  }
-
-  /** Free CPU as the indexes see it: none once the host reached MAX_HOST dispatches in this plan. */
+  /** Free CPU as the trees see it: none once the host reached MAX_HOST dispatches in this plan. */
   private leafCpu(i: number): number {
     return this.atLimit(i) ? -Infinity : this.ledger.freeCpu(i);
   }
 
-  /** A host changed: marked in every index, applied when that index is next searched. */
+  /**
+   * A host changed: its leaves are marked in every group it belongs to; groups apply the change
+   * when next searched (`flush`), so a group nobody searches any more costs nothing.
+   */
   private refresh(i: number): void {
-    const p = this.posOf[i];
-    if (p < 0) return;
-    for (const index of this.rankIndexes.values()) mark(index, p);
-    mark(this.room, p);
-    const singles = this.singles?.leavesOfHost.get(i);
-    if (singles) for (const leaf of singles) mark(this.singles, leaf);
-  }
-
-  /** Brings a rank index up to date with the ledger (and, dynamic ranks, with the plan's promises). */
-  private flushRank(index: RankIndex): void {
-    const { tree, pending, dirty } = index;
-    for (let k = 0; k < pending.length; k++) {
-      const p = pending[k];
-      dirty[p] = 0;
-      const i = this.schedulable[p];
-      tree.set(p, this.leafCpu(i), this.ledger.freeMem(i), this.scorer.score(index.rankSource, index.rank, i));
+    const groups = this.membership[i];
+    for (let k = 0; k < groups.length; k += 2) {
+      const group = this.all[groups[k]];
+      const leaf = groups[k + 1];
+      if (group.dirty[leaf] === 0) {
+        group.dirty[leaf] = 1;
+        group.pending.push(leaf);
+      }
     }
-    pending.length = 0;
   }
 
-  setBeff(view: BeffView): void {
-    this.beff = view;
+  /** Brings a group's tree up to date with the ledger; call before searching it. */
+  flush(group: HostGroup): void {
+    for (const leaf of group.pending) {
+      group.dirty[leaf] = 0;
+      const i = group.hosts[leaf];
+      // Dynamic ranks: a host whose rank rose moves up at once; one whose rank fell keeps its
+      // place (an upper bound) until a search finds it first and re-ranks it (`isStale`).
+      const stored = group.tree.leafRank(leaf);
+      const rank = this.dynamic ? Math.max(stored, this.rankOf(group, i)) : stored;
+      group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), rank);
+      if (group.room) {
+        this.roomOf(i);
+        group.room.set(leaf, this.roomCpu, this.roomMem);
+      }
+      const singles = group.singles?.leavesOfHost.get(i);
+      if (singles) {
+        for (const single of singles) {
+          this.singleRoom(i, group.singles!.victims[single]);
+          group.singles!.tree.set(single, this.roomCpu, this.roomMem);
+        }
+      }
+    }
+    group.pending.length = 0;
+  }
+
+  setBeff(byHost: ReadonlyMap<number, readonly RunningJob[]>, ordered: readonly RunningJob[]): void {
+    this.beffLists = this.ledger.hosts.map((_, i) => byHost.get(i) ?? NO_JOBS);
+    this.beffOrdered = ordered;
+  }
+
+  /** The beff jobs still running on a host (ledger index), cheapest victim first. */
+  beffOn(i: number): readonly RunningJob[] {
+    return this.beffLists[i] ?? NO_JOBS;
+  }
+
+  /** Some beff jobs on a host were preempted: `remaining` still run there. */
+  setBeffOn(i: number, remaining: readonly RunningJob[]): void {
+    this.beffLists[i] = remaining;
   }
 
   /** No job left can preempt: the preemption indexes need no more upkeep. */
   dropPreemptionIndexes(): void {
-    this.beff = NO_BEFF;
-    this.room = undefined;
-    this.singles = undefined;
+    this.beffLists = [];
+    this.beffOrdered = NO_JOBS;
+    for (const group of this.all) {
+      group.room = undefined;
+      group.singles = undefined;
+    }
   }
 
-  /**
-   * Calls `visit` with each host of the group, by ascending host id, whose free room plus all
-   * its beff jobs' room fits, for hosts running two or more (lone victims are searched first,
-   * `forEachSingle`), until it returns false.
-   */
-  forEachRoom(group: HostGroup, needCpu: number, needMem: number, visit: (i: number) => boolean): void {
-    if (group.index === undefined) {
-      for (const i of group.hosts) {
+  /** The group's preemption room tree, up to date. */
+  roomTree(group: HostGroup): StaticHostTree {
+    this.flush(group);
+    if (!group.room) {
+      const room = new StaticHostTree(group.hosts.length);
+      group.hosts.forEach((i, leaf) => {
         this.roomOf(i);
-        if (this.roomCpu >= needCpu && this.roomMem >= needMem && !visit(i)) return;
-      }
-      return;
+        room.setRaw(leaf, this.roomCpu, this.roomMem, 0);
+      });
+      room.build();
+      group.room = room;
     }
-    const room = this.roomIndex();
-    const member = group.member;
-    const schedulable = this.schedulable;
-    room.tree.forEachFit(needCpu, needMem, (p) => {
-      const i = schedulable[p];
-      return member[i] === 0 || visit(i);
-    });
+    return group.room;
   }
 
-  /**
-   * Calls `visit` with each beff job on the group's hosts, in tie-breaker order, whose host
-   * would have room with that job alone gone, until it returns false.
-   */
-  forEachSingle(group: HostGroup, needCpu: number, needMem: number, visit: (v: RunningJob, i: number) => boolean): void {
-    if (group.index === undefined) {
-      group.victims ??= this.beff.ordered.filter((v) => {
+  /** The group's lone-victim index, up to date. */
+  singlesIndex(group: HostGroup): SinglesIndex {
+    this.flush(group);
+    if (!group.singles) {
+      const victims = this.beffOrdered.filter((v) => {
         const i = this.ledger.hostIndexById.get(v.hostId);
-        return i !== undefined && group.member[i] === 1;
+        return i !== undefined && group.leafOf[i] >= 0;
       });
-      for (const v of group.victims) {
-        const i = this.ledger.hostIndexById.get(v.hostId)!;
-        this.singleRoom(i, v);
-        if (this.roomCpu >= needCpu && this.roomMem >= needMem && !visit(v, i)) return;
-      }
-      return;
-    }
-    const singles = this.singlesIndex();
-    const member = group.member;
-    singles.tree.forEachFit(needCpu, needMem, (leaf) => {
-      const i = singles.hostOf[leaf];
-      return member[i] === 0 || visit(singles.victims[leaf], i);
-    });
-  }
-
-  private roomIndex(): LazyIndex<StaticHostTree> {
-    let room = this.room;
-    if (!room) {
-      const n = this.schedulable.length;
-      room = lazyIndex(new StaticHostTree(n), n);
-      this.schedulable.forEach((i, p) => {
-        this.roomOf(i);
-        room!.tree.setRaw(p, this.roomCpu, this.roomMem, 0);
-      });
-      room.tree.build();
-      this.room = room;
-    }
-    for (const p of room.pending) {
-      room.dirty[p] = 0;
-      this.roomOf(this.schedulable[p]);
-      room.tree.set(p, this.roomCpu, this.roomMem);
-    }
-    room.pending.length = 0;
-    return room;
-  }
-
-  private singlesIndex(): SinglesIndex {
-    let singles = this.singles;
-    if (!singles) {
-      const victims = this.beff.ordered.filter((v) => {
-        const i = this.ledger.hostIndexById.get(v.hostId);
-        return i !== undefined && this.posOf[i] >= 0;
-      });
-      const hostOf = new Int32Array(victims.length);
       const tree = new StaticHostTree(victims.length);
       const leavesOfHost = new Map<number, number[]>();
       victims.forEach((v, leaf) => {
         const i = this.ledger.hostIndexById.get(v.hostId)!;
-        hostOf[leaf] = i;
-        const list = leavesOfHost.get(i);
-        if (list) list.push(leaf);
+        const leaves = leavesOfHost.get(i);
+        if (leaves) leaves.push(leaf);
         else leavesOfHost.set(i, [leaf]);
         this.singleRoom(i, v);
-        tree.setRaw(leaf, this.roomCpu, this.roomMem, 0);
+        tree.setRaw(leaf, this.roomCpu, this.roomMem, -leaf);
       });
       tree.build();
-      singles = { ...lazyIndex(tree, victims.length), victims, hostOf, leavesOfHost };
-      this.singles = singles;
+      group.singles = { tree, victims, leavesOfHost };
     }
-    for (const leaf of singles.pending) {
-      singles.dirty[leaf] = 0;
-      this.singleRoom(singles.hostOf[leaf], singles.victims[leaf]);
-      singles.tree.set(leaf, this.roomCpu, this.roomMem);
-    }
-    singles.pending.length = 0;
-    return singles;
+    return group.singles;
   }
 
   /** Room a host would have with this one victim gone (none when the victim is gone or the host is at MAX_HOST), in roomCpu/roomMem. */
   singleRoom(i: number, v: RunningJob): void {
-    if (!this.beff.onHost(i).includes(v) || this.atLimit(i)) {
+    if (!this.beffOn(i).includes(v) || this.atLimit(i)) {
       this.roomCpu = -Infinity;
       this.roomMem = -Infinity;
     } else {
@@ -413,7 +317,7 @@ export class GroupRegistry {
    * with fewer than two (lone victims have their own index, searched first).
    */
   private roomOf(i: number): void {
-    const beff = this.beff.onHost(i);
+    const beff = this.beffOn(i);
     this.roomCpu = -Infinity;
     this.roomMem = -Infinity;
     if (beff.length < 2 || this.atLimit(i)) return;
@@ -425,5 +329,19 @@ export class GroupRegistry {
     }
     this.roomCpu = cpu;
     this.roomMem = mem;
+  }
+
+  /**
+   * In dynamic rank mode, whether a leaf a search found sits above its true rank; if so it is
+   * moved to its place and the search must look again. Every other leaf's place is at least
+   * its true rank, so the first fresh leaf found is the best.
+   */
+  isStale(group: HostGroup, leaf: number): boolean {
+    if (!this.dynamic) return false;
+    const i = group.hosts[leaf];
+    const rank = this.rankOf(group, i);
+    if (rank === group.tree.leafRank(leaf)) return false;
+    group.tree.set(leaf, group.tree.leafCpu(leaf), group.tree.leafMem(leaf), rank);
+    return true;
   }
 }

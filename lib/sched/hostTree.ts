@@ -75,12 +75,18 @@ export class StaticHostTree implements HostIndex {
 
   /** Ranks are fixed: a new rank is ignored. */
   set(leaf: number, cpu: number, mem: number): void {
+    const maxC = this.maxC;
+    const maxM = this.maxM;
     let i = this.size + this.pos[leaf];
-    this.maxC[i] = cpu;
-    this.maxM[i] = mem;
+    maxC[i] = cpu;
+    maxM[i] = mem;
     for (i >>= 1; i >= 1; i >>= 1) {
-      this.maxC[i] = Math.max(this.maxC[2 * i], this.maxC[2 * i + 1]);
-      this.maxM[i] = Math.max(this.maxM[2 * i], this.maxM[2 * i + 1]);
+      const c = Math.max(maxC[2 * i], maxC[2 * i + 1]);
+      const m = Math.max(maxM[2 * i], maxM[2 * i + 1]);
+      // Nodes above an unchanged one are unchanged too.
+      if (c === maxC[i] && m === maxM[i]) return;
+      maxC[i] = c;
+      maxM[i] = m;
     }
   }
 
@@ -116,16 +122,19 @@ export class StaticHostTree implements HostIndex {
 
 interface Block {
   leaves: number[];
+  /** Most free CPU and memory of the block's leaves: exact, or an upper bound while `loose`. */
   maxC: number;
   maxM: number;
+  /** A leaf that held a maximum shrank or left: the maxima are bounds until a search that has to read the whole block anyway makes them exact. */
+  loose: boolean;
 }
 
 const BLOCK = 32;
 
 /**
  * Ranks that move during the plan (dynamic mode): the hosts in rank order, cut into blocks of
- * about 64 that know their most free CPU and memory. Moving a host to its new rank or
- * searching costs O(64 + hosts / 64) tight array steps.
+ * 32 to 64 that know their most free CPU and memory. Moving a host to its new rank or
+ * searching costs O(64 + log blocks) and O(blocks) tight array steps.
  */
 export class HostTree implements HostIndex {
   private readonly rank: Float64Array;
@@ -134,12 +143,17 @@ export class HostTree implements HostIndex {
   private readonly blockOf: Block[];
   private blocks: Block[] = [];
   private lastBlock = 0;
+  /** Rank and leaf of each block's last leaf, by place: a move's binary search reads two flat arrays, not every block it passes. */
+  private readonly lastRank: Float64Array;
+  private readonly lastLeaf: Int32Array;
 
   constructor(readonly leaves: number) {
     this.rank = new Float64Array(leaves);
     this.cpu = new Float64Array(leaves);
     this.mem = new Float64Array(leaves);
     this.blockOf = new Array(leaves);
+    this.lastRank = new Float64Array(leaves + 1);
+    this.lastLeaf = new Int32Array(leaves + 1);
   }
 
   setRaw(leaf: number, cpu: number, mem: number, rank: number): void {
@@ -152,35 +166,61 @@ export class HostTree implements HostIndex {
     const order = Array.from({ length: this.leaves }, (_, i) => i).sort((a, b) => this.rank[b] - this.rank[a] || a - b);
     this.blocks = [];
     for (let k = 0; k < order.length; k += BLOCK) {
-      const block: Block = { leaves: order.slice(k, k + BLOCK), maxC: -Infinity, maxM: -Infinity };
+      const block: Block = { leaves: order.slice(k, k + BLOCK), maxC: -Infinity, maxM: -Infinity, loose: false };
       for (const leaf of block.leaves) this.blockOf[leaf] = block;
       this.refreshBlock(block);
+      this.setLast(this.blocks.length, block);
       this.blocks.push(block);
     }
+  }
+
+  private setLast(k: number, block: Block): void {
+    const last = block.leaves[block.leaves.length - 1];
+    this.lastLeaf[k] = last;
+    this.lastRank[k] = this.rank[last];
+  }
+
+  /** Place of the first block whose last leaf does not come before (rank r, leaf) (the last block if none). */
+  private blockAt(r: number, leaf: number): number {
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const lastRank = this.lastRank[mid];
+      if (lastRank > r || (lastRank === r && this.lastLeaf[mid] < leaf)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   set(leaf: number, cpu: number, mem: number, rank: number): void {
     const r = Number.isNaN(rank) ? 0 : rank;
     const block = this.blockOf[leaf];
     if (r === this.rank[leaf]) {
-      // Only a leaf that held a block maximum and shrank makes the block look again.
-      const stale = (this.cpu[leaf] === block.maxC && cpu < block.maxC) || (this.mem[leaf] === block.maxM && mem < block.maxM);
+      // A leaf that held a block maximum and shrank leaves the maximum a bound (refreshed when a search reads the whole block).
+      if ((this.cpu[leaf] === block.maxC && cpu < block.maxC) || (this.mem[leaf] === block.maxM && mem < block.maxM)) block.loose = true;
       this.cpu[leaf] = cpu;
       this.mem[leaf] = mem;
-      if (stale) {
-        this.refreshBlock(block);
-      } else {
-        if (cpu > block.maxC) block.maxC = cpu;
-        if (mem > block.maxM) block.maxM = mem;
-      }
+      if (cpu > block.maxC) block.maxC = cpu;
+      if (mem > block.maxM) block.maxM = mem;
       return;
     }
     const ls = block.leaves;
     const at = ls.indexOf(leaf);
     for (let k = at; k < ls.length - 1; k++) ls[k] = ls[k + 1];
     ls.pop();
-    if (ls.length === 0) this.blocks.splice(this.blocks.indexOf(block), 1);
-    else if (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM) this.refreshBlock(block);
+    if (at === ls.length) {
+      // It was the block's last leaf: the block's place is found by it, before it goes.
+      const k = this.blockAt(this.rank[leaf], leaf);
+      if (ls.length === 0) {
+        this.blocks.splice(k, 1);
+        this.lastRank.copyWithin(k, k + 1, this.blocks.length + 1);
+        this.lastLeaf.copyWithin(k, k + 1, this.blocks.length + 1);
+      } else {
+        this.setLast(k, block);
+      }
+    }
+    if (ls.length !== 0 && (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM)) block.loose = true;
     this.cpu[leaf] = cpu;
     this.mem[leaf] = mem;
     this.rank[leaf] = r;
@@ -192,15 +232,17 @@ export class HostTree implements HostIndex {
   leafRank(leaf: number): number { return this.rank[leaf]; }
 
   maxCpu(): number {
-    let m = -Infinity;
-    for (const b of this.blocks) m = Math.max(m, b.maxC);
-    return m;
+    return Math.max(-Infinity, ...this.exactBlocks().map((b) => b.maxC));
   }
 
   maxMem(): number {
-    let m = -Infinity;
-    for (const b of this.blocks) m = Math.max(m, b.maxM);
-    return m;
+    return Math.max(-Infinity, ...this.exactBlocks().map((b) => b.maxM));
+  }
+
+  /** The blocks, with exact maxima. */
+  private exactBlocks(): readonly Block[] {
+    for (const b of this.blocks) if (b.loose) this.refreshBlock(b);
+    return this.blocks;
   }
 
   best(needCpu: number, needMem: number, again = false): number {
@@ -216,6 +258,8 @@ export class HostTree implements HostIndex {
           return leaf;
         }
       }
+      // Read whole and nothing fits: exact maxima let the next searches skip it.
+      if (b.loose) this.refreshBlock(b);
     }
     return -1;
   }
@@ -232,6 +276,7 @@ export class HostTree implements HostIndex {
         const leaf = ls[j];
         if (cpu[leaf] >= needCpu && mem[leaf] >= needMem && !visit(leaf)) return;
       }
+      if (b.loose) this.refreshBlock(b);
     }
   }
 
@@ -242,20 +287,13 @@ export class HostTree implements HostIndex {
 
   private insert(leaf: number): void {
     if (this.blocks.length === 0) {
-      const block: Block = { leaves: [leaf], maxC: this.cpu[leaf], maxM: this.mem[leaf] };
+      const block: Block = { leaves: [leaf], maxC: this.cpu[leaf], maxM: this.mem[leaf], loose: false };
       this.blocks.push(block);
       this.blockOf[leaf] = block;
+      this.setLast(0, block);
       return;
     }
-    // First block whose last leaf does not come before this one (or the last block).
-    let lo = 0;
-    let hi = this.blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const b = this.blocks[mid].leaves;
-      if (this.before(b[b.length - 1], leaf)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.blockAt(this.rank[leaf], leaf);
     const block = this.blocks[lo];
     const ls = block.leaves;
     let a = 0;
@@ -269,14 +307,19 @@ export class HostTree implements HostIndex {
     for (let k = ls.length - 1; k > a; k--) ls[k] = ls[k - 1];
     ls[a] = leaf;
     this.blockOf[leaf] = block;
+    if (a === ls.length - 1) this.setLast(lo, block);
     block.maxC = Math.max(block.maxC, this.cpu[leaf]);
     block.maxM = Math.max(block.maxM, this.mem[leaf]);
     if (ls.length > 2 * BLOCK) {
-      const tail: Block = { leaves: ls.splice(BLOCK), maxC: -Infinity, maxM: -Infinity };
+      const tail: Block = { leaves: ls.splice(BLOCK), maxC: -Infinity, maxM: -Infinity, loose: false };
       for (const l of tail.leaves) this.blockOf[l] = tail;
       this.refreshBlock(block);
       this.refreshBlock(tail);
       this.blocks.splice(lo + 1, 0, tail);
+      this.lastRank.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
+      this.lastLeaf.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
+      this.setLast(lo, block);
+      this.setLast(lo + 1, tail);
     }
   }
 
@@ -289,6 +332,7 @@ export class HostTree implements HostIndex {
     }
     block.maxC = c;
     block.maxM = m;
+    block.loose = false;
   }
 }
 

@@ -20,6 +20,9 @@ export interface Rejection {
   readonly free?: number;
 }
 
+/** The result of a host filter that passes (one shared object: filters run for every candidate host). */
+export const PASS = Object.freeze({ ok: true as const });
+
 export type FilterResult<T = undefined> =
   | ({ readonly ok: true } & (T extends undefined ? object : { readonly value: T }))
   | { readonly ok: false; readonly reason: Rejection };

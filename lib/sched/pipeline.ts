@@ -86,7 +86,9 @@ export function plan(input: PlanInput): Plan {
   for (const r of running) {
     const i = ledger.hostIndexById.get(r.hostId);
     if (r.class !== 'beff' || r.state !== 'RUNNING' || ended.has(r.id) || i === undefined) continue;
-    beffByHost.set(i, [...(beffByHost.get(i) ?? []), r]);
+    const list = beffByHost.get(i);
+    if (list) list.push(r);
+    else beffByHost.set(i, [r]);
   }
   const preemptor = createPreemptor(registry, beffByHost, now, maxHost);
   const resched = reschedEntries(snapshot, input.queue, running);
@@ -122,7 +124,7 @@ export function plan(input: PlanInput): Plan {
       else ledger.release(c.hostIndex, cpu, mem);
     }
     const gone = new Set(c.victims.map((v) => v.id));
-    beffByHost.set(c.hostIndex, (beffByHost.get(c.hostIndex) ?? []).filter((r) => !gone.has(r.id)));
+    registry.setBeffOn(c.hostIndex, registry.beffOn(c.hostIndex).filter((r) => !gone.has(r.id)));
     failures.roomFreed();
     // The dry run already counted the victims' room (physical room for suspended ones).
     const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
@@ -141,7 +143,7 @@ export function plan(input: PlanInput): Plan {
     }
     const p = preparer.prepare(job, order);
     const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
-    const key = FailureCache.key(p, canPreempt);
+    const key = failures.key(p, canPreempt);
     const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
     if (cached) {
       waiting.set(job.id, cached);

@@ -47,7 +47,24 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
   const ordered = [...beffByHost.values()].flat()
     .sort((a, b) => workLost(a, now) - workLost(b, now) || a.priority - b.priority || a.hostId - b.hostId || compareIds(a.id, b.id));
   for (const list of beffByHost.values()) list.sort(cheapestFirst);
-  registry.setBeff({ onHost: (i) => beffByHost.get(i) ?? [], ordered });
+  registry.setBeff(beffByHost, ordered);
+
+  /** Per host, what the candidate search reads of its beff jobs, kept while the host's list is the same. */
+  const stats = new Map<number, HostStats>();
+  const statsOf = (i: number, beff: readonly RunningJob[]): HostStats => {
+    let st = stats.get(i);
+    if (st === undefined || st.list !== beff) {
+      st = {
+        list: beff,
+        cpuDesc: beff.map((v) => cpuShare(v.cpu)).sort((a, b) => b - a),
+        memDesc: beff.map((v) => memoryKb(v.memoryMb)).sort((a, b) => b - a),
+        workAsc: beff.map((v) => workLost(v, now)).sort((a, b) => a - b),
+        largestFirst: beff.length > 2 ? [...beff].sort(largestFirst) : beff,
+      };
+      stats.set(i, st);
+    }
+    return st;
+  };
 
   /** Step 3 and 4 for one host and one victim order (`ordered` already sorted). */
   function dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[]): RunningJob[] | undefined {
@@ -98,11 +115,23 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const group = job.group;
       // 2)–5) One victim is the fewest there can be: the first lone victim (in tie-breaker
       // order) whose host then has room is the best candidate of all.
+      const singles = registry.singlesIndex(group);
+      const setAside: number[] = [];
       let lone: PreemptionCandidate | undefined;
-      registry.forEachSingle(group, job.cpu, job.mem, (v, i) => {
+      for (let leaf = singles.tree.best(job.cpu, job.mem); leaf >= 0 && !lone; leaf = singles.tree.best(job.cpu, job.mem)) {
+        const v = singles.victims[leaf];
+        const i = ctx.ledger.hostIndexById.get(v.hostId)!;
         if (usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) lone = candidateOf(i, [v]);
-        return lone === undefined;
-      });
+        else {
+          singles.tree.set(leaf, -Infinity, -Infinity);
+          setAside.push(leaf);
+        }
+      }
+      for (const leaf of setAside) {
+        const v = singles.victims[leaf];
+        registry.singleRoom(ctx.ledger.hostIndexById.get(v.hostId)!, v);
+        singles.tree.set(leaf, registry.roomCpu, registry.roomMem);
+      }
       if (lone) return lone;
       // 2) Otherwise the hosts whose free room plus all their beff room fits the job (a tree walk, not a scan).
       // As Kubernetes' DefaultPreemption bounds its dry runs (minCandidateNodesAbsolute = 100),
@@ -111,16 +140,21 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const limit = 100;
       let examined = 0;
       let best: PreemptionCandidate | undefined;
-      registry.forEachRoom(group, job.cpu, job.mem, (i) => {
+      registry.roomTree(group).forEachFit(job.cpu, job.mem, (leaf) => {
         if (examined >= limit) return false;
-        const beff = beffByHost.get(i) ?? [];
+        const i = group.hosts[leaf];
+        const beff = registry.beffOn(i);
         if (beff.length < 2 || !usable(ctx, job, i)) return true;
-        if (best && best.victims.length < minVictims(ctx, job, i, beff)) return true;
+        const st = statsOf(i, beff);
+        const fewest = best ? minVictims(ctx, job, i, st) : 0;
+        if (best && best.victims.length < fewest) return true;
         if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) return true;
         examined++;
+        // A host whose fewest victims lose more work than the best so far cannot beat it: no dry run.
+        if (best && best.victims.length === fewest && leastWork(st, fewest) > best.workLost) return true;
         // 3) and 4) Dry runs, minimal sets.
         // No lone victim makes room anywhere (searched above), so with two beff jobs both go.
-        for (const ordered of beff.length === 2 ? [beff] : [beff, [...beff].sort(largestFirst)]) {
+        for (const ordered of beff.length === 2 ? [beff] : [beff, st.largestFirst]) {
           const victims = dryRun(ctx, job, i, ordered);
           if (!victims || victims.length === 0) continue;
           const candidate = candidateOf(i, victims);
@@ -134,19 +168,29 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
   };
 }
 
+interface HostStats {
+  readonly list: readonly RunningJob[];
+  /** CPU and memory of its beff jobs, largest first; work they would lose, least first. */
+  readonly cpuDesc: readonly number[];
+  readonly memDesc: readonly number[];
+  readonly workAsc: readonly number[];
+  readonly largestFirst: readonly RunningJob[];
+}
+
 /** Fewest victims that could make room on a host: the largest ones, per dimension. */
-function minVictims(ctx: FilterContext, job: PreparedJob, i: number, beff: readonly RunningJob[]): number {
-  const count = (free: number, need: number, sizes: number[]): number => {
-    let k = 0;
-    for (const s of sizes.sort((a, b) => b - a)) {
-      if (free >= need) break;
-      free += s;
-      k++;
-    }
-    return k;
-  };
-  return Math.max(
-    count(ctx.ledger.freeCpu(i), job.cpu, beff.map((v) => cpuShare(v.cpu))),
-    count(ctx.ledger.freeMem(i), job.mem, beff.map((v) => memoryKb(v.memoryMb))),
-  );
+function minVictims(ctx: FilterContext, job: PreparedJob, i: number, st: HostStats): number {
+  return Math.max(fewestToFit(ctx.ledger.freeCpu(i), job.cpu, st.cpuDesc), fewestToFit(ctx.ledger.freeMem(i), job.mem, st.memDesc));
+}
+
+function fewestToFit(free: number, need: number, sizesDesc: readonly number[]): number {
+  let k = 0;
+  for (; k < sizesDesc.length && free < need; k++) free += sizesDesc[k];
+  return k;
+}
+
+/** Least work any `k` of the host's beff jobs would lose. */
+function leastWork(st: HostStats, k: number): number {
+  let sum = 0;
+  for (let j = 0; j < k && j < st.workAsc.length; j++) sum += st.workAsc[j];
+  return sum;
 }

@@ -13,14 +13,15 @@ import type { PlacementKind, PreparedJob, PreparedNic } from './phases';
 import { datastoreRankSource, hostRankSource, nicRankSource } from './policy';
 import type { Policy, QueuedJob } from './types';
 import { textAt } from './xmlPath';
+import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
 type Matched = { readonly ok: true; readonly ids: readonly number[] } | { readonly ok: false; readonly error: string };
 
 export class JobPreparer {
   private readonly systemDs: readonly Datastore[];
   private readonly vnets: readonly Vnet[];
-  private readonly dsCache = new Map<string, Matched>();
-  private readonly vnetCache = new Map<string, Matched>();
+  private readonly dsCache = new ThreeKeyMap<Matched>();
+  private readonly vnetCache = new ThreeKeyMap<Matched>();
 
   constructor(
     private readonly ledger: Ledger,
@@ -96,11 +97,11 @@ export class JobPreparer {
 
   /** Objects matching a requirement, best rank first (ties: lowest id), cached per distinct (requirement, rank, candidates). */
   private match<T extends { readonly id: number }>(
-    cache: Map<string, Matched>, pool: readonly T[], requirement: string, rankSource: string, rank: CompiledRank,
+    cache: ThreeKeyMap<Matched>, pool: readonly T[], requirement: string, rankSource: string, rank: CompiledRank,
     candidates: readonly number[] | undefined, lookupOf: (o: T) => ReturnType<typeof datastoreLookup>,
   ): Matched {
-    const key = `${requirement}\u0000${rankSource}\u0000${candidates ? [...candidates].sort((a, b) => a - b).join(',') : '*'}`;
-    let m = cache.get(key);
+    const candKey = candidatesKey(candidates);
+    let m = cache.get(candKey, requirement, rankSource);
     if (m) return m;
     const compiled = this.exprs.requirement(requirement);
     if (!compiled.ok) {
@@ -113,7 +114,7 @@ export class JobPreparer {
         .sort((a, b) => b.rank - a.rank || a.id - b.id);
       m = { ok: true, ids: ranked.map((r) => r.id) };
     }
-    cache.set(key, m);
+    cache.set(candKey, requirement, rankSource, m);
     return m;
   }
 }

@@ -89,10 +89,10 @@ function capacityReason(rc: ReasonContext, job: PreparedJob, hosts: readonly num
       }
     }
   } else {
-    // No dispatch limit, no exclusion: the most free room on any of the group's hosts.
-    rc.registry.mostFree(job.group!);
-    maxCpu = rc.registry.roomCpu;
-    maxMem = rc.registry.roomMem;
+    // No dispatch limit, no exclusion: the group's tree already knows the most free room.
+    rc.registry.flush(job.group!);
+    maxCpu = job.group!.tree.maxCpu();
+    maxMem = job.group!.tree.maxMem();
   }
   const details = { needCpu: job.cpu / 100, needMemoryMb: job.mem / 1024, mostFreeCpu: maxCpu / 100, mostFreeMemoryMb: Math.floor(maxMem / 1024), matchingHosts: hosts.length };
   const tail = job.job.class === 'beff'

@@ -14,8 +14,16 @@ export interface Scorer {
   score(rankSource: string, rank: CompiledRank, hostIndex: number): number;
 }
 
+/** The values of one rank expression per host, with the ledger version each was computed at. */
+export interface RankTable {
+  readonly rank: CompiledRank;
+  readonly values: Float64Array;
+  readonly versions: Int32Array;
+}
+
 export class RankScorer implements Scorer {
-  private readonly cache = new Map<string, { values: Float64Array; versions: Int32Array }>();
+  private readonly cache = new Map<string, RankTable>();
+  private readonly planLookups: (AttrLookup | undefined)[] = [];
 
   constructor(
     private readonly ledger: Ledger,
@@ -24,35 +32,56 @@ export class RankScorer implements Scorer {
   ) {}
 
   score(rankSource: string, rank: CompiledRank, i: number): number {
-    let cache = this.cache.get(rankSource);
-    if (!cache) {
-      cache = { values: new Float64Array(this.ledger.hosts.length), versions: new Int32Array(this.ledger.hosts.length).fill(-1) };
-      this.cache.set(rankSource, cache);
-    }
-    const version = this.dynamic ? this.ledger.hosts[i].version : 0;
-    if (cache.versions[i] !== version) {
-      cache.values[i] = rankValue(rank, version === 0 ? this.lookup(i) : this.planLookup(i));
-      cache.versions[i] = version;
-    }
-    return cache.values[i];
+    return this.scoreIn(this.table(rankSource, rank), i);
   }
 
-  /** The host's attributes with what the plan promised on it so far. */
+  /** The table of one rank expression, shared by every caller of the same source. */
+  table(rankSource: string, rank: CompiledRank): RankTable {
+    let table = this.cache.get(rankSource);
+    if (!table) {
+      table = { rank, values: new Float64Array(this.ledger.hosts.length), versions: new Int32Array(this.ledger.hosts.length).fill(-1) };
+      this.cache.set(rankSource, table);
+    }
+    return table;
+  }
+
+  scoreIn(table: RankTable, i: number): number {
+    const version = this.dynamic ? this.ledger.hosts[i].version : 0;
+    if (table.versions[i] !== version) {
+      table.values[i] = rankValue(table.rank, version === 0 ? this.lookup(i) : this.planLookup(i));
+      table.versions[i] = version;
+    }
+    return table.values[i];
+  }
+
+  /**
+   * The host's attributes with what the plan promised on it so far, read from the ledger when
+   * asked (one lookup per host; the snapshot's FREE_CPU / FREE_MEM are read once).
+   */
   private planLookup(i: number): AttrLookup {
-    const base = this.lookup(i);
-    const b = this.ledger.hosts[i];
-    const freeCpu = String(firstNumber(base, 'FREE_CPU') - (b.cpuUsage - b.baseCpuUsage));
-    const freeMem = String(firstNumber(base, 'FREE_MEM') - (b.memUsage - b.baseMemUsage));
-    return (attr) => {
-      switch (attr) {
-        case 'RUNNING_VMS': return [String(b.runningVms)];
-        case 'CPU_USAGE': return [String(b.cpuUsage)];
-        case 'MEM_USAGE': return [String(b.memUsage)];
-        case 'FREE_CPU': return [freeCpu];
-        case 'FREE_MEM': return [freeMem];
-        default: return base(attr);
-      }
-    };
+    let lookup = this.planLookups[i];
+    if (lookup === undefined) {
+      const base = this.lookup(i);
+      const b = this.ledger.hosts[i];
+      let freeCpu: number | undefined;
+      let freeMem: number | undefined;
+      lookup = (attr) => {
+        switch (attr) {
+          case 'RUNNING_VMS': return [String(b.runningVms)];
+          case 'CPU_USAGE': return [String(b.cpuUsage)];
+          case 'MEM_USAGE': return [String(b.memUsage)];
+          case 'FREE_CPU':
+            freeCpu ??= firstNumber(base, 'FREE_CPU');
+            return [String(freeCpu - (b.cpuUsage - b.baseCpuUsage))];
+          case 'FREE_MEM':
+            freeMem ??= firstNumber(base, 'FREE_MEM');
+            return [String(freeMem - (b.memUsage - b.baseMemUsage))];
+          default: return base(attr);
+        }
+      };
+      this.planLookups[i] = lookup;
+    }
+    return lookup;
   }
 }
 

@@ -51,29 +51,38 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: Pre
   const group = job.group;
   if (!group || group.hosts.length === 0) return { ok: false, rejected: new Map() };
   if (job.kind === 'resumeSuspended') return resumeInPlace(ctx, job, group.hosts[0], new Map());
-  const { ledger } = ctx;
-  const excluded = job.excluded;
+  registry.flush(group);
+
+  // Allocated only when some host is turned down (most searches take the first host found).
   let rejected: Map<RejectCode, number> | undefined;
-  const reject = (code: RejectCode): void => {
+  let setAside: number[] | undefined;
+  const reject = (code: RejectCode, leaf: number): void => {
     rejected ??= new Map();
     rejected.set(code, (rejected.get(code) ?? 0) + 1);
+    registry.disable(group, leaf);
+    (setAside ??= []).push(leaf);
   };
-  for (const hostId of excluded) {
-    const i = ledger.hostIndexById.get(hostId);
-    if (i !== undefined && group.member[i] === 1) reject('excluded');
+  for (const hostId of job.excluded) {
+    const i = ctx.ledger.hostIndexById.get(hostId);
+    const leaf = i === undefined ? -1 : group.leafOf[i];
+    if (leaf >= 0) reject('excluded', leaf);
   }
-  let placement: Placement | undefined;
-  registry.forEachCandidate(group, job.cpu, job.mem, (i) => {
-    if (excluded.size !== 0 && excluded.has(ledger.hosts[i].host.id)) return true;
+  let result: Selection | undefined;
+  for (let again = false; !result; again = true) {
+    const leaf = group.tree.best(job.cpu, job.mem, again);
+    if (leaf < 0) break;
+    if (registry.isStale(group, leaf)) continue;
+    const i = group.hosts[leaf];
     const confirmed = confirmHost(ctx, job, i);
-    if (!confirmed.ok) {
-      reject(confirmed.code);
-      return true;
+    if (confirmed.ok) {
+      const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);
+      result = { ok: true, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce } };
+    } else {
+      reject(confirmed.code, leaf);
     }
-    placement = { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce: ledger.fitsBooked(i, job.cpu, job.mem) };
-    return false;
-  });
-  return placement ? { ok: true, placement } : { ok: false, rejected: rejected ?? new Map() };
+  }
+  if (setAside) for (const leaf of setAside) registry.restore(group, leaf);
+  return result ?? { ok: false, rejected: rejected ?? new Map() };
 }
 
 /** A suspended VM resumes on its own host once the room it holds is physically free again (see the capacity filter). */

@@ -2,6 +2,7 @@
  * svmsched-admin token issue/list/revoke, run as a real process against DynamoDB Local; what it
  * wrote is checked through the same repository the authorizer uses.
  */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoTokenRepository, tokenId, type TableNames } from '../../lib/store';
 import { useDynamoLocal } from '../helpers/dynamo';
@@ -25,7 +26,7 @@ describe('token issue', () => {
     expect(res.stderr).toContain(tokenId(token));
     expect(res.stderr).not.toContain(token);
     await expect(repo(names).verify(token)).resolves.toMatchObject({ id: tokenId(token), user: 'carol', role: 'admin', description: 'ops laptop' });
-    const { Items = [] } = await dynamo.doc.send(new (await import('@aws-sdk/lib-dynamodb')).ScanCommand({ TableName: names.tokens }));
+    const { Items = [] } = await dynamo.doc.send(new ScanCommand({ TableName: names.tokens }));
     expect(JSON.stringify(Items)).not.toContain(token);
   });
 

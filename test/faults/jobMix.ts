@@ -29,7 +29,7 @@ export function jobMix(n: number, seed: number): JobRequest[] {
     // Mostly the class a service is meant for, sometimes the other one.
     const other = random() < 0.2;
     const seconds = String(int(1, 5));
-    const base = { vcpu: int(1, 4), memory: 512 * int(1, 4), priority: int(0, 3) };
+    const base = { vcpu: int(2, 4), memory: 512 * int(1, 4), priority: int(0, 3) };
     if (r < 0.4) jobs.push({ ...base, service: 'nrt-service', class: other ? 'prod' : 'beff', args: [seconds] });
     else if (r < 0.75) jobs.push({ ...base, service: 'prod-service', class: other ? 'beff' : 'prod', args: [seconds] });
     else jobs.push({ ...base, service: 'example-service1', class: 'beff', args: ['/data/repository/file.dat'] });

@@ -29,6 +29,8 @@ export interface Verdict {
   /** Final in a state other than COMPLETED or FAILED. */
   readonly otherFinal: readonly JobView[];
   readonly failedWithoutReason: readonly JobView[];
+  /** FAILED before using up its attempts (no retry was due). */
+  readonly failedEarly: readonly JobView[];
   /** COMPLETED, but no guest run of the job's VMs shows the service finishing its work. */
   readonly completedUnconfirmed: readonly string[];
   readonly doubleRuns: readonly JobOverlap[];
@@ -49,7 +51,7 @@ const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
 const SAVED = new Set(['STOPPED', 'SUSPENDED', 'UNDEPLOYED']);
 
 /** A reason with its hosts and numbers taken out, so alike reasons are counted together. */
-const reasonKind = (reason: string) => reason.replace(/host \S+/g, 'host H').replace(/\(.*\)/g, '(…)').replace(/\d+/g, 'N');
+const reasonKind = (reason: string) => reason.replace(/\b(on|to) host [^\s;,)]+/g, '$1 host H').replace(/\(.*\)/g, '(…)').replace(/\d+/g, 'N');
 
 async function finishedWork(sim: Simulator, job: SubmittedJob, vmIds: ReadonlySet<number>): Promise<boolean> {
   for (const run of sim.state.guestRuns()) {
@@ -60,13 +62,14 @@ async function finishedWork(sim: Simulator, job: SubmittedJob, vmIds: ReadonlySe
   return false;
 }
 
-export async function judge(sim: Simulator, submitted: readonly SubmittedJob[], seen: ReadonlyMap<string, JobView>): Promise<Verdict> {
+export async function judge(sim: Simulator, submitted: readonly SubmittedJob[], seen: ReadonlyMap<string, JobView>, maxAttempts: number): Promise<Verdict> {
   const vms = sim.state.vms();
   const vmsOf = new Map<string, Set<number>>();
   for (const vm of vms) if (vm.jobId) vmsOf.set(vm.jobId, (vmsOf.get(vm.jobId) ?? new Set()).add(vm.id));
   const lost: string[] = [];
   const otherFinal: JobView[] = [];
   const failedWithoutReason: JobView[] = [];
+  const failedEarly: JobView[] = [];
   const completedUnconfirmed: string[] = [];
   const failReasons = new Map<string, number>();
   let completed = 0;
@@ -79,13 +82,14 @@ export async function judge(sim: Simulator, submitted: readonly SubmittedJob[], 
       if (!(await finishedWork(sim, s, vmsOf.get(s.id) ?? new Set()))) completedUnconfirmed.push(s.id);
     } else if (job.state === 'FAILED') {
       failed += 1;
+      if (job.attempts < maxAttempts) failedEarly.push(job);
       if (!job.reason) failedWithoutReason.push(job);
       else failReasons.set(reasonKind(job.reason), (failReasons.get(reasonKind(job.reason)) ?? 0) + 1);
     } else otherFinal.push(job);
   }
   const ids = new Set(submitted.map((s) => s.id));
   return {
-    submitted: submitted.length, completed, failed, lost, otherFinal, failedWithoutReason, completedUnconfirmed,
+    submitted: submitted.length, completed, failed, lost, otherFinal, failedWithoutReason, failedEarly, completedUnconfirmed,
     doubleRuns: sim.state.jobOverlaps('running'),
     placedTwice: sim.state.jobOverlaps('placed'),
     capacityViolations: sim.state.capacityViolations().length,

@@ -1,19 +1,20 @@
 /**
- * 1,000 submissions over real HTTP from concurrent clients against one local stack
+ * Submissions (1,000 in the full run) over real HTTP from concurrent clients against one local stack
  * (serverless-offline, DynamoDB Local, the simulator); a tenth of them retried with the same
  * Idempotency-Key, half of those while the first attempt is still in flight. Exactly one job
  * per key, none lost. The jobs ask for a host that does not exist, so they stay QUEUED and the
  * simulator runs no VM. Prints submits per second and DynamoDB writes per job; asserts no speed.
  *
- * SVMSCHED_LOAD_SUBMITS (default 1000) and SVMSCHED_LOAD_WORKERS (default 20) change the size.
+ * SVMSCHED_LOAD_SUBMITS (default 500; 1000 for the full run) and SVMSCHED_LOAD_WORKERS (default 20) set the size.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startStack, type Stack } from '../helpers/stack';
 import { listAllJobs } from './listAll';
 import { measureSubmitWrites } from './writesPerJob';
 
-const SUBMITS = Number(process.env.SVMSCHED_LOAD_SUBMITS ?? 1000);
+/** 500 keeps the file near two minutes on a 2-core CI; the issue's full run is SVMSCHED_LOAD_SUBMITS=1000. */
+const SUBMITS = Number(process.env.SVMSCHED_LOAD_SUBMITS ?? 500);
 const WORKERS = Number(process.env.SVMSCHED_LOAD_WORKERS ?? 20);
 const UNPLACEABLE = 'NAME = "no-such-host"';
 
@@ -46,7 +47,8 @@ const AMBIGUOUS = new Set([0, 500, 502, 503, 504]);
  */
 const OFFLINE_AUTHORIZER_FAILURE = 401;
 const ATTEMPTS = 6;
-const transient = { ambiguous: 0, authorizer: 0 };
+/** Transient answers retried, by status (0: no answer, with why). */
+const transient = new Map<string, number>();
 
 async function postOnce(s: Submission): Promise<Answer> {
   const token = s.owner === 'alice' ? stack.userToken : stack.otherUserToken;
@@ -54,7 +56,7 @@ async function postOnce(s: Submission): Promise<Answer> {
     const res = await api(stack, 'POST', '/jobs', { token, body: bodyOf(s.n), headers: { 'Idempotency-Key': s.key } });
     return { n: s.n, status: res.status, id: res.body?.id, owner: res.body?.owner, ...(res.status === 202 ? {} : { error: JSON.stringify(res.body) }) };
   } catch (err) {
-    return { n: s.n, status: 0, error: String(err) };
+    return { n: s.n, status: 0, error: `${err} (${(err as Error).cause ?? 'no cause'})` };
   }
 }
 
@@ -64,8 +66,8 @@ async function post(s: Submission): Promise<Answer> {
     const a = await postOnce(s);
     const retry = AMBIGUOUS.has(a.status) || a.status === OFFLINE_AUTHORIZER_FAILURE;
     if (!retry || attempt === ATTEMPTS) return a;
-    if (a.status === OFFLINE_AUTHORIZER_FAILURE) transient.authorizer++;
-    else transient.ambiguous++;
+    const what = a.status === 0 ? `no answer: ${a.error}` : String(a.status);
+    transient.set(what, (transient.get(what) ?? 0) + 1);
     await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
   }
 }
@@ -128,12 +130,14 @@ describe(`${SUBMITS} submissions from ${WORKERS} concurrent clients`, () => {
     // The simulator never saw a VM for them.
     expect(stack.sim.state.vms()).toEqual([]);
 
+    const withReason = all.filter((j) => j.reason).length;
     const writes = await measureSubmitWrites(stack);
     console.log([
       `load: ${SUBMITS} jobs, ${answers.length} POST /jobs (${answers.length - SUBMITS} retries with the same Idempotency-Key) from ${WORKERS} concurrent clients in ${seconds.toFixed(1)} s`,
-      `load: ${(answers.length / seconds).toFixed(1)} submits/s against serverless-offline (load average ${load0.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, ${navigator.hardwareConcurrency} cores)`,
-      `load: transient failures retried with the same key: ${transient.ambiguous} 5xx/timeouts, ${transient.authorizer} authorizer failures (401 from serverless-offline)`,
+      `load: ${(answers.length / seconds).toFixed(1)} submits/s against serverless-offline (load average ${load0.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after, ${availableParallelism()} cores)`,
+      `load: transient answers retried with the same key: ${[...transient].map(([what, n]) => `${n}× ${what}`).join(', ') || 'none'} (401 = serverless-offline's answer to an authorizer failure)`,
       `load: DynamoDB per job at submit: ${writes.created.writeUnits} WCU in ${writes.created.calls} call(s) (${writes.created.ops}); a retry: ${writes.replayed.writeUnits} WCU, ${writes.replayed.readUnits} RCU (${writes.replayed.ops}); without a key: ${writes.keyless.writeUnits} WCU`,
+      `load: the tick's waiting reason: ${writes.reason.writeUnits} WCU per write (${writes.reason.ops}), written on ${withReason} of ${SUBMITS} jobs so far`,
     ].join('\n'));
   });
 });

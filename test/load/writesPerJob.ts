@@ -37,10 +37,14 @@ export async function measureSubmitWrites(stack: Pick<Stack, 'dynamoEndpoint' | 
       await act();
       return costOf(counting.counts());
     };
+    let id = '';
+    const created = await measure(async () => { id = (await jobs.submit(caller, request, 'cost-key')).id; });
     return {
-      created: await measure(() => jobs.submit(caller, request, 'cost-key')),
+      created,
       replayed: await measure(() => jobs.submit(caller, request, 'cost-key')),
       keyless: await measure(() => jobs.submit(caller, request)),
+      // What the tick writes once on a job that waits: why it waits.
+      reason: await measure(() => store.jobs.patch(id, 'QUEUED', { reason: '0 of 6 hosts match NAME = "no-such-host"; change the requirements or the hosts.' })),
     };
   } finally {
     counting.client.destroy();

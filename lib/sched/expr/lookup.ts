@@ -61,6 +61,8 @@ class XmlIndex {
   /** Answers so far, by name: lookups read it directly, the hot path is one Map.get. */
   readonly answers = new Map<string, readonly string[]>();
   private parents: readonly XmlNode[] | undefined;
+  /** Every child of the search-path elements, in document order (found once, filtered by name per attribute). */
+  private attributes: readonly XmlNode[] | undefined;
   private order: Map<XmlNode, number> | undefined;
 
   constructor(
@@ -121,13 +123,17 @@ class XmlIndex {
   }
 
   /**
-   * Children named `name` of the search-path elements, in document order: a walk of the part of
-   * the tree on the search paths only (a trie of the paths), allocating nothing but the answer.
-   * The name is literal here (an element named "*" does not exist).
+   * Children named `name` of the search-path elements, in document order (the name is literal
+   * here: an element named "*" does not exist).
    */
   private named(name: string): XmlNode[] {
+    if (this.attributes === undefined) {
+      const all: XmlNode[] = [];
+      if (this.root.name === this.paths.root) collectAttributes(this.root, trieOf(this.paths), all);
+      this.attributes = all;
+    }
     const out: XmlNode[] = [];
-    if (this.root.name === this.paths.root) collectNamed(this.root, trieOf(this.paths), name, out);
+    for (const c of this.attributes) if (c.name === name) out.push(c);
     return out;
   }
 
@@ -178,13 +184,13 @@ function trieOf(paths: SearchPaths): PathTrie {
 }
 
 /** A child is taken before the walk goes below it: document order, as the union's node set. */
-function collectNamed(node: XmlNode, trie: PathTrie, name: string, out: XmlNode[]): void {
+function collectAttributes(node: XmlNode, trie: PathTrie, out: XmlNode[]): void {
   const children = node.children;
   for (let k = 0; k < children.length; k++) {
     const c = children[k];
-    if (trie.parent && c.name === name) out.push(c);
+    if (trie.parent) out.push(c);
     const below = trie.next.get(c.name);
-    if (below !== undefined) collectNamed(c, below, name, out);
+    if (below !== undefined) collectAttributes(c, below, out);
   }
 }
 

@@ -2,7 +2,7 @@
  * Capacity filter: CPU×100 and MEMORY×1024 KB against MAX − USAGE (plus the plan's promises),
  * CPU tested first as HostShareXML::test_capacity does; and the MAX_HOST dispatch limit.
  */
-import type { HostFilter } from '../phases';
+import { PASS, type HostFilter } from '../phases';
 
 export function capacityFilter(maxHost: number): HostFilter {
   return {
@@ -15,7 +15,7 @@ export function capacityFilter(maxHost: number): HostFilter {
       const freeMem = inPlace ? ctx.ledger.physicalFreeMem(i) : ctx.ledger.freeMem(i);
       if (freeMem < job.mem) return { ok: false, reason: { code: 'capacity.memory', need: job.mem, free: freeMem } };
       if (!inPlace && maxHost > 0 && ctx.ledger.hosts[i].dispatched >= maxHost) return { ok: false, reason: { code: 'dispatchLimit' } };
-      return { ok: true };
+      return PASS;
     },
   } satisfies HostFilter;
 }

@@ -9,21 +9,27 @@ import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
 import type { Rejection } from '../phases';
 import { rankedNow } from './dynamicOrder';
 
+const NONE: Rejection = { code: 'datastore.none' };
+const CLUSTER: Rejection = { code: 'datastore.cluster' };
+const MONITOR: Rejection = { code: 'datastore.monitor' };
+/** One result object per datastore chosen (this filter runs for every candidate host). */
+const chosen = new Map<number, { readonly ok: true; readonly value: number }>();
+
 export const datastoreFilter = {
   name: 'datastore',
   choose(ctx, job, i) {
     const cluster = ctx.ledger.hosts[i].host.clusterId;
-    let last: Rejection = { code: 'datastore.none' };
+    let last = NONE;
     for (const dsId of orderFor(ctx, job)) {
       const d = ctx.ledger.datastores.get(dsId);
       if (!d) continue;
       if (!d.ds.clusterIds.includes(cluster)) {
-        if (last.code === 'datastore.none') last = { code: 'datastore.cluster' };
+        if (last === NONE) last = CLUSTER;
         continue;
       }
       if (d.ds.shared) {
         if (!d.monitored) {
-          last = { code: 'datastore.monitor' };
+          last = MONITOR;
           continue;
         }
         if (job.kind === 'deploy' && !(job.disk < d.freeMb || job.disk === 0)) {
@@ -37,7 +43,12 @@ export const datastoreFilter = {
           continue;
         }
       }
-      return { ok: true, value: dsId };
+      let result = chosen.get(dsId);
+      if (result === undefined) {
+        result = { ok: true, value: dsId };
+        chosen.set(dsId, result);
+      }
+      return result;
     }
     return { ok: false, reason: last };
   },

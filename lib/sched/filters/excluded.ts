@@ -1,9 +1,9 @@
 /** Excluded-hosts filter: hosts where a deploy of this job already failed (and a migrating VM's own host). */
-import type { HostFilter } from '../phases';
+import { PASS, type HostFilter } from '../phases';
 
 export const excludedFilter = {
   name: 'excluded',
   check(ctx, job, i) {
-    return job.excluded.has(ctx.ledger.hosts[i].host.id) ? { ok: false, reason: { code: 'excluded' } } : { ok: true };
+    return job.excluded.has(ctx.ledger.hosts[i].host.id) ? { ok: false, reason: { code: 'excluded' } } : PASS;
   },
 } satisfies HostFilter;
