@@ -36,7 +36,9 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number, 
 
 /** Runs `serverless offline` (osls + serverless-offline + serverless-esbuild) from this repository's serverless.yml. */
 export async function startOffline(o: OfflineOptions): Promise<Offline> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
+  // serverless-offline does not catch a failing asynchronous (Event) invocation: without this, one
+  // tick that throws would end the whole local stack (a real Lambda just records the failure).
+  const child = spawn(process.execPath, ['--unhandled-rejections=warn', path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
     cwd: root,
     env: {
       ...process.env,

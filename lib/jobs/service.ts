@@ -7,6 +7,8 @@ import { badRequest, forbidden, notFound, conflict } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
+import { andRequirements } from '../lifecycle/vmTemplate';
+import { TemplateValueError, writeValue } from '../one/template';
 import { clusterView, type ClusterView } from './clusterView';
 
 export interface SubmitRequest {
@@ -88,8 +90,10 @@ export class JobService {
     if (requirements) {
       try {
         compileRequirement(requirements);
+        // It must also go into the VM template as it is (no "]]>", no control characters).
+        writeValue(andRequirements(service.requirements, requirements), 'requirements');
       } catch (err) {
-        if (err instanceof ExprSyntaxError) throw badRequest('requirements', `requirements: ${err.message}`);
+        if (err instanceof ExprSyntaxError || err instanceof TemplateValueError) throw badRequest('requirements', `requirements: ${err.message}`);
         throw err;
       }
     }

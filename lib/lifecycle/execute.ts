@@ -3,6 +3,8 @@ import type { SvmschedConfig } from '../config/types';
 import type { Vm } from '../sched/model';
 import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/types';
 import { newSecret, sha256Hex } from '../store/secrets';
+import { OneUnavailableError } from '../one/errors';
+import { TemplateValueError } from '../one/template';
 import type { Cloud, JobPatch, JobStore, TransitionEvent } from './ports';
 import { buildVmTemplate } from './vmTemplate';
 import { retryOrFail, type Fix } from './reconcile';
@@ -66,13 +68,21 @@ async function deploy(ctx: StepContext, a: DeployAction): Promise<void> {
   const event = (reason: string): TransitionEvent => ({ reason, hostId: a.hostId, hostName, vmId: job.vmId });
   let vmId = job.vmId;
   if (vmId === undefined) {
-    // 1) Claim the job; 2) create its VM on hold (it carries the job id, so a crash here is adopted);
-    // 3) record the VM; 4) deploy with enforce. Each step is safe to repeat.
+    // 1) Build the VM's template (a job whose template cannot be written fails here, once);
+    // 2) claim the job; 3) create its VM on hold (it carries the job id, so a crash here is
+    // adopted); 4) record the VM; 5) deploy with enforce. Each step is safe to repeat.
     // A new callback token per VM: only its hash is kept; the VM gets it in its CONTEXT.
     const token = newSecret();
+    let template: string;
+    try {
+      template = buildVmTemplate({ job, service, config: ctx.config, callbackToken: token, callbackUrl: callbackUrl(ctx.config, job.id) });
+    } catch (err) {
+      if (!(err instanceof TemplateValueError)) throw err;
+      await ctx.store.transition(job.id, 'QUEUED', 'FAILED', {}, { reason: `its VM template cannot be written: ${err.message}` });
+      return;
+    }
     job = await ctx.store.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256Hex(token) }, event(`dispatching to host ${hostName ?? a.hostId}`));
     ctx.crash('after-dispatching');
-    const template = buildVmTemplate({ job, service, config: ctx.config, callbackToken: token, callbackUrl: callbackUrl(ctx.config, job.id) });
     vmId = await ctx.cloud.allocate(template, true);
     ctx.crash('after-allocate');
     job = await ctx.store.patch(job.id, 'DISPATCHING', { vmId });
@@ -83,6 +93,11 @@ async function deploy(ctx: StepContext, a: DeployAction): Promise<void> {
   try {
     await ctx.cloud.deploy(vmId, a.hostId, a.enforce, a.datastoreId, nicTemplate(a));
   } catch (err) {
+    // No answer is not a refusal: OpenNebula may have deployed it. The next round looks at the VM.
+    if (err instanceof OneUnavailableError) {
+      logger.warn({ jobId: job.id, vmId, err: err.message }, 'deploy unanswered; the next round follows the VM');
+      return;
+    }
     await deployFailed(ctx, job, vmId, err);
     return;
   }
@@ -132,7 +147,8 @@ async function resume(ctx: StepContext, a: ResumeAction): Promise<void> {
     if (vm?.state === 'SUSPENDED') await ctx.cloud.action('resume', a.vmId);
     else await ctx.cloud.deploy(a.vmId, a.hostId, a.enforce, a.datastoreId, nicTemplate(a));
   } catch (err) {
-    // Leave it PREEMPTED: the next plan tries again, elsewhere if this host is gone.
+    // Unanswered: reconcile sees whether it resumed. Refused: back to PREEMPTED, the next plan tries elsewhere.
+    if (err instanceof OneUnavailableError) return;
     logger.warn({ jobId: job.id, err: (err as Error).message }, 'resume failed');
     await ctx.store.transition(job.id, 'RESUMING', 'PREEMPTED', { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `resume refused by OpenNebula (${(err as Error).message})` });
     return;

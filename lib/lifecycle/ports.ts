@@ -12,7 +12,7 @@ export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepos
 /** What the tick reads and writes of jobs. */
 export type JobStore = Pick<JobRepository, 'unfinished' | 'get' | 'transition' | 'patch'>;
 
-export type LeaseStore = Pick<LeaseRepository, 'acquire' | 'release'>;
+export type LeaseStore = Pick<LeaseRepository, 'acquire' | 'renew' | 'release'>;
 
 export type VmAction =
   | 'terminate' | 'terminate-hard' | 'stop' | 'suspend' | 'resume' | 'undeploy' | 'undeploy-hard'

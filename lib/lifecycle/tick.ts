@@ -36,7 +36,16 @@ export interface TickReport {
 }
 
 const LEASE = 'tick';
+const LEASE_TTL_MS = 60_000;
 const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
+
+/** The lease expired under a long round and another tick may hold it: stop acting at once. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('tick lease lost');
+    this.name = 'LeaseLostError';
+  }
+}
 
 /** Another writer moved the job first: its change wins, this step is moot. */
 const isConflict = (err: unknown) => (err as Error)?.name === 'JobStateConflictError';
@@ -47,7 +56,7 @@ async function each<T>(items: readonly T[], step: (item: T) => Promise<void>, wh
     try {
       await step(item);
     } catch (err) {
-      if ((err as Error)?.name === 'CrashInjected') throw err;
+      if ((err as Error)?.name === 'CrashInjected' || err instanceof LeaseLostError) throw err;
       if (isConflict(err)) continue;
       errors++;
       logger.warn({ err: (err as Error).message, item }, `${what} failed; the next round repairs it`);
@@ -64,15 +73,25 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const budget = options.budgetMs ?? 20_000;
   const settle = options.settleMs ?? 1_000;
   const started = deps.clock();
-  if (!(await deps.leases.acquire(LEASE, deps.owner, budget + 30_000, started))) {
+  if (!(await deps.leases.acquire(LEASE, deps.owner, LEASE_TTL_MS, started))) {
     return { skipped: 'lease-held', rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
   }
   deps.crash('after-lease');
   const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+  let renewed = started;
+  const keep = async (force = false): Promise<boolean> => {
+    const now = deps.clock();
+    if (!force && now - renewed < LEASE_TTL_MS / 3) return true;
+    renewed = now;
+    return deps.leases.renew(LEASE, deps.owner, LEASE_TTL_MS, now);
+  };
   try {
     for (;;) {
+      // A short lease, renewed every round: a tick that dies holds the others off for a minute
+      // at most, and one that lost its lease (a round longer than the lease) stops at once.
+      if (report.rounds > 0 && !(await keep(true))) break;
       report.rounds++;
-      const again = await round(deps, report);
+      const again = await round(deps, report, keep);
       if (!again || deps.clock() - started + settle > budget) break;
       await new Promise((r) => setTimeout(r, settle));
     }
@@ -97,7 +116,7 @@ function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnT
 }
 
 /** One round; true when something is still on its way and another round soon would help. */
-async function round(deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }): Promise<boolean> {
+async function round(deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
   const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
   if (fixes.length > 0) {
@@ -109,7 +128,10 @@ async function round(deps: TickDeps, report: { fixes: number; actions: number; w
   const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;
-  report.errors += await each(result.actions, (a) => applyAction(ctx, a), 'action');
+  report.errors += await each(result.actions, async (a) => {
+    if (!(await keep())) throw new LeaseLostError();
+    await applyAction(ctx, a);
+  }, 'action');
   report.waiting = result.waiting.size;
   // The planner's reason for each waiting job, written only when it changed.
   const reasons = [...result.waiting].filter(([id, w]) => ctx.jobs.get(id)?.reason !== w.message);

@@ -28,7 +28,7 @@ const SEED = 20250105;
 /**
  * Every step between two OpenNebula or DynamoDB writes, killed now and then. Not `after-lease`:
  * a tick killed there keeps the lease for its whole TTL (budget + 30 s, over 2 minutes), which
- * only stalls the suite (see the report).
+ * only stalls the suite: the lease is never renewed or shortened (lib/lifecycle/tick.ts).
  */
 const CRASH_POINTS = [
   'after-dispatching=0.05', 'after-allocate=0.08', 'after-record-vm=0.05', 'after-deploy=0.08',

@@ -53,6 +53,12 @@ describe('serverless package', () => {
     expect(JSON.stringify(rule!.Properties.Targets)).toContain('TickLambdaFunction');
   });
 
+  it('answers API Gateway\'s own errors in svmsched\'s JSON error shape', () => {
+    const types = ofType('AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties.ResponseType).sort();
+    expect(types).toEqual(['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'REQUEST_TOO_LARGE', 'UNAUTHORIZED']);
+    for (const [, r] of ofType('AWS::ApiGateway::GatewayResponse')) expect(r.Properties.ResponseTemplates['application/json']).toMatch(/^\{"error":\{"code":/);
+  });
+
   it('declares the tables, the sparse queue index and TTL on finished jobs', () => {
     const jobs = resources.JobsTable!.Properties;
     expect(jobs.TableName).toBe('svmsched-prod-jobs');
