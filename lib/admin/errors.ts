@@ -2,6 +2,8 @@
  * Every failure of svmsched-admin is an AdminError: bin/svmsched-admin.ts prints its message on
  * one line of stderr and exits with its code. Nothing in lib/admin calls process.exit.
  */
+import { CliError } from '../cli/errors';
+
 export const ADMIN_EXIT = {
   ok: 0,
   /** Bad flag or value (commander's own errors too). */
@@ -14,14 +16,10 @@ export const ADMIN_EXIT = {
   internal: 70,
 } as const;
 
-export class AdminError extends Error {
-  constructor(
-    readonly exitCode: number,
-    readonly code: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+/** A command-line error like svmschedclient's (same exit-code contract), named for this command. */
+export class AdminError extends CliError {
+  constructor(exitCode: number, code: string, message: string, options?: ErrorOptions) {
+    super(exitCode, code, message, options);
     this.name = 'AdminError';
   }
 }
