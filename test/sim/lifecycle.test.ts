@@ -203,6 +203,7 @@ describe('VM lifecycle and accounting', () => {
   it('adds and deletes scheduled actions at run time (one.vm.schedadd / one.vm.scheddelete)', async () => {
     const id = await t.ok<number>('one.vm.allocate', SESSION, BASIC_VM, true);
     await t.ok('one.vm.deploy', SESSION, id, 0, true);
+    await reach(t, id, [3, 3]); // terminate-hard is refused while the VM still boots, as oned refuses it
     const far = await t.ok<number>('one.vm.schedadd', SESSION, id, 'SCHED_ACTION = [ ACTION = "terminate-hard", TIME = "+3600" ]');
     expect(await t.ok('one.vm.scheddelete', SESSION, id, far)).toBe(id);
     expect((await t.call('one.vm.scheddelete', SESSION, id, far)).slice(0, 1)).toEqual([false]);
