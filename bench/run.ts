@@ -23,7 +23,8 @@ const BENCHES = [
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 const only = process.argv.slice(2);
-console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const pinnable = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+console.log(`machine: ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}${pinnable ? '; timed benchmarks pinned to core 0' : ''}`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 let failed = 0;
@@ -36,7 +37,10 @@ for (const [title, entry, bundled] of BENCHES) {
     await build({ entryPoints: [path.join(root, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
     args = [outfile];
   }
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...args], { cwd: root, stdio: 'inherit', env });
+  // Timed benchmarks run pinned to one core (GC threads included), as the goals are stated.
+  const node = [process.execPath, '--expose-gc', '--max-old-space-size=4096', ...args];
+  const [cmd, ...argv] = bundled && pinnable ? ['taskset', '-c', '0', ...node] : node;
+  const r = spawnSync(cmd!, argv, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) failed++;
 }
 rmSync(out, { recursive: true, force: true });
