@@ -6,17 +6,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, writeLocalToken, ROOT } from './stack';
+import { isFinal, type JobState } from '../lib/jobs/model';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-async function followJob(url: string, token: string, id: string): Promise<{ state: string; reason?: string }> {
+async function followJob(url: string, token: string, id: string): Promise<{ state: JobState; reason?: string }> {
   let last = '';
   for (;;) {
     const res = await fetch(`${url}/jobs/${id}`, { headers: { authorization: `Bearer ${token}` } });
-    const job = (await res.json()) as { state: string; hostName?: string; reason?: string };
+    const job = (await res.json()) as { state: JobState; hostName?: string; reason?: string };
     const line = `  job ${id}: ${job.state}${job.hostName ? ` on ${job.hostName}` : ''}`;
     if (line !== last) console.log((last = line));
-    if (['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'].includes(job.state)) return job;
+    if (isFinal(job.state)) return job;
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CommanderError, type Command } from 'commander';
+import { packageVersion, quietCommander } from '../cli/commander';
+import { CommanderError } from 'commander';
 import { ADMIN_EXIT, AdminError } from './errors';
 import { buildAdminProgram, type AdminIo } from './program';
 
@@ -10,16 +9,7 @@ import { buildAdminProgram, type AdminIo } from './program';
  */
 export async function runAdmin(argv: readonly string[], io: AdminIo, packageRoot?: string): Promise<number> {
   const program = buildAdminProgram(io, packageVersion(packageRoot));
-  // Commander prints help and version itself, but must neither exit nor print errors: we print one line.
-  const quiet = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: () => undefined,
-    });
-    cmd.commands.forEach(quiet);
-  };
-  quiet(program);
+  quietCommander(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ADMIN_EXIT.ok;
@@ -41,11 +31,3 @@ export async function runAdmin(argv: readonly string[], io: AdminIo, packageRoot
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
-function packageVersion(packageRoot: string | undefined): string {
-  if (packageRoot === undefined) return '0.0.0';
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { packageVersion, quietCommander } from './commander';
 import { CommanderError } from 'commander';
 import { createContext } from './context';
 import { CliError, EXIT } from './errors';
@@ -16,16 +15,7 @@ export const EXIT_INTERNAL = 70;
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = createContext(io);
   const program = buildProgram(ctx, packageVersion(io.packageRoot));
-  // Commander writes help and version itself but must not exit nor print errors: we print one line.
-  const silence = (cmd: typeof program): void => {
-    cmd.exitOverride().configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
-      outputError: () => undefined,
-    });
-    cmd.commands.forEach(silence);
-  };
-  silence(program);
+  quietCommander(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
@@ -48,10 +38,3 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
 
-function packageVersion(packageRoot: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}

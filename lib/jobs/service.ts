@@ -7,6 +7,7 @@ import { badRequest, forbidden, notFound, conflict } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
+import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
 import { clusterView, type ClusterView } from './clusterView';
@@ -156,7 +157,7 @@ export class JobService {
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
         return done;
       } catch (err) {
-        if ((err as Error).name !== 'JobStateConflictError') throw err;
+        if (!(err instanceof JobStateConflictError)) throw err;
         // The tick moved it meanwhile: look again.
       }
     }
@@ -174,7 +175,7 @@ export class JobService {
           job = await this.deps.repo.transition(id, job.state, 'RUNNING', {}, { reason: `ran on host ${job.hostName ?? job.hostId}`, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
         }
       } catch (err) {
-        if ((err as Error).name !== 'JobStateConflictError') throw err;
+        if (!(err instanceof JobStateConflictError)) throw err;
         continue;
       }
       const to = req.exitCode === 0 ? 'COMPLETED' : 'FAILED';
@@ -186,7 +187,7 @@ export class JobService {
         await this.deps.kick().catch(() => {});
         return done;
       } catch (err) {
-        if ((err as Error).name !== 'JobStateConflictError') throw err;
+        if (!(err instanceof JobStateConflictError)) throw err;
       }
     }
   }

@@ -7,6 +7,7 @@ import { toPlanInput } from './planInput';
 import { applyAction, applyFix, type StepContext } from './execute';
 import type { Crasher } from './crash';
 import { logger } from '../log';
+import { JobStateConflictError } from '../store/errors';
 
 export interface TickDeps {
   readonly store: JobStore;
@@ -47,8 +48,6 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** Another writer moved the job first: its change wins, this step is moot. */
-const isConflict = (err: unknown) => (err as Error)?.name === 'JobStateConflictError';
 
 async function each<T>(items: readonly T[], step: (item: T) => Promise<void>, what: string): Promise<number> {
   let errors = 0;
@@ -57,7 +56,7 @@ async function each<T>(items: readonly T[], step: (item: T) => Promise<void>, wh
       await step(item);
     } catch (err) {
       if ((err as Error)?.name === 'CrashInjected' || err instanceof LeaseLostError) throw err;
-      if (isConflict(err)) continue;
+      if (err instanceof JobStateConflictError) continue;
       errors++;
       logger.warn({ err: (err as Error).message, item }, `${what} failed; the next round repairs it`);
     }
@@ -121,7 +120,8 @@ async function round(deps: TickDeps, report: { fixes: number; actions: number; w
   const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
   if (fixes.length > 0) {
     report.fixes += fixes.length;
-    report.errors += await each(fixes, (f) => applyFix(context(deps, jobs, snapshot), f), 'reconcile');
+    const fixing = context(deps, jobs, snapshot);
+    report.errors += await each(fixes, (f) => applyFix(fixing, f), 'reconcile');
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();

@@ -1,5 +1,6 @@
 import type { Job } from '../../lib/jobs/model';
 import type { Vm } from '../../lib/sched/model';
+import { newJob } from '../store/newJob';
 
 /** A VM as lib/one parses it, with only what a test cares about set. */
 export function vm(over: Partial<Vm> & Pick<Vm, 'id'>): Vm {
@@ -11,11 +12,7 @@ export function vm(over: Partial<Vm> & Pick<Vm, 'id'>): Vm {
   };
 }
 
+/** A job as the service builds it (test/store/newJob.ts), here a running-class default with no history. */
 export function job(over: Partial<Job> & Pick<Job, 'id'>): Job {
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    owner: 'alice', service: 'prod-service', class: 'prod', priority: 0, vcpu: 1, memory: 512, args: [],
-    preemptMode: 'stop', state: 'QUEUED', createdAt: at, updatedAt: at, attempts: 0, excludedHosts: [], preemptions: 0,
-    history: [], ...over,
-  };
+  return newJob({ service: 'prod-service', class: 'prod', args: [], history: [], ...over });
 }

@@ -4,6 +4,7 @@
  */
 import { startStack as start, type Stack, type StackOptions } from '../../local/stack';
 import { FAST_TIMING } from '../../local/sim';
+import { isFinal } from '../../lib/jobs/model';
 
 export type { Stack };
 
@@ -41,10 +42,8 @@ export async function api<T = any>(stack: Pick<Stack, 'url'>, method: string, pa
   return { status: res.status, body: body as T };
 }
 
-const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
-
 /** Polls a job until `until` holds (default: a final state). */
-export async function waitForJob(stack: Pick<Stack, 'url'>, token: string, id: string, until: (job: any) => boolean = (j) => FINAL.includes(j.state), timeoutMs = 90_000): Promise<any> {
+export async function waitForJob(stack: Pick<Stack, 'url'>, token: string, id: string, until: (job: any) => boolean = (j) => isFinal(j.state), timeoutMs = 90_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   let job: any;
   while (Date.now() < deadline) {
