@@ -9,6 +9,8 @@ export interface CursorScope {
   /** The attributes of a key of this index (table key included). */
   readonly keyAttributes: readonly string[];
   readonly owner?: string;
+  /** The query's partition key and value: a cursor's key must lie in that partition, or DynamoDB refuses the query. */
+  readonly partition: { readonly name: string; readonly value: string };
 }
 
 type Key = Record<string, string>;
@@ -31,7 +33,7 @@ export function decodeCursor(cursor: string, scope: CursorScope): Key {
   const names = Object.keys(key).sort();
   const wellFormed = names.join() === [...scope.keyAttributes].sort().join()
     && Object.values(key).every((v) => typeof v === 'string' && v.length <= 1024)
-    && (scope.owner === undefined || key.owner === scope.owner);
+    && key[scope.partition.name] === scope.partition.value;
   if (!wellFormed) throw new InvalidCursorError('malformed key');
   return key as Key;
 }

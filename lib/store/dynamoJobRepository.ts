@@ -130,9 +130,10 @@ export class DynamoJobRepository implements JobRepository {
     const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(pageSize) || DEFAULT_PAGE));
     if (Array.isArray(filter.state) && filter.state.length === 0) return { jobs: [] };
     const index = filter.owner === undefined ? INDEX.byCreated : INDEX.byOwner;
-    const scope: CursorScope = { index, keyAttributes: KEY_ATTRIBUTES[index], owner: filter.owner };
+    const partition = filter.owner === undefined ? { name: 'kind', value: JOB_KIND } : { name: 'owner', value: filter.owner };
+    const scope: CursorScope = { index, keyAttributes: KEY_ATTRIBUTES[index], owner: filter.owner, partition };
     const q = new ExpressionBuilder();
-    const keyCondition = filter.owner === undefined ? q.equals('kind', JOB_KIND) : q.equals('owner', filter.owner);
+    const keyCondition = q.equals(partition.name, partition.value);
     const filters = [
       ...(filter.state === undefined ? [] : [q.oneOf('state', [filter.state].flat())]),
       ...(filter.class === undefined ? [] : [q.equals('class', filter.class)]),

@@ -72,7 +72,9 @@ describe('DynamoJobRepository.list', () => {
     const { cursor } = await repo.list({ owner: 'alice' }, 1);
 
     // Act
-    const results = await Promise.allSettled([repo.list({ owner: 'bob' }, 10, cursor), repo.list({}, 10, 'not-a-cursor')]);
+    // A forged key in another partition of the right index (found by the abuse suite): DynamoDB would refuse the query.
+    const forged = Buffer.from(JSON.stringify({ v: 1, i: 'byCreated', o: null, k: { id: 'x', kind: 'not-job', createdKey: 'y' } })).toString('base64url');
+    const results = await Promise.allSettled([repo.list({ owner: 'bob' }, 10, cursor), repo.list({}, 10, 'not-a-cursor'), repo.list({}, 10, forged)]);
 
     // Assess
     expect(cursor).toBeDefined();
