@@ -177,12 +177,23 @@ export class GroupRegistry {
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
       pending: [], dirty: new Uint8Array(hosts.length),
     };
+    // The tree starts from the snapshot's ranks, in the order every group of this rank shares
+    // (ledger indices follow host ids, as leaves do); hosts the plan already changed are then
+    // brought up to date like any later change (`flush`).
+    const initial = this.scorer.initial(group.scores);
     hosts.forEach((i, leaf) => {
       leafOf[i] = leaf;
-      group.tree.setRaw(leaf, this.leafCpu(i), this.ledger.freeMem(i), this.rankOf(group, i));
+      group.tree.setRaw(leaf, this.leafCpu(i), this.ledger.freeMem(i), initial.values[i]);
       this.membership[i].push(number, leaf);
+      if (this.ledger.hosts[i].version !== 0) {
+        group.dirty[leaf] = 1;
+        group.pending.push(leaf);
+      }
     });
-    group.tree.build();
+    const order = new Int32Array(hosts.length);
+    let p = 0;
+    for (const i of initial.order) if (leafOf[i] >= 0) order[p++] = leafOf[i];
+    group.tree.build(order);
     this.all.push(group);
     return { ok: true, group };
   }

@@ -9,7 +9,8 @@
 export interface HostIndex {
   readonly leaves: number;
   setRaw(leaf: number, cpu: number, mem: number, rank: number): void;
-  build(): void;
+  /** Puts the leaves in rank order; `order`, when given, is that order already (best first, ties by lowest leaf). */
+  build(order?: ArrayLike<number>): void;
   set(leaf: number, cpu: number, mem: number, rank: number): void;
   leafCpu(leaf: number): number;
   leafMem(leaf: number): number;
@@ -24,6 +25,11 @@ export interface HostIndex {
   best(needCpu: number, needMem: number, again?: boolean): number;
   /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, best rank first, until it returns false; the index must not change meanwhile. */
   forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void;
+}
+
+/** Leaves best rank first, ties by lowest leaf. */
+export function sortedLeaves(rank: Float64Array): number[] {
+  return Array.from({ length: rank.length }, (_, i) => i).sort((a, b) => rank[b] - rank[a] || a - b);
 }
 
 /**
@@ -56,17 +62,16 @@ export class StaticHostTree implements HostIndex {
     this.maxM[this.size + leaf] = mem;
   }
 
-  build(): void {
-    const order = Array.from({ length: this.leaves }, (_, i) => i)
-      .sort((a, b) => this.rank[b] - this.rank[a] || a - b);
+  build(order: ArrayLike<number> = sortedLeaves(this.rank)): void {
     const cpu = this.maxC.slice(this.size, this.size + this.leaves);
     const mem = this.maxM.slice(this.size, this.size + this.leaves);
-    order.forEach((leaf, p) => {
+    for (let p = 0; p < order.length; p++) {
+      const leaf = order[p];
       this.pos[leaf] = p;
       this.leafAt[p] = leaf;
       this.maxC[this.size + p] = cpu[leaf];
       this.maxM[this.size + p] = mem[leaf];
-    });
+    }
     for (let i = this.size - 1; i >= 1; i--) {
       this.maxC[i] = Math.max(this.maxC[2 * i], this.maxC[2 * i + 1]);
       this.maxM[i] = Math.max(this.maxM[2 * i], this.maxM[2 * i + 1]);
@@ -122,6 +127,8 @@ export class StaticHostTree implements HostIndex {
 
 interface Block {
   leaves: number[];
+  /** Place in the block list (kept by `renumber`). */
+  pos: number;
   /** Most free CPU and memory of the block's leaves: exact, or an upper bound while `loose`. */
   maxC: number;
   maxM: number;
@@ -133,8 +140,9 @@ const BLOCK = 32;
 
 /**
  * Ranks that move during the plan (dynamic mode): the hosts in rank order, cut into blocks of
- * 32 to 64 that know their most free CPU and memory. Moving a host to its new rank or
- * searching costs O(64 + log blocks) and O(blocks) tight array steps.
+ * 32 to 64 that know their most free CPU and memory, with a segment tree over the blocks'
+ * maxima. Moving a host to its new rank costs O(64 + log blocks); a search descends to the
+ * first block that may hold room in O(log blocks) and reads its leaves.
  */
 export class HostTree implements HostIndex {
   private readonly rank: Float64Array;
@@ -146,6 +154,12 @@ export class HostTree implements HostIndex {
   /** Rank and leaf of each block's last leaf, by place: a move's binary search reads two flat arrays, not every block it passes. */
   private readonly lastRank: Float64Array;
   private readonly lastLeaf: Int32Array;
+  /** Segment tree over block places: most free CPU and memory below each node (bounds where a block is loose). */
+  private segSize = 1;
+  private segC = new Float64Array(2).fill(-Infinity);
+  private segM = new Float64Array(2).fill(-Infinity);
+  /** Blocks emptied by moves and kept in place. */
+  private empty = 0;
 
   constructor(readonly leaves: number) {
     this.rank = new Float64Array(leaves);
@@ -162,16 +176,83 @@ export class HostTree implements HostIndex {
     this.rank[leaf] = Number.isNaN(rank) ? 0 : rank;
   }
 
-  build(): void {
-    const order = Array.from({ length: this.leaves }, (_, i) => i).sort((a, b) => this.rank[b] - this.rank[a] || a - b);
+  build(order: ArrayLike<number> = sortedLeaves(this.rank)): void {
     this.blocks = [];
     for (let k = 0; k < order.length; k += BLOCK) {
-      const block: Block = { leaves: order.slice(k, k + BLOCK), maxC: -Infinity, maxM: -Infinity, loose: false };
+      const block: Block = { leaves: Array.prototype.slice.call(order, k, Math.min(k + BLOCK, order.length)), pos: this.blocks.length, maxC: -Infinity, maxM: -Infinity, loose: false };
       for (const leaf of block.leaves) this.blockOf[leaf] = block;
       this.refreshBlock(block);
       this.setLast(this.blocks.length, block);
       this.blocks.push(block);
     }
+    this.renumber();
+  }
+
+  /** Blocks were added or removed: places and the segment tree are rebuilt (rare: one split per ~32 moves into a block). */
+  private renumber(): void {
+    const blocks = this.blocks;
+    let size = 1;
+    while (size < blocks.length) size <<= 1;
+    if (size !== this.segSize) {
+      this.segSize = size;
+      this.segC = new Float64Array(2 * size);
+      this.segM = new Float64Array(2 * size);
+    }
+    const segC = this.segC;
+    const segM = this.segM;
+    segC.fill(-Infinity, size);
+    segM.fill(-Infinity, size);
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      b.pos = k;
+      segC[size + k] = b.maxC;
+      segM[size + k] = b.maxM;
+    }
+    for (let n = size - 1; n >= 1; n--) {
+      segC[n] = Math.max(segC[2 * n], segC[2 * n + 1]);
+      segM[n] = Math.max(segM[2 * n], segM[2 * n + 1]);
+    }
+  }
+
+  /** A block's maxima changed: the nodes above it follow. */
+  private lift(block: Block): void {
+    const segC = this.segC;
+    const segM = this.segM;
+    let n = this.segSize + block.pos;
+    segC[n] = block.maxC;
+    segM[n] = block.maxM;
+    for (n >>= 1; n >= 1; n >>= 1) {
+      const c = Math.max(segC[2 * n], segC[2 * n + 1]);
+      const m = Math.max(segM[2 * n], segM[2 * n + 1]);
+      if (c === segC[n] && m === segM[n]) return;
+      segC[n] = c;
+      segM[n] = m;
+    }
+  }
+
+  /** Place of the first block at or after `from` whose maxima reach (c, m), or -1. */
+  private nextBlock(from: number, c: number, m: number): number {
+    const segC = this.segC;
+    const segM = this.segM;
+    const size = this.segSize;
+    if (from >= this.blocks.length) return -1;
+    let n = size + from;
+    // Climb while the node is unfit or to the left of `from`, then descend leftmost-fit.
+    if (segC[n] < c || segM[n] < m) {
+      for (;;) {
+        // Step to the next subtree to the right.
+        while (n & 1) n >>= 1;
+        if (n === 0) return -1;
+        n++;
+        if (segC[n] >= c && segM[n] >= m) break;
+      }
+    }
+    while (n < size) {
+      n <<= 1;
+      if (segC[n] < c || segM[n] < m) n++;
+    }
+    const k = n - size;
+    return k < this.blocks.length ? k : -1;
   }
 
   private setLast(k: number, block: Block): void {
@@ -201,8 +282,11 @@ export class HostTree implements HostIndex {
       if ((this.cpu[leaf] === block.maxC && cpu < block.maxC) || (this.mem[leaf] === block.maxM && mem < block.maxM)) block.loose = true;
       this.cpu[leaf] = cpu;
       this.mem[leaf] = mem;
-      if (cpu > block.maxC) block.maxC = cpu;
-      if (mem > block.maxM) block.maxM = mem;
+      if (cpu > block.maxC || mem > block.maxM) {
+        if (cpu > block.maxC) block.maxC = cpu;
+        if (mem > block.maxM) block.maxM = mem;
+        this.lift(block);
+      }
       return;
     }
     const ls = block.leaves;
@@ -210,17 +294,20 @@ export class HostTree implements HostIndex {
     for (let k = at; k < ls.length - 1; k++) ls[k] = ls[k + 1];
     ls.pop();
     if (at === ls.length) {
-      // It was the block's last leaf: the block's place is found by it, before it goes.
-      const k = this.blockAt(this.rank[leaf], leaf);
-      if (ls.length === 0) {
-        this.blocks.splice(k, 1);
-        this.lastRank.copyWithin(k, k + 1, this.blocks.length + 1);
-        this.lastLeaf.copyWithin(k, k + 1, this.blocks.length + 1);
-      } else {
-        this.setLast(k, block);
-      }
+      // It was the block's last leaf.
+      const k = block.pos;
+      // An emptied block stays in place, its last rank kept as a boundary: places do not move.
+      if (ls.length !== 0) this.setLast(k, block);
+      else this.empty++;
     }
-    if (ls.length !== 0 && (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM)) block.loose = true;
+    if (ls.length === 0) {
+      block.maxC = -Infinity;
+      block.maxM = -Infinity;
+      block.loose = false;
+      this.lift(block);
+    } else if (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM) {
+      block.loose = true;
+    }
     this.cpu[leaf] = cpu;
     this.mem[leaf] = mem;
     this.rank[leaf] = r;
@@ -248,12 +335,14 @@ export class HostTree implements HostIndex {
   best(needCpu: number, needMem: number, again = false): number {
     // Blocks before the one a search stopped in had no room then, and setting a leaf aside or
     // moving it down gives them none: a repeated search starts one block before.
-    const blocks = this.blocks;
-    for (let k = again ? Math.max(0, this.lastBlock - 1) : 0; k < blocks.length; k++) {
-      const b = blocks[k];
-      if (b.maxC < needCpu || b.maxM < needMem) continue;
-      for (const leaf of b.leaves) {
-        if (this.cpu[leaf] >= needCpu && this.mem[leaf] >= needMem) {
+    const cpu = this.cpu;
+    const mem = this.mem;
+    for (let k = this.nextBlock(again ? Math.max(0, this.lastBlock - 1) : 0, needCpu, needMem); k >= 0; k = this.nextBlock(k + 1, needCpu, needMem)) {
+      const b = this.blocks[k];
+      const ls = b.leaves;
+      for (let j = 0; j < ls.length; j++) {
+        const leaf = ls[j];
+        if (cpu[leaf] >= needCpu && mem[leaf] >= needMem) {
           this.lastBlock = k;
           return leaf;
         }
@@ -265,12 +354,10 @@ export class HostTree implements HostIndex {
   }
 
   forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void {
-    const blocks = this.blocks;
     const cpu = this.cpu;
     const mem = this.mem;
-    for (let k = 0; k < blocks.length; k++) {
-      const b = blocks[k];
-      if (b.maxC < needCpu || b.maxM < needMem) continue;
+    for (let k = this.nextBlock(0, needCpu, needMem); k >= 0; k = this.nextBlock(k + 1, needCpu, needMem)) {
+      const b = this.blocks[k];
       const ls = b.leaves;
       for (let j = 0; j < ls.length; j++) {
         const leaf = ls[j];
@@ -287,10 +374,11 @@ export class HostTree implements HostIndex {
 
   private insert(leaf: number): void {
     if (this.blocks.length === 0) {
-      const block: Block = { leaves: [leaf], maxC: this.cpu[leaf], maxM: this.mem[leaf], loose: false };
+      const block: Block = { leaves: [leaf], pos: 0, maxC: this.cpu[leaf], maxM: this.mem[leaf], loose: false };
       this.blocks.push(block);
       this.blockOf[leaf] = block;
       this.setLast(0, block);
+      this.renumber();
       return;
     }
     const lo = this.blockAt(this.rank[leaf], leaf);
@@ -308,19 +396,74 @@ export class HostTree implements HostIndex {
     ls[a] = leaf;
     this.blockOf[leaf] = block;
     if (a === ls.length - 1) this.setLast(lo, block);
-    block.maxC = Math.max(block.maxC, this.cpu[leaf]);
-    block.maxM = Math.max(block.maxM, this.mem[leaf]);
-    if (ls.length > 2 * BLOCK) {
-      const tail: Block = { leaves: ls.splice(BLOCK), maxC: -Infinity, maxM: -Infinity, loose: false };
-      for (const l of tail.leaves) this.blockOf[l] = tail;
-      this.refreshBlock(block);
-      this.refreshBlock(tail);
-      this.blocks.splice(lo + 1, 0, tail);
-      this.lastRank.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
-      this.lastLeaf.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
-      this.setLast(lo, block);
-      this.setLast(lo + 1, tail);
+    if (this.cpu[leaf] > block.maxC || this.mem[leaf] > block.maxM) {
+      block.maxC = Math.max(block.maxC, this.cpu[leaf]);
+      block.maxM = Math.max(block.maxM, this.mem[leaf]);
+      this.lift(block);
     }
+    if (ls.length > 2 * BLOCK) this.overflow(lo);
+  }
+
+  /**
+   * A block grew past 2 × BLOCK: its first leaves go to the end of the block before, or its last
+   * ones to the start of the block after, when that one has room (ranks mostly drift one way,
+   * so blocks fill on one side and drain on the other); only otherwise is it split, which moves
+   * the places of the blocks after it.
+   */
+  private overflow(lo: number): void {
+    const block = this.blocks[lo];
+    const ls = block.leaves;
+    const surplus = ls.length - BLOCK - (BLOCK >> 1);
+    const prev = lo > 0 ? this.blocks[lo - 1] : undefined;
+    const next = lo + 1 < this.blocks.length ? this.blocks[lo + 1] : undefined;
+    if (prev && prev.leaves.length + surplus <= 2 * BLOCK - (BLOCK >> 1)) {
+      const moved = ls.splice(0, surplus);
+      for (const l of moved) {
+        prev.leaves.push(l);
+        this.blockOf[l] = prev;
+      }
+      if (prev.leaves.length === surplus) this.empty--;
+      this.setLast(lo - 1, prev);
+      this.refreshBlock(prev);
+      this.refreshBlock(block);
+      return;
+    }
+    if (next && next.leaves.length + surplus <= 2 * BLOCK - (BLOCK >> 1)) {
+      const moved = ls.splice(ls.length - surplus, surplus);
+      for (const l of moved) this.blockOf[l] = next;
+      if (next.leaves.length === 0) {
+        this.empty--;
+        next.leaves = moved;
+        this.setLast(lo + 1, next);
+      } else {
+        next.leaves = moved.concat(next.leaves);
+      }
+      this.setLast(lo, block);
+      this.refreshBlock(next);
+      this.refreshBlock(block);
+      return;
+    }
+    if (this.empty * 4 > this.blocks.length) {
+      // Many emptied blocks: drop them (places change once for many splits to come).
+      this.blocks = this.blocks.filter((b) => b.leaves.length !== 0);
+      this.empty = 0;
+      // Places moved: a repeated search starts over.
+      this.lastBlock = 0;
+      this.blocks.forEach((b, k) => this.setLast(k, b));
+      this.renumber();
+      this.overflow(block.pos);
+      return;
+    }
+    const tail: Block = { leaves: ls.splice(BLOCK), pos: 0, maxC: -Infinity, maxM: -Infinity, loose: false };
+    for (const l of tail.leaves) this.blockOf[l] = tail;
+    this.refreshBlock(block);
+    this.refreshBlock(tail);
+    this.blocks.splice(lo + 1, 0, tail);
+    this.lastRank.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
+    this.lastLeaf.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
+    this.setLast(lo, block);
+    this.setLast(lo + 1, tail);
+    this.renumber();
   }
 
   private refreshBlock(block: Block): void {
@@ -333,6 +476,8 @@ export class HostTree implements HostIndex {
     block.maxC = c;
     block.maxM = m;
     block.loose = false;
+    // During build() and splits the tree is rebuilt right after; a block not placed yet has no node.
+    if (this.blocks[block.pos] === block) this.lift(block);
   }
 }
 

@@ -67,7 +67,7 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
   };
 
   /** Step 3 and 4 for one host and one victim order (`ordered` already sorted). */
-  function dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[]): RunningJob[] | undefined {
+  function dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[], cheapestOrder: boolean): RunningJob[] | undefined {
     let cpu = ctx.ledger.freeCpu(i);
     let mem = ctx.ledger.freeMem(i);
     const taken: RunningJob[] = [];
@@ -78,7 +78,10 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       mem += memoryKb(v.memoryMb);
     }
     if (cpu < job.cpu || mem < job.mem) return undefined;
-    for (const v of [...taken].sort(cheapestFirst).reverse()) {
+    // Given back most valuable first; victims taken in cheapest-first order need no sort for that.
+    const byValue = cheapestOrder ? taken.slice() : taken.slice().sort(cheapestFirst);
+    for (let k = byValue.length - 1; k >= 0; k--) {
+      const v = byValue[k];
       const c = cpuShare(v.cpu);
       const m = memoryKb(v.memoryMb);
       if (cpu - c >= job.cpu && mem - m >= job.mem) {
@@ -155,7 +158,7 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
         // 3) and 4) Dry runs, minimal sets.
         // No lone victim makes room anywhere (searched above), so with two beff jobs both go.
         for (const ordered of beff.length === 2 ? [beff] : [beff, st.largestFirst]) {
-          const victims = dryRun(ctx, job, i, ordered);
+          const victims = dryRun(ctx, job, i, ordered, ordered === beff);
           if (!victims || victims.length === 0) continue;
           const candidate = candidateOf(i, victims);
           // 5) Tie-breakers.

@@ -57,13 +57,14 @@ export class JobPreparer {
     const dsRankSource = job.dsRank && job.dsRank.trim() !== '' ? job.dsRank : datastoreRankSource(this.policy.datastore);
     const dsRank = this.exprs.rank(dsRankSource);
     let datastores: Matched;
-    if (kind === 'migrate') datastores = { ok: true, ids: [job.migrateFrom!.datastoreId] };
+    // A migration keeps its system datastore, which must be one the placer considers (enabled, SYSTEM).
+    if (kind === 'migrate') datastores = { ok: true, ids: this.systemDs.some((ds) => ds.id === job.migrateFrom!.datastoreId) ? [job.migrateFrom!.datastoreId] : [] };
     else if (kind === 'resumeSuspended' && job.preempted!.datastoreId !== undefined) datastores = { ok: true, ids: [job.preempted!.datastoreId] };
     else datastores = this.matchDatastores(combineRequirements(job.automaticDsRequirements, job.dsRequirements), dsRankSource, dsRank, job.candidateDatastoreIds);
 
     const nics: PreparedNic[] = [];
     let nicRequirementError: string | undefined;
-    const autoNics = job.nics.length ? job.nics.filter((n) => n.auto).sort((a, b) => a.nicId - b.nicId) : [];
+    const autoNics = job.nics.length === 0 ? job.nics : job.nics.length === 1 ? (job.nics[0].auto ? job.nics : []) : job.nics.filter((n) => n.auto).sort((a, b) => a.nicId - b.nicId);
     for (const nic of autoNics) {
       const nicRankSrc = nic.schedRank && nic.schedRank.trim() !== '' ? nic.schedRank : nicRankSource(this.policy.nic);
       const rank = this.exprs.rank(nicRankSrc);

@@ -8,6 +8,7 @@
 import type { AttrLookup, CompiledRank } from './expr';
 import { rankValue } from './compile';
 import type { Ledger } from './ledger';
+import { sortedLeaves } from './hostTree';
 
 /** One method: the score of a host (ledger index) under a rank expression. */
 export interface Scorer {
@@ -19,6 +20,8 @@ export interface RankTable {
   readonly rank: CompiledRank;
   readonly values: Float64Array;
   readonly versions: Int32Array;
+  /** Ranks as the snapshot gives them, and the hosts sorted by them (best first, ties by lowest ledger index), made once for every group of this rank. */
+  initial?: { readonly values: Float64Array; readonly order: Int32Array };
 }
 
 export class RankScorer implements Scorer {
@@ -45,6 +48,17 @@ export class RankScorer implements Scorer {
     return table;
   }
 
+  /** The snapshot's ranks of one expression, and every host in their order: groups of this rank build their trees from it without a sort of their own. */
+  initial(table: RankTable): { readonly values: Float64Array; readonly order: Int32Array } {
+    if (!table.initial) {
+      const n = this.ledger.hosts.length;
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = rankValue(table.rank, this.lookup(i));
+      table.initial = { values, order: Int32Array.from(sortedLeaves(values)) };
+    }
+    return table.initial;
+  }
+
   scoreIn(table: RankTable, i: number): number {
     const version = this.dynamic ? this.ledger.hosts[i].version : 0;
     if (table.versions[i] !== version) {
@@ -65,20 +79,25 @@ export class RankScorer implements Scorer {
       const b = this.ledger.hosts[i];
       let freeCpu: number | undefined;
       let freeMem: number | undefined;
-      lookup = (attr) => {
+      const numeric = (attr: string): number | undefined => {
         switch (attr) {
-          case 'RUNNING_VMS': return [String(b.runningVms)];
-          case 'CPU_USAGE': return [String(b.cpuUsage)];
-          case 'MEM_USAGE': return [String(b.memUsage)];
+          case 'RUNNING_VMS': return b.runningVms;
+          case 'CPU_USAGE': return b.cpuUsage;
+          case 'MEM_USAGE': return b.memUsage;
           case 'FREE_CPU':
             freeCpu ??= firstNumber(base, 'FREE_CPU');
-            return [String(freeCpu - (b.cpuUsage - b.baseCpuUsage))];
+            return freeCpu - (b.cpuUsage - b.baseCpuUsage);
           case 'FREE_MEM':
             freeMem ??= firstNumber(base, 'FREE_MEM');
-            return [String(freeMem - (b.memUsage - b.baseMemUsage))];
-          default: return base(attr);
+            return freeMem - (b.memUsage - b.baseMemUsage);
+          default: return undefined;
         }
       };
+      // Ranks read the plan's figures as numbers; anything else (and requirements) reads text.
+      lookup = Object.assign((attr: string) => {
+        const n = numeric(attr);
+        return n === undefined ? base(attr) : [String(n)];
+      }, { numeric });
       this.planLookups[i] = lookup;
     }
     return lookup;

@@ -37,6 +37,38 @@ describe('host indexes', () => {
     }), { numRuns: 60 });
   });
 
+  it('keeps rank order while hosts pile onto few ranks (blocks fill, empty, hand leaves on and split)', () => {
+    fc.assert(fc.property(fc.integer({ min: 60, max: 400 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.nat(12)), { minLength: 200, maxLength: 1500 }), (n, moves) => {
+      // Prepare: every host in rank order, then most of them moved onto three ranks
+      const index = new HostTree(n);
+      const rank = Array.from({ length: n }, (_, i) => i);
+      const room = Array.from({ length: n }, (_, i) => i % 13);
+      rank.forEach((r, i) => index.setRaw(i, room[i], room[i], r));
+      index.build();
+      const fresh = (need: number): number => Array.from({ length: n }, (_, i) => i)
+        .sort((a, b) => rank[b] - rank[a] || a - b).find((l) => room[l] >= need) ?? -1;
+      for (const [pick, r, free] of moves) {
+        // Act: a host moves; or the one a search found moves down and the search is repeated
+        const need = free % 13;
+        const found = pick % 2 === 0 ? index.best(need, need) : -1;
+        const leaf = found >= 0 ? found : pick % n;
+        rank[leaf] = found >= 0 ? Math.min(rank[leaf], r) - 1 : r;
+        room[leaf] = free;
+        index.set(leaf, free, free, rank[leaf]);
+        if (found >= 0) expect(index.best(need, need, true)).toBe(fresh(need));
+      }
+      // Assess: the search and the enumeration agree with a sort
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rank[b] - rank[a] || a - b);
+      for (let need = 0; need <= 13; need++) {
+        const fits = order.filter((l) => room[l] >= need);
+        const seen: number[] = [];
+        index.forEachFit(need, need, (leaf) => { seen.push(leaf); return true; });
+        expect(seen).toEqual(fits);
+        expect(index.best(need, need)).toBe(fits[0] ?? -1);
+      }
+    }), { numRuns: 40 });
+  });
+
   it('enumerates every leaf with room, in order', () => {
     const t = new StaticHostTree(5);
     [3, 9, 1, 9, 4].forEach((v, i) => t.setRaw(i, v, v, 0));

@@ -197,6 +197,8 @@ function arith(source: string, node: ArithNode): Value {
         const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
         // HostXML::__search<float> starts from 0: it stays 0 when VM 0 runs there, else becomes -1.
         if (vms !== undefined) return vms.includes(0) ? 0 : -1;
+        const n = lk.numeric?.(attr);
+        if (n !== undefined) return n;
         const values = lk(attr);
         for (let i = 0; i < values.length; i++) {
           const v = parseFloatLikeIstream(values[i]);

@@ -4,8 +4,12 @@
  * CONTRACT used by the planner (lib/sched) — keep these signatures.
  */
 
-/** Every value of an attribute for one object, in document order ([] when missing). */
-export type AttrLookup = (attr: string) => readonly string[];
+/**
+ * Every value of an attribute for one object, in document order ([] when missing). `numeric`,
+ * when present, answers some attributes as the number their text would be read as (a plan's
+ * own figures, without a round trip through text); undefined means: read the text.
+ */
+export type AttrLookup = ((attr: string) => readonly string[]) & { readonly numeric?: (attr: string) => number | undefined };
 
 export interface CompiledRequirement {
   readonly source: string;

@@ -9,34 +9,38 @@ import { rankedNow } from './dynamicOrder';
 import type { NicChoice } from '../types';
 
 const NONE = { ok: true, value: [] } as const;
+const NO_NETWORK: Rejection = { code: 'network.none' };
+const CLUSTER: Rejection = { code: 'network.cluster' };
+const LEASES: Rejection = { code: 'network.leases', need: 1, free: 0 };
 
 export const networkFilter = {
   name: 'network',
   choose(ctx, job, i) {
     if (job.nics.length === 0 || job.kind === 'migrate' || job.kind === 'resumeSuspended') return NONE;
     const cluster = ctx.ledger.hosts[i].host.clusterId;
-    const taken = new Map<number, number>();
+    // Leases taken by this job's earlier NICs; most jobs have one NIC and need no map (this runs per candidate host).
+    const taken = job.nics.length > 1 ? new Map<number, number>() : undefined;
     const choices: NicChoice[] = [];
     for (const nic of job.nics) {
       let chosen = -1;
-      let last: Rejection = { code: 'network.none' };
+      let last = NO_NETWORK;
       for (const vnetId of orderFor(ctx, nic)) {
-        if (ctx.differentVnets && taken.has(vnetId)) continue;
+        if (ctx.differentVnets && taken?.has(vnetId)) continue;
         const v = ctx.ledger.vnets.get(vnetId);
         if (!v) continue;
         if (!v.vnet.clusterIds.includes(cluster)) {
-          last = { code: 'network.cluster' };
+          last = CLUSTER;
           continue;
         }
-        if (v.freeLeases - (taken.get(vnetId) ?? 0) <= 0) {
-          last = { code: 'network.leases', need: 1, free: 0 };
+        if (v.freeLeases - (taken?.get(vnetId) ?? 0) <= 0) {
+          last = LEASES;
           continue;
         }
         chosen = vnetId;
         break;
       }
       if (chosen < 0) return { ok: false, reason: last };
-      taken.set(chosen, (taken.get(chosen) ?? 0) + 1);
+      taken?.set(chosen, (taken.get(chosen) ?? 0) + 1);
       choices.push({ nicId: nic.nicId, vnetId: chosen });
     }
     return { ok: true, value: choices };
