@@ -16,6 +16,7 @@ const out = path.join(root, '.bench-build');
 const BENCHES = [
   ['scheduling core (plan)', 'bench/sched.bench.ts', true],
   ['OpenNebula placer (place)', 'bench/place.bench.ts', true],
+  ['optimisation plans (optimize)', 'bench/optimize.bench.ts', true],
   ['requirement and rank expressions', 'bench/expr.bench.ts', true],
   ['OpenNebula client (2,500 hosts, 10,000 VMs)', 'bench/one.bench.ts', true],
   ['DynamoDB cost of a tick', 'bench/cost.bench.ts', false],

@@ -10,6 +10,8 @@ export const ADMIN_EXIT = {
   usage: 2,
   /** DynamoDB unreachable, refused the credentials, or has no such table. */
   store: 3,
+  /** OpenNebula unreachable or refused the call (optimize). */
+  cloud: 4,
   /** No token has this id. */
   notFound: 5,
   /** A bug, not the operator's doing (EX_SOFTWARE). */
@@ -43,5 +45,21 @@ export class TokenNotFoundError extends AdminError {
   constructor(readonly id: string) {
     super(ADMIN_EXIT.notFound, 'not_found', `no token has id ${id} (see \`svmsched-admin token list\`)`);
     this.name = 'TokenNotFoundError';
+  }
+}
+
+/** OpenNebula could not be asked for the snapshot (optimize); the message says where and why. */
+export class CloudUnavailableError extends AdminError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ADMIN_EXIT.cloud, 'opennebula', message, options);
+    this.name = 'CloudUnavailableError';
+  }
+}
+
+/** The configuration file was refused or could not be read. */
+export class AdminConfigError extends AdminError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ADMIN_EXIT.usage, 'config', message, options);
+    this.name = 'AdminConfigError';
   }
 }

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { ROLES, tokenId, type Role } from '../store';
 import { AdminUsageError, TokenNotFoundError } from './errors';
 import { formatTokenTable } from './format';
+import { formatOptimizeReport, optimizeCommand } from './optimize';
 import { openTokenStore, storeFailure, type Env, type OpenTokenStore, type StoreOptions } from './tokenStore';
 
 export interface AdminIo {
@@ -23,7 +24,7 @@ const TOKEN_ID = /^[0-9a-f]{16}$/;
 
 export function buildAdminProgram(io: AdminIo, version: string): Command {
   const program = new Command('svmsched-admin')
-    .description('Manage svmsched API tokens in DynamoDB')
+    .description('Manage svmsched API tokens in DynamoDB, and see or apply optimisation plans')
     .version(version)
     .option('--table-prefix <prefix>', 'table name prefix, <service>-<stage> (default: $SVMSCHED_TABLE_PREFIX)')
     .option('--endpoint <url>', 'DynamoDB endpoint, e.g. DynamoDB Local (default: $DYNAMODB_ENDPOINT, else AWS)')
@@ -74,6 +75,20 @@ export function buildAdminProgram(io: AdminIo, version: string): Command {
         if (!(await store.tokens.revoke(id))) throw new TokenNotFoundError(id);
         print(o, { id, revoked: true }, `revoked ${id}\n`);
       });
+    });
+
+  program.command('optimize')
+    .description('show the optimisation plan for the cloud now (DRS: balance or pack by migrations); --apply makes the migrations')
+    .option('--apply', 'make the migrations, and record them in the jobs they move')
+    .option('--cluster <id>', 'only this cluster', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new AdminUsageError(`--cluster: "${v}" is not a cluster id`);
+      return Number(v);
+    })
+    .option('--config <file>', 'svmsched configuration (default: $SVMSCHED_CONFIG, else svmsched.xml)')
+    .action(async (opts: { apply?: boolean; cluster?: number; config?: string }, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions>();
+      const report = await optimizeCommand({ ...opts, tablePrefix: o.tablePrefix, endpoint: o.endpoint }, io.env);
+      print(o, report, formatOptimizeReport(report));
     });
 
   return program;

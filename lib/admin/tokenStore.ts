@@ -3,7 +3,7 @@
  * with the command's flags taking precedence. DynamoDB's failures become TokenStoreError.
  */
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient, documentClient, DynamoTokenRepository, InvalidTokenRequestError, tableNamesFromEnv, TableDeclarationError, type TokenRepository } from '../store';
+import { createDynamoClient, documentClient, DynamoTokenRepository, InvalidTokenRequestError, tableNamesFromEnv, TableDeclarationError, type TableNames, type TokenRepository } from '../store';
 import { AdminError, AdminUsageError, TokenStoreError } from './errors';
 
 export interface StoreOptions {
@@ -21,22 +21,25 @@ export interface OpenTokenStore {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export function openTokenStore(options: StoreOptions, env: Env): OpenTokenStore {
+/** The environment the functions would see, with the command's flags taking precedence, and the table names it gives. */
+export function storeEnv(options: StoreOptions, env: Env): { readonly env: Env; readonly names: TableNames; readonly where: string } {
   const merged: Env = {
     ...env,
     ...(options.tablePrefix !== undefined ? { SVMSCHED_TABLE_PREFIX: options.tablePrefix } : {}),
     ...(options.endpoint !== undefined ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
   };
-  let table: string;
   try {
-    table = tableNamesFromEnv(merged).tokens;
+    return { env: merged, names: tableNamesFromEnv(merged), where: merged.DYNAMODB_ENDPOINT || 'AWS' };
   } catch (err) {
     if (err instanceof TableDeclarationError) throw new AdminUsageError('no table prefix: pass --table-prefix <service>-<stage> or set SVMSCHED_TABLE_PREFIX', { cause: err });
     throw err;
   }
+}
+
+export function openTokenStore(options: StoreOptions, env: Env): OpenTokenStore {
+  const { env: merged, names, where } = storeEnv(options, env);
   const client: DynamoDBClient = createDynamoClient(merged);
-  const where = merged.DYNAMODB_ENDPOINT || 'AWS';
-  return { tokens: new DynamoTokenRepository(documentClient(client), table), table, where, close: () => client.destroy() };
+  return { tokens: new DynamoTokenRepository(documentClient(client), names.tokens), table: names.tokens, where, close: () => client.destroy() };
 }
 
 /** What an operator can act on, from whatever DynamoDB or the SDK threw. */

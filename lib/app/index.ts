@@ -9,6 +9,7 @@ import { resolveOneConnection } from '../one/config';
 import { JobService } from '../jobs/service';
 import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
+import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
 import { crasherFrom } from '../lifecycle/crash';
 import { keepingReasons } from '../lifecycle/reasons';
 import type { Cloud } from '../lifecycle/ports';
@@ -21,6 +22,7 @@ export interface App {
   readonly jobs: JobService;
   readonly auth: { verify(token: string): Promise<Caller | undefined> };
   tick(owner: string, budgetMs: number): Promise<TickReport>;
+  optimize(owner: string, options: OptimizeRunOptions): Promise<OptimizeReport>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -65,6 +67,7 @@ export async function buildApp(env: Env = process.env): Promise<App> {
     jobs,
     auth: { verify: (token) => store.tokens.verify(token) },
     tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, cloud, config, crash, clock, owner }, { budgetMs }),
+    optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),
   };
 }
 

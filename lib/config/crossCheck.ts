@@ -24,6 +24,7 @@ export interface RawService {
 export interface RawRepository { id: string; mountPoint: string }
 export interface RawConfig {
   scheduling: { host: RawRankPolicy; datastore: RawRankPolicy; nic: RawRankPolicy };
+  optimize: { policy: string; weights: Record<string, number> };
   repositories: RawRepository[];
   services: RawService[];
 }
@@ -37,6 +38,11 @@ export function crossCheck(raw: RawConfig, paths: PathMap): void {
     if (policy === 'custom' && rank.trim() === '') throw at(`${pointer}/rank`, 'the custom policy needs a rank expression');
     if (policy !== 'custom' && rank.trim() !== '') throw at(`${pointer}/rank`, `a rank is used by the custom policy only; set <policy>custom</policy> or remove it (policy is ${policy})`);
     checkExpression(compileRank, rank, `${pointer}/rank`, at);
+  }
+
+  const { policy, weights } = raw.optimize;
+  if (policy === 'balance' && !Object.values(weights).some((w) => w > 0)) {
+    throw at('/optimize/weights', 'balance needs a weight above 0: set one of cpuUsage, cpu, memory, disk, net');
   }
 
   unique(raw.repositories.map((r) => r.id), (i, first) => at(`/repositories/${i}/id`, `duplicate repository id (also repository[${first + 1}])`));

@@ -101,10 +101,34 @@ export interface Service {
   readonly diskSize?: number;
 }
 
+/** What scheduled optimisation runs do: nothing, compute and log plans, or make the migrations. */
+export const OPTIMIZE_MODES = ['off', 'dry-run', 'apply'] as const;
+export type OptimizeMode = (typeof OPTIMIZE_MODES)[number];
+
+/** DRS-style optimisation (one_drs.conf OPTIMIZE, oned.conf DRS_INTERVAL and MAX_ACTIONS_*), camelCased. */
+export interface OptimizeSettings {
+  readonly mode: OptimizeMode;
+  readonly policy: 'balance' | 'pack';
+  /** -1 = no limit. */
+  readonly migrationThreshold: number;
+  readonly hostMigrationThreshold: number;
+  readonly dsMigrationThreshold: number;
+  /** Absent metrics weigh 0. */
+  readonly weights: Readonly<Partial<Record<'cpuUsage' | 'cpu' | 'memory' | 'disk' | 'net', number>>>;
+  readonly predictive: number;
+  /** Seconds between two scheduled plans. */
+  readonly interval: number;
+  readonly maxActionsPerHost: number;
+  /** 0 = no limit. */
+  readonly maxActionsPerCluster: number;
+  readonly live: boolean;
+}
+
 export interface SvmschedConfig {
   readonly opennebula: OpenNebulaSettings;
   readonly scheduling: SchedulingPolicy;
   readonly jobs: JobSettings;
+  readonly optimize: OptimizeSettings;
   /** Base URL the VMs call back, e.g. https://api.example.org (…/jobs/{id}/complete is appended). */
   readonly callbackBaseUrl: string;
   readonly repositories: readonly Repository[];

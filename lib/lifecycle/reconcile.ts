@@ -77,7 +77,12 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
       return undefined; // held (the planner deploys it) or starting
     case 'RUNNING':
       if (phase === 'running' || phase === 'starting') {
-        return expired ? advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId) : undefined;
+        if (expired) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);
+        // A migration moved the VM (the optimiser's, a resched, an operator's onevm migrate): the job follows it.
+        if (phase === 'running' && vm!.hostId !== undefined && vm!.hostId !== job.hostId) {
+          return advance('RUNNING', `its VM now runs on host ${vm!.hostName || vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, datastoreId: vm!.datastoreId });
+        }
+        return undefined;
       }
       if (phase === 'gone' || phase === 'ending') {
         if (expired || (job.lifetimeEndsAt && Date.parse(job.lifetimeEndsAt) <= now + 2000)) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);

@@ -8,6 +8,7 @@ import { applyAction, applyFix, type StepContext } from './execute';
 import type { Crasher } from './crash';
 import { logger } from '../log';
 import { JobStateConflictError } from '../store/errors';
+import { withLease } from './lease';
 
 export interface TickDeps {
   readonly store: JobStore;
@@ -72,32 +73,20 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const budget = options.budgetMs ?? 20_000;
   const settle = options.settleMs ?? 1_000;
   const started = deps.clock();
-  if (!(await deps.leases.acquire(LEASE, deps.owner, LEASE_TTL_MS, started))) {
-    return { skipped: 'lease-held', rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
-  }
-  deps.crash('after-lease');
-  const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
-  let renewed = started;
-  const keep = async (force = false): Promise<boolean> => {
-    const now = deps.clock();
-    if (!force && now - renewed < LEASE_TTL_MS / 3) return true;
-    renewed = now;
-    return deps.leases.renew(LEASE, deps.owner, LEASE_TTL_MS, now);
-  };
-  try {
+  const outcome = await withLease({ leases: deps.leases, name: LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
+    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
     for (;;) {
       // A short lease, renewed every round: a tick that dies holds the others off for a minute
       // at most, and one that lost its lease (a round longer than the lease) stops at once.
-      if (report.rounds > 0 && !(await keep(true))) break;
+      if (report.rounds > 0 && !(await lease.keep(true))) break;
       report.rounds++;
-      const again = await round(deps, report, keep);
+      const again = await round(deps, report, () => lease.keep());
       if (!again || deps.clock() - started + settle > budget) break;
       await new Promise((r) => setTimeout(r, settle));
     }
-  } finally {
-    await deps.leases.release(LEASE, deps.owner).catch(() => {});
-  }
-  return report;
+    return report;
+  }, () => deps.crash('after-lease'));
+  return outcome.held ? outcome.value : { skipped: 'lease-held', rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
 }
 
 async function observe(deps: TickDeps) {

@@ -116,7 +116,8 @@ function placerDatastore(node: XmlNode): Datastore {
   return { ...ds, shared: (textAt(node, 'TEMPLATE/SHARED') ?? 'YES').toUpperCase() === 'YES' };
 }
 
-export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
+/** The request's pools as a Snapshot (no VMs) and its REQUIREMENTS section, read as the placer reads them. */
+export function readRequest(xml: string): { readonly root: XmlNode; readonly snapshot: Snapshot; readonly prereqs: Map<number, Prerequisites> } {
   const { rest, section: requirements } = splitRequirements(xml);
   let root: XmlNode;
   try {
@@ -126,8 +127,6 @@ export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
   }
   if (root.name !== 'SCHEDULER_DRIVER_ACTION') throw new PlacerInputError(`expected a SCHEDULER_DRIVER_ACTION document, got <${root.name}>`);
   section(root, 'REQUIREMENTS');
-  const prereqs = scanRequirements(requirements);
-  const vms = childrenNamed(section(root, 'VM_POOL'), 'VM').filter(isSchedulable);
   const snapshot: Snapshot = {
     hosts: childrenNamed(section(root, 'HOST_POOL'), 'HOST').map((n) => hostFromXml(n)),
     clusters: childrenNamed(section(root, 'CLUSTER_POOL'), 'CLUSTER').map(clusterFromXml),
@@ -135,6 +134,15 @@ export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
     vnets: childrenNamed(section(root, 'VNET_POOL'), 'VNET').map(vnetFromXml),
     vms: [],
   };
+  return { root, snapshot, prereqs: scanRequirements(requirements) };
+}
+
+/** The request's VM_POOL elements. */
+export const requestVms = (root: XmlNode): XmlNode[] => childrenNamed(section(root, 'VM_POOL'), 'VM');
+
+export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
+  const { root, snapshot, prereqs } = readRequest(xml);
+  const vms = requestVms(root).filter(isSchedulable);
   const queue = vms.map((vm) => jobFromVm(vm, prereqs.get(readInt(textAt(vm, 'ID'), -1))));
   return { snapshot, queue, running: [], policy, now: 0 };
 }

@@ -39,18 +39,17 @@ function statementsOf(fn: string) {
 const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.stringify(r).match(/"(\w+Table)"/)?.[1] ?? JSON.stringify(r));
 
 describe('serverless package', () => {
-  it('declares every function, HTTP routes behind the authorizer, and the tick schedule', () => {
+  it('declares every function, HTTP routes behind the authorizer, and the tick and optimiser schedules', () => {
     const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
-    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'ListJobs', 'ListServices', 'SubmitJob', 'Tick']);
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
     const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
     expect(methods.length).toBe(7);
     for (const m of methods) {
       const callback = JSON.stringify(m.Integration.Uri).includes('CompleteJob');
       expect(m.AuthorizationType, JSON.stringify(m.Integration.Uri)).toBe(callback ? 'NONE' : 'CUSTOM');
     }
-    const [[, rule]] = ofType('AWS::Events::Rule');
-    expect(rule!.Properties.ScheduleExpression).toBe('rate(1 minute)');
-    expect(JSON.stringify(rule!.Properties.Targets)).toContain('TickLambdaFunction');
+    const schedules = Object.fromEntries(ofType('AWS::Events::Rule').map(([, r]) => [JSON.stringify(r.Properties.Targets).match(/"(\w+)LambdaFunction"/)?.[1], r.Properties.ScheduleExpression]));
+    expect(schedules).toEqual({ Tick: 'rate(1 minute)', Optimize: 'rate(10 minutes)' });
   });
 
   it('answers API Gateway\'s own errors in svmsched\'s JSON error shape', () => {
@@ -84,6 +83,7 @@ describe('serverless package', () => {
     const tick = statementsOf('Tick');
     expect(tick.flatMap(tablesOf).sort()).toEqual(['JobsTable', 'JobsTable', 'LeasesTable']);
     expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
+    expect(statementsOf('Optimize')).toEqual(tick);
     expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * BALANCE without a solver (design note). one_drs minimises the weighted sum of each metric's
+ * highest host load with an ILP; this is a deterministic local search on the same objective:
+ *
+ *   1. Moves are single migrations v: a → b. Only the hosts that carry a metric's maximum can
+ *      lower it, so sources are the most loaded hosts (each metric's maximum, then the highest
+ *      weighted loads), and targets the least loaded hosts with a free slot (first TARGETS that
+ *      can take the VM: allowed, room, local datastore space).
+ *   2. Each move is scored exactly: the new maximum of each metric is the largest of the two
+ *      hosts' new loads and the highest load elsewhere (the top three loads are kept), so a
+ *      move's effect on the objective costs O(metrics).
+ *   3. The best move (lowest objective, then lowest Σ w·load²) is taken when it lowers the
+ *      objective; when none does (several hosts share the maximum) a move that keeps it and
+ *      lowers Σ w·load² is taken, which breaks the tie over the next moves. Σ w·load² falls
+ *      with every move, so the search ends.
+ *   4. Then each move is taken back, last first, when the objective holds without it: the
+ *      tie-breaking moves that led nowhere go, so every migration left pays for itself.
+ *   5. The plan stands only if its objective, migration term included, is below the start.
+ *
+ * How close it gets (test/sched/optimize/quality.test.ts: 250 random clusters of 3–4 hosts and
+ * 3–7 VMs, against the exhaustive optimum under the same rules): it reaches the optimum on 145
+ * of the 248 that can improve, takes 96.5% of the improvement the optimum takes, and ends 3.9%
+ * above the optimum's objective on average.
+ */
+import type { Assignment } from './assignment';
+import { EPS } from './objective';
+import type { ClusterSettings } from './settings';
+
+const SOURCES = 6;
+const TARGETS = 12;
+
+interface Top {
+  /** Per metric, the three highest loads and their hosts (-1: none). */
+  readonly value: Float64Array;
+  readonly host: Int32Array;
+}
+
+export function searchBalance(a: Assignment, settings: ClusterSettings): { stoppedAtLimit: boolean } {
+  const { problem, M } = a;
+  const H = problem.hosts.length;
+  const w = settings.weights;
+  const onHost: number[][] = Array.from({ length: H }, () => []);
+  problem.vms.forEach((p, v) => { if (p.movable) onHost[p.home]!.push(v); });
+  const score = new Float64Array(H);
+  const order = Array.from({ length: H }, (_, h) => h);
+  let stoppedAtLimit = false;
+
+  for (;;) {
+    if (a.moves.length >= settings.limit) {
+      stoppedAtLimit = a.moves.length > 0 || settings.limit === 0;
+      break;
+    }
+    const top = topLoads(a);
+    for (let h = 0; h < H; h++) {
+      let s = 0;
+      for (let m = 0; m < M; m++) s += w[m]! * a.loads[h * M + m]! / (top.value[m * 3]! || 1);
+      score[h] = problem.counted[h] ? s : -1;
+    }
+    order.sort((x, y) => score[y]! - score[x]! || x - y);
+    const sources = new Set<number>();
+    for (let m = 0; m < M; m++) if (top.host[m * 3]! >= 0) sources.add(top.host[m * 3]!);
+    for (const h of order) {
+      if (sources.size >= SOURCES + M || score[h]! < 0) break;
+      sources.add(h);
+    }
+    const targets = order.filter((h) => problem.schedulable[h] && a.inbound[h]! < settings.maxPerHost).reverse();
+
+    let best: { v: number; to: number; dp: number; ds: number } | undefined;
+    for (const from of [...sources].sort((x, y) => x - y)) {
+      for (const v of onHost[from]!) {
+        if (a.moved[v]) continue;
+        let tried = 0;
+        for (const to of targets) {
+          if (to === from || !a.canMove(v, to, settings.maxPerHost)) continue;
+          const [dp, ds] = delta(a, top, w, v, from, to);
+          if (!best || dp < best.dp - EPS || (dp <= best.dp + EPS && (ds < best.ds - EPS || (ds <= best.ds + EPS && (v < best.v || (v === best.v && to < best.to)))))) {
+            best = { v, to, dp, ds };
+          }
+          if (++tried >= TARGETS) break;
+        }
+      }
+    }
+    if (!best || !(best.dp < -EPS || (best.dp <= EPS && best.ds < -EPS))) break;
+    const from = a.where[best.v]!;
+    a.move(best.v, best.to);
+    onHost[from] = onHost[from]!.filter((x) => x !== best!.v);
+  }
+  trim(a, w);
+  return { stoppedAtLimit };
+}
+
+/** Objective change (without the migration term) and Σ w·load² change of moving v from `from` to `to`. */
+function delta(a: Assignment, top: Top, w: readonly number[], v: number, from: number, to: number): [number, number] {
+  const M = a.M;
+  let dp = 0;
+  let ds = 0;
+  for (let m = 0; m < M; m++) {
+    const lf = a.loads[from * M + m]!;
+    const lt = a.loads[to * M + m]!;
+    const nf = lf - a.share(v, from, m);
+    const nt = lt + a.share(v, to, m);
+    let rest = 0;
+    for (let k = 0; k < 3; k++) {
+      const h = top.host[m * 3 + k]!;
+      if (h >= 0 && h !== from && h !== to) {
+        rest = top.value[m * 3 + k]!;
+        break;
+      }
+    }
+    const counted = a.problem.counted;
+    const newMax = Math.max(rest, counted[from] ? nf : 0, counted[to] ? nt : 0);
+    dp += w[m]! * (newMax - top.value[m * 3]!);
+    ds += w[m]! * (nf * nf - lf * lf + nt * nt - lt * lt);
+  }
+  return [dp, ds];
+}
+
+function topLoads(a: Assignment): Top {
+  const { M } = a;
+  const value = new Float64Array(M * 3);
+  const host = new Int32Array(M * 3).fill(-1);
+  const counted = a.problem.counted;
+  for (let h = 0; h < counted.length; h++) {
+    if (!counted[h]) continue;
+    for (let m = 0; m < M; m++) {
+      const l = a.loads[h * M + m]!;
+      const b = m * 3;
+      // Ties keep the lower host id first (hosts are visited by ascending id).
+      if (host[b]! < 0 || l > value[b]!) {
+        value[b + 2] = value[b + 1]!; host[b + 2] = host[b + 1]!;
+        value[b + 1] = value[b]!; host[b + 1] = host[b]!;
+        value[b] = l; host[b] = h;
+      } else if (host[b + 1]! < 0 || l > value[b + 1]!) {
+        value[b + 2] = value[b + 1]!; host[b + 2] = host[b + 1]!;
+        value[b + 1] = l; host[b + 1] = h;
+      } else if (host[b + 2]! < 0 || l > value[b + 2]!) {
+        value[b + 2] = l; host[b + 2] = h;
+      }
+    }
+  }
+  return { value, host };
+}
+
+function spreadOf(a: Assignment, w: readonly number[]): number {
+  const top = topLoads(a);
+  let s = 0;
+  for (let m = 0; m < a.M; m++) s += w[m]! * top.value[m * 3]!;
+  return s;
+}
+
+/** Step 4: drop every move the objective does not need, last first. */
+function trim(a: Assignment, w: readonly number[]): void {
+  let current = spreadOf(a, w);
+  for (const mv of [...a.moves].reverse()) {
+    a.undo(mv.v);
+    const without = spreadOf(a, w);
+    if (without <= current + EPS) current = without;
+    else a.move(mv.v, mv.to);
+  }
+  // Re-applied moves went to the end of the list: list them by VM id, whatever the trimming did.
+  a.moves.sort((x, y) => x.v - y.v);
+}

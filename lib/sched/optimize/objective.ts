@@ -1,0 +1,52 @@
+/**
+ * The objective exactly as one_drs's ILP states it (lib/mapper/ilp_optimizer.py), evaluated on
+ * an assignment instead of solved for:
+ *
+ *   balance: Σ_m (w_m / Σw) · max_h load(h, m)  +  0.01 · n / (2N + 1)
+ *   pack:    |hosts holding a VM|               +         n / (2N + 1)
+ *
+ * where load(h, m) is the sum of metric m over the VMs on h divided by h's total (see
+ * problem.ts for the units), n is the number of migrations and N the number of (VM, other
+ * host it may go to) pairs (`_max_n_migr_vms`). The migration term breaks ties in favour of
+ * fewer migrations and never outweighs one host less (pack).
+ */
+import type { Assignment } from './assignment';
+import type { ClusterSettings } from './settings';
+
+/** Comparisons of objective values allow for floating-point noise. */
+export const EPS = 1e-12;
+
+export function migrationPenalty(moves: number, pairs: number): number {
+  return moves / (2 * pairs + 1);
+}
+
+/** Highest load of each metric over the hosts the objective counts. */
+export function maxLoads(a: Assignment): Float64Array {
+  const { M } = a;
+  const out = new Float64Array(M);
+  const counted = a.problem.counted;
+  for (let h = 0; h < counted.length; h++) {
+    if (!counted[h]) continue;
+    for (let m = 0; m < M; m++) if (a.loads[h * M + m]! > out[m]!) out[m] = a.loads[h * M + m]!;
+  }
+  return out;
+}
+
+/** The balance objective without its migration term. */
+export function spread(a: Assignment, weights: readonly number[]): number {
+  const max = maxLoads(a);
+  let s = 0;
+  for (let m = 0; m < a.M; m++) s += weights[m]! * max[m]!;
+  return s;
+}
+
+export function usedHosts(a: Assignment): number {
+  let n = 0;
+  for (let h = 0; h < a.count.length; h++) if (a.count[h]! > 0 && a.problem.counted[h]) n++;
+  return n;
+}
+
+export function objective(a: Assignment, settings: Pick<ClusterSettings, 'policy' | 'weights'>): number {
+  const penalty = migrationPenalty(a.moves.length, a.problem.pairs);
+  return settings.policy === 'pack' ? usedHosts(a) + penalty : spread(a, settings.weights) + 0.01 * penalty;
+}
