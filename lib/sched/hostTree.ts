@@ -188,8 +188,11 @@ export class HostTree implements HostIndex {
     this.renumber();
   }
 
-  /** Blocks were added or removed: places and the segment tree are rebuilt (rare: one split per ~32 moves into a block). */
-  private renumber(): void {
+  /**
+   * Blocks were added or removed: places and the segment tree are rebuilt from place `from` on
+   * (a split shifts only the blocks after it; anything else starts from 0).
+   */
+  private renumber(from = 0): void {
     const blocks = this.blocks;
     let size = 1;
     while (size < blocks.length) size <<= 1;
@@ -197,20 +200,26 @@ export class HostTree implements HostIndex {
       this.segSize = size;
       this.segC = new Float64Array(2 * size);
       this.segM = new Float64Array(2 * size);
+      from = 0;
     }
     const segC = this.segC;
     const segM = this.segM;
-    segC.fill(-Infinity, size);
-    segM.fill(-Infinity, size);
-    for (let k = 0; k < blocks.length; k++) {
+    if (from === 0) {
+      segC.fill(-Infinity, size);
+      segM.fill(-Infinity, size);
+    }
+    for (let k = from; k < blocks.length; k++) {
       const b = blocks[k];
       b.pos = k;
       segC[size + k] = b.maxC;
       segM[size + k] = b.maxM;
     }
-    for (let n = size - 1; n >= 1; n--) {
-      segC[n] = Math.max(segC[2 * n], segC[2 * n + 1]);
-      segM[n] = Math.max(segM[2 * n], segM[2 * n + 1]);
+    // Only the nodes above the places that changed, level by level.
+    for (let lo = (size + from) >> 1, hi = (size + blocks.length - 1) >> 1; hi >= 1; lo >>= 1, hi >>= 1) {
+      for (let n = lo; n <= hi; n++) {
+        segC[n] = Math.max(segC[2 * n], segC[2 * n + 1]);
+        segM[n] = Math.max(segM[2 * n], segM[2 * n + 1]);
+      }
     }
   }
 
@@ -463,7 +472,7 @@ export class HostTree implements HostIndex {
     this.lastLeaf.copyWithin(lo + 2, lo + 1, this.blocks.length - 1);
     this.setLast(lo, block);
     this.setLast(lo + 1, tail);
-    this.renumber();
+    this.renumber(lo);
   }
 
   private refreshBlock(block: Block): void {
