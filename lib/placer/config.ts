@@ -21,6 +21,12 @@ function int(value: string | undefined, fallback: number): number {
   return m ? Number(m[1]) : fallback;
 }
 
+const WHOLE_INT = /^\s*[+-]?\d+$/;
+const WHOLE_FLOAT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Template::get<T> for a single attribute: the whole value must read as a number (trailing text fails), else 0. */
+const whole = (value: string | undefined, pattern: RegExp): number => (value !== undefined && pattern.test(value) ? Number(value) : 0);
+
 function rankPolicy(attrs: readonly TemplateAttr[], name: string, fallback: RankPolicy): RankPolicy {
   const vector = templateVectors(attrs, name)[0];
   if (!vector) return fallback;
@@ -43,8 +49,9 @@ export function policyFromConf(text: string, file = 'rank.conf'): Policy {
     host: rankPolicy(attrs, 'DEFAULT_SCHED', PLACER_DEFAULTS.host),
     datastore: rankPolicy(attrs, 'DEFAULT_DS_SCHED', PLACER_DEFAULTS.datastore),
     nic: rankPolicy(attrs, 'DEFAULT_NIC_SCHED', PLACER_DEFAULTS.nic),
-    maxHost: int(templateGet(attrs, 'MAX_HOST'), 0),
+    maxHost: whole(templateGet(attrs, 'MAX_HOST'), WHOLE_INT),
     differentVnets: diff === undefined ? true : diff.trim().toUpperCase() === 'YES',
-    memorySystemDsScale: scale === undefined ? 0 : Number.parseFloat(scale) || 0,
+    // OpenNebula's default "0" when missing; a value that does not read whole is 0 too.
+    memorySystemDsScale: scale === undefined ? 0 : whole(scale, WHOLE_FLOAT),
   };
 }

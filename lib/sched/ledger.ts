@@ -29,6 +29,8 @@ export interface HostBook {
   readonly baseRunningVms: number;
   localDs?: Map<number, number>;
   localDsFallback?: number;
+  /** VMs (OpenNebula ids) placed on the host by this plan: CURRENT_VMS sees them (HostXML::dispatched_vms). */
+  placedVmIds?: number[];
 }
 
 export interface DatastoreBook {
@@ -115,6 +117,11 @@ export class Ledger {
     b.runningVms++;
     if (dispatch) b.dispatched++;
     this.changed(i);
+  }
+
+  /** A VM placed on the host by this plan, by its OpenNebula id. */
+  notePlacedVm(i: number, vmId: number): void {
+    (this.hosts[i].placedVmIds ??= []).push(vmId);
   }
 
   /** A VM leaves the host (stopped, undeployed, terminated). */

@@ -100,9 +100,11 @@ export function commitPlacement(ctx: FilterContext, job: PreparedJob, p: Placeme
   if (d && !d.ds.shared) ledger.useLocalDs(i, p.datastoreId, job.disk);
   else if (d && job.kind === 'deploy') ledger.useDatastore(p.datastoreId, job.disk);
   for (const nic of p.nics) ledger.useLease(nic.vnetId);
-  if (job.kind === 'deploy' && job.job.imageDatastoreMb) {
+  // A resume is not tested against image datastores but still books its clones there, as OpenNebula's placer does.
+  if ((job.kind === 'deploy' || job.kind === 'resume') && job.job.imageDatastoreMb) {
     for (const [id, mb] of Object.entries(job.job.imageDatastoreMb)) ledger.useDatastore(Number(id), mb);
   }
   if (job.kind === 'resumeSuspended') ledger.unhold(i, job.cpu, job.mem);
   else ledger.add(i, job.cpu, job.mem);
+  if (job.job.vmId !== undefined) ledger.notePlacedVm(i, job.job.vmId);
 }

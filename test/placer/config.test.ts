@@ -13,6 +13,11 @@ describe('rank.conf', () => {
     expect(policy).toMatchObject({ host: { policy: 3, rank: '- (RUNNING_VMS * 50 + FREE_CPU)' }, differentVnets: false, memorySystemDsScale: 0.5, maxHost: 0 });
   });
 
+  it('reads MAX_HOST and MEMORY_SYSTEM_DS_SCALE as Template::get does: the whole value or 0', () => {
+    expect(policyFromConf('MAX_HOST = "2x"\nMEMORY_SYSTEM_DS_SCALE = "0.5GB"')).toMatchObject({ maxHost: 0, memorySystemDsScale: 0 });
+    expect(policyFromConf('MAX_HOST = "+3"\nMEMORY_SYSTEM_DS_SCALE = "1e-1"')).toMatchObject({ maxHost: 3, memorySystemDsScale: 0.1 });
+  });
+
   it('finds the file where OpenNebula’s placer does', () => {
     expect(configPath({ ONE_LOCATION: '/opt/one' })).toBe('/opt/one/etc/schedulers/rank.conf');
     expect(configPath({})).toBe('/etc/one/schedulers/rank.conf');

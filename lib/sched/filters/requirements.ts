@@ -1,14 +1,24 @@
-/** Requirements filter: the host matches the job's SCHED_REQUIREMENTS combined with its automatic ones. */
+/**
+ * Requirements filter: the host matches the job's SCHED_REQUIREMENTS combined with its automatic
+ * ones. Host groups are matched once against the snapshot; a requirement that names CURRENT_VMS
+ * is tested again on a host this plan already placed VMs on, with those VMs counted (as
+ * OpenNebula's placer re-evaluates it at dispatch, HostXML::dispatched_vms).
+ */
+import { CURRENT_VMS, withCurrentVms } from '../expr';
 import type { GroupRegistry } from '../groups';
 import { PASS, type HostFilter } from '../phases';
 
 export function requirementsFilter(registry: GroupRegistry): HostFilter {
   return {
     name: 'requirements',
-    check(_ctx, job, i) {
+    check(ctx, job, i) {
       if (!job.group) return { ok: false, reason: { code: 'requirements', term: job.requirementError } };
-      if (job.group.leafOf[i] >= 0) return PASS;
-      return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(registry.lookup(i)) } };
+      if (job.group.leafOf[i] < 0) return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(registry.lookup(i)) } };
+      const b = ctx.ledger.hosts[i];
+      if (b.placedVmIds === undefined || !job.group.requirement.includes(CURRENT_VMS)) return PASS;
+      const lookup = withCurrentVms(registry.lookup(i), [...b.host.vmIds, ...b.placedVmIds]);
+      if (job.group.compiled.test(lookup)) return PASS;
+      return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(lookup) } };
     },
   } satisfies HostFilter;
 }
