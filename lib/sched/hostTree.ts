@@ -27,6 +27,12 @@ export interface HostIndex {
   forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void;
 }
 
+function maxOf(values: Float64Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  return max;
+}
+
 /** Leaves best rank first, ties by lowest leaf. */
 export function sortedLeaves(rank: Float64Array): number[] {
   return Array.from({ length: rank.length }, (_, i) => i).sort((a, b) => rank[b] - rank[a] || a - b);
@@ -129,11 +135,13 @@ interface Block {
   leaves: number[];
   /** Place in the block list (kept by `renumber`). */
   pos: number;
-  /** Most free CPU and memory of the block's leaves: exact, or an upper bound while `loose`. */
+  /**
+   * Most free CPU and memory of the block's leaves, or more: a leaf that shrinks or leaves does
+   * not lower them (no block is touched then); a search that reads the whole block in vain
+   * makes them exact.
+   */
   maxC: number;
   maxM: number;
-  /** A leaf that held a maximum shrank or left: the maxima are bounds until a search that has to read the whole block anyway makes them exact. */
-  loose: boolean;
 }
 
 const BLOCK = 32;
@@ -154,7 +162,7 @@ export class HostTree implements HostIndex {
   /** Rank and leaf of each block's last leaf, by place: a move's binary search reads two flat arrays, not every block it passes. */
   private readonly lastRank: Float64Array;
   private readonly lastLeaf: Int32Array;
-  /** Segment tree over block places: most free CPU and memory below each node (bounds where a block is loose). */
+  /** Segment tree over block places: most free CPU and memory below each node (bounds, as the blocks' own). */
   private segSize = 1;
   private segC = new Float64Array(2).fill(-Infinity);
   private segM = new Float64Array(2).fill(-Infinity);
@@ -179,7 +187,7 @@ export class HostTree implements HostIndex {
   build(order: ArrayLike<number> = sortedLeaves(this.rank)): void {
     this.blocks = [];
     for (let k = 0; k < order.length; k += BLOCK) {
-      const block: Block = { leaves: Array.prototype.slice.call(order, k, Math.min(k + BLOCK, order.length)), pos: this.blocks.length, maxC: -Infinity, maxM: -Infinity, loose: false };
+      const block: Block = { leaves: Array.prototype.slice.call(order, k, Math.min(k + BLOCK, order.length)), pos: this.blocks.length, maxC: -Infinity, maxM: -Infinity };
       for (const leaf of block.leaves) this.blockOf[leaf] = block;
       this.refreshBlock(block);
       this.setLast(this.blocks.length, block);
@@ -285,19 +293,22 @@ export class HostTree implements HostIndex {
 
   set(leaf: number, cpu: number, mem: number, rank: number): void {
     const r = Number.isNaN(rank) ? 0 : rank;
-    const block = this.blockOf[leaf];
     if (r === this.rank[leaf]) {
-      // A leaf that held a block maximum and shrank leaves the maximum a bound (refreshed when a search reads the whole block).
-      if ((this.cpu[leaf] === block.maxC && cpu < block.maxC) || (this.mem[leaf] === block.maxM && mem < block.maxM)) block.loose = true;
+      // Most changes are a host filling up: its block's maxima stay valid bounds, untouched.
+      const grew = cpu > this.cpu[leaf] || mem > this.mem[leaf];
       this.cpu[leaf] = cpu;
       this.mem[leaf] = mem;
-      if (cpu > block.maxC || mem > block.maxM) {
-        if (cpu > block.maxC) block.maxC = cpu;
-        if (mem > block.maxM) block.maxM = mem;
-        this.lift(block);
+      if (grew) {
+        const block = this.blockOf[leaf];
+        if (cpu > block.maxC || mem > block.maxM) {
+          if (cpu > block.maxC) block.maxC = cpu;
+          if (mem > block.maxM) block.maxM = mem;
+          this.lift(block);
+        }
       }
       return;
     }
+    const block = this.blockOf[leaf];
     const ls = block.leaves;
     const at = ls.indexOf(leaf);
     for (let k = at; k < ls.length - 1; k++) ls[k] = ls[k + 1];
@@ -312,10 +323,7 @@ export class HostTree implements HostIndex {
     if (ls.length === 0) {
       block.maxC = -Infinity;
       block.maxM = -Infinity;
-      block.loose = false;
       this.lift(block);
-    } else if (this.cpu[leaf] === block.maxC || this.mem[leaf] === block.maxM) {
-      block.loose = true;
     }
     this.cpu[leaf] = cpu;
     this.mem[leaf] = mem;
@@ -327,18 +335,13 @@ export class HostTree implements HostIndex {
   leafMem(leaf: number): number { return this.mem[leaf]; }
   leafRank(leaf: number): number { return this.rank[leaf]; }
 
+  /** Exact, read from the leaves (block maxima may be bounds); asked only to explain a wait. */
   maxCpu(): number {
-    return Math.max(-Infinity, ...this.exactBlocks().map((b) => b.maxC));
+    return maxOf(this.cpu);
   }
 
   maxMem(): number {
-    return Math.max(-Infinity, ...this.exactBlocks().map((b) => b.maxM));
-  }
-
-  /** The blocks, with exact maxima. */
-  private exactBlocks(): readonly Block[] {
-    for (const b of this.blocks) if (b.loose) this.refreshBlock(b);
-    return this.blocks;
+    return maxOf(this.mem);
   }
 
   best(needCpu: number, needMem: number, again = false): number {
@@ -349,15 +352,21 @@ export class HostTree implements HostIndex {
     for (let k = this.nextBlock(again ? Math.max(0, this.lastBlock - 1) : 0, needCpu, needMem); k >= 0; k = this.nextBlock(k + 1, needCpu, needMem)) {
       const b = this.blocks[k];
       const ls = b.leaves;
+      let c = -Infinity;
+      let m = -Infinity;
       for (let j = 0; j < ls.length; j++) {
         const leaf = ls[j];
-        if (cpu[leaf] >= needCpu && mem[leaf] >= needMem) {
+        const lc = cpu[leaf];
+        const lm = mem[leaf];
+        if (lc >= needCpu && lm >= needMem) {
           this.lastBlock = k;
           return leaf;
         }
+        if (lc > c) c = lc;
+        if (lm > m) m = lm;
       }
-      // Read whole and nothing fits: exact maxima let the next searches skip it.
-      if (b.loose) this.refreshBlock(b);
+      // Read whole and nothing fits: its exact maxima let the next searches skip it.
+      this.tighten(b, c, m);
     }
     return -1;
   }
@@ -372,7 +381,15 @@ export class HostTree implements HostIndex {
         const leaf = ls[j];
         if (cpu[leaf] >= needCpu && mem[leaf] >= needMem && !visit(leaf)) return;
       }
-      if (b.loose) this.refreshBlock(b);
+    }
+  }
+
+  /** A block's exact maxima, found by a search that read all of it. */
+  private tighten(b: Block, c: number, m: number): void {
+    if (c !== b.maxC || m !== b.maxM) {
+      b.maxC = c;
+      b.maxM = m;
+      this.lift(b);
     }
   }
 
@@ -383,7 +400,7 @@ export class HostTree implements HostIndex {
 
   private insert(leaf: number): void {
     if (this.blocks.length === 0) {
-      const block: Block = { leaves: [leaf], pos: 0, maxC: this.cpu[leaf], maxM: this.mem[leaf], loose: false };
+      const block: Block = { leaves: [leaf], pos: 0, maxC: this.cpu[leaf], maxM: this.mem[leaf] };
       this.blocks.push(block);
       this.blockOf[leaf] = block;
       this.setLast(0, block);
@@ -463,7 +480,7 @@ export class HostTree implements HostIndex {
       this.overflow(block.pos);
       return;
     }
-    const tail: Block = { leaves: ls.splice(BLOCK), pos: 0, maxC: -Infinity, maxM: -Infinity, loose: false };
+    const tail: Block = { leaves: ls.splice(BLOCK), pos: 0, maxC: -Infinity, maxM: -Infinity };
     for (const l of tail.leaves) this.blockOf[l] = tail;
     this.refreshBlock(block);
     this.refreshBlock(tail);
@@ -484,7 +501,6 @@ export class HostTree implements HostIndex {
     }
     block.maxC = c;
     block.maxM = m;
-    block.loose = false;
     // During build() and splits the tree is rebuilt right after; a block not placed yet has no node.
     if (this.blocks[block.pos] === block) this.lift(block);
   }
