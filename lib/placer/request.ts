@@ -11,14 +11,20 @@
  *    datastore need from volatile disks and SYSTEM-target clones, image datastore need from
  *    SELF-target clones;
  *  - hosts: HOST_SHARE MAX_* as sent (oned applied reserved capacity); CLUSTER_TEMPLATE as sent;
- *  - datastores: SHARED defaults to YES.
+ *  - datastores: SHARED defaults to YES;
+ *  - VM groups (VM_GROUP_POOL): affinity, anti-affinity and host rules as requirement text and
+ *    leader capacity (vmGroups.ts, affinity.ts).
  */
 import { parseXml, child, childrenNamed } from '../one/xml';
 import { clusterFromXml, datastoreFromXml, hostFromXml, vnetFromXml } from '../one/parse';
 import type { Datastore, Snapshot, XmlNode } from '../sched/model';
 import type { NicRequest, Policy, PlanInput, QueuedJob } from '../sched/types';
 import { readFloat, readInt, textAt } from '../sched/xmlPath';
+import { combineRequirements } from '../sched/compile';
+import { systemDsNeedMb } from '../sched/capacity';
+import { applyVmGroups, type GroupedVm, type RoleVm } from './affinity';
 import { PlacerInputError } from './errors';
+import { readVmGroups } from './vmGroups';
 import { scanRequirements, splitRequirements, type Prerequisites } from './requirements';
 
 const STOP_ACTION = 9;
@@ -79,28 +85,37 @@ function isSchedulable(vm: XmlNode): boolean {
   return state === 1 || ((state === 8 || lcm === 3 || lcm === 16) && resched);
 }
 
-function jobFromVm(vm: XmlNode, prereq: Prerequisites | undefined): QueuedJob {
+/** CPU, MEMORY and disks as VirtualMachineXML reads them, before get_capacity's "no CPU or MEMORY, no need" rule. */
+function rawCapacity(vm: XmlNode): { cpu: number; memoryMb: number; storage: ReturnType<typeof storageUsage> } {
+  return { cpu: readFloat(textAt(vm, 'TEMPLATE/CPU'), 0), memoryMb: readInt(textAt(vm, 'TEMPLATE/MEMORY'), 0), storage: storageUsage(child(vm, 'TEMPLATE')) };
+}
+
+function jobFromVm(vm: XmlNode, prereq: Prerequisites | undefined, grouped?: GroupedVm): QueuedJob {
   const id = readInt(textAt(vm, 'ID'), -1);
   const template = child(vm, 'TEMPLATE');
+  const raw = rawCapacity(vm);
   const user = textAt(vm, 'USER_TEMPLATE/SCHED_RANK') !== undefined ? 'SCHED_RANK' : 'RANK';
   const resched = readInt(textAt(vm, 'RESCHED'), 0) === 1;
   const action = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/ACTION'), -1);
   const resume = action === STOP_ACTION || action === UNDEPLOY_ACTION || action === UNDEPLOY_HARD_ACTION;
   const hid = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/HID'), -1);
   const dsid = readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/DS_ID'), -1);
-  let cpu = readFloat(textAt(vm, 'TEMPLATE/CPU'), 0);
-  let memoryMb = readInt(textAt(vm, 'TEMPLATE/MEMORY'), 0);
-  const storage = storageUsage(template);
-  let diskMb = storage.system;
+  const storage = raw.storage;
+  let [cpu, memoryMb, diskMb] = [raw.cpu, raw.memoryMb, storage.system];
+  // A VM-group leader carries its affined VMs' capacity, a follower none (see affinity.ts).
+  let systemDsMb: number | undefined;
+  if (grouped?.touched) [cpu, memoryMb, systemDsMb] = [grouped.cpu, grouped.memoryMb, grouped.systemDsMb];
   // VirtualMachineXML::get_capacity: a VM without CPU or MEMORY asks for nothing.
-  if (cpu === 0 || memoryMb === 0) [cpu, memoryMb, diskMb] = [0, 0, 0];
+  if (cpu === 0 || memoryMb === 0) [cpu, memoryMb, diskMb, systemDsMb] = [0, 0, 0, systemDsMb === undefined ? undefined : 0];
   const rank = textAt(vm, `USER_TEMPLATE/${user}`);
   const dsRank = textAt(vm, 'USER_TEMPLATE/SCHED_DS_RANK');
   return {
     id: String(id), vmId: id, class: 'prod', priority: readFloat(textAt(vm, 'USER_TEMPLATE/USER_PRIORITY'), 0), submittedAt: 0,
     cpu, vcpu: readInt(textAt(vm, 'TEMPLATE/VCPU'), 1), memoryMb, diskMb, imageDatastoreMb: storage.images,
-    requirements: textAt(vm, 'USER_TEMPLATE/SCHED_REQUIREMENTS') ?? '',
-    automaticRequirements: textAt(vm, 'TEMPLATE/AUTOMATIC_REQUIREMENTS') ?? '',
+    ...(systemDsMb !== undefined ? { systemDsMb } : {}),
+    ...(grouped?.follows !== undefined ? { followsVmId: grouped.follows } : {}),
+    // A VM group's terms extend the combined text, as VirtualMachineXML::add_requirements does.
+    ...(grouped?.touched ? { requirements: grouped.requirements, automaticRequirements: '' } : baseRequirements(vm)),
     ...(rank !== undefined ? { rank } : {}),
     ...(dsRank !== undefined ? { dsRank } : {}),
     nics: autoNics(template, prereq),
@@ -108,6 +123,37 @@ function jobFromVm(vm: XmlNode, prereq: Prerequisites | undefined): QueuedJob {
     candidateDatastoreIds: prereq?.datastores ?? [],
     ...(resched ? { migrateFrom: { hostId: hid, datastoreId: dsid } } : resume ? { preempted: { mode: 'stop' as const, hostId: hid } } : {}),
   };
+}
+
+const baseRequirements = (vm: XmlNode): { requirements: string; automaticRequirements: string } => ({
+  requirements: textAt(vm, 'USER_TEMPLATE/SCHED_REQUIREMENTS') ?? '',
+  automaticRequirements: textAt(vm, 'TEMPLATE/AUTOMATIC_REQUIREMENTS') ?? '',
+});
+
+/** Pending VMs' state after the request's VM groups applied their rules (Scheduler::do_vm_groups). */
+function groupedVms(root: XmlNode, all: readonly XmlNode[], pendingVms: readonly XmlNode[], scale: number): Map<number, GroupedVm> | undefined {
+  const groups = readVmGroups(root);
+  if (groups.length === 0) return undefined;
+  const pending = new Map<number, GroupedVm>();
+  for (const vm of pendingVms) {
+    const id = readInt(textAt(vm, 'ID'), -1);
+    if (pending.has(id)) continue;
+    const raw = rawCapacity(vm);
+    const base = baseRequirements(vm);
+    pending.set(id, {
+      cpu: Math.fround(raw.cpu), memoryMb: raw.memoryMb, systemDsMb: systemDsNeedMb(raw.storage.system, raw.memoryMb, scale),
+      requirements: combineRequirements(base.automaticRequirements, base.requirements), touched: false,
+    });
+  }
+  // VirtualMachineRolePoolXML: the VMs of the request that belong to a role, running or not.
+  const roleVms = new Map<number, RoleVm>();
+  for (const vm of all) {
+    const id = readInt(textAt(vm, 'ID'), -1);
+    if (textAt(vm, 'TEMPLATE/VMGROUP/ROLE') === undefined || roleVms.has(id)) continue;
+    roleVms.set(id, { active: readInt(textAt(vm, 'STATE'), 0) === 3, hostId: readInt(textAt(vm, 'HISTORY_RECORDS/HISTORY/HID'), -1) });
+  }
+  applyVmGroups(groups, pending, roleVms);
+  return pending;
 }
 
 /** OpenNebula's placer defaults a datastore without TEMPLATE/SHARED to shared. */
@@ -142,7 +188,12 @@ export const requestVms = (root: XmlNode): XmlNode[] => childrenNamed(section(ro
 
 export function requestToPlanInput(xml: string, policy: Policy): PlanInput {
   const { root, snapshot, prereqs } = readRequest(xml);
-  const vms = requestVms(root).filter(isSchedulable);
-  const queue = vms.map((vm) => jobFromVm(vm, prereqs.get(readInt(textAt(vm, 'ID'), -1))));
+  const all = requestVms(root);
+  const vms = all.filter(isSchedulable);
+  const grouped = groupedVms(root, all, vms, policy.memorySystemDsScale);
+  const queue = vms.map((vm) => {
+    const id = readInt(textAt(vm, 'ID'), -1);
+    return jobFromVm(vm, prereqs.get(id), grouped?.get(id));
+  });
   return { snapshot, queue, running: [], policy, now: 0 };
 }

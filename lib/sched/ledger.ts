@@ -119,9 +119,13 @@ export class Ledger {
     this.changed(i);
   }
 
+  /** Where this plan placed each VM (OpenNebula id): host index and system datastore. */
+  readonly placedVms = new Map<number, { readonly hostIndex: number; readonly datastoreId: number }>();
+
   /** A VM placed on the host by this plan, by its OpenNebula id. */
-  notePlacedVm(i: number, vmId: number): void {
+  notePlacedVm(i: number, vmId: number, datastoreId = -1): void {
     (this.hosts[i].placedVmIds ??= []).push(vmId);
+    this.placedVms.set(vmId, { hostIndex: i, datastoreId });
   }
 
   /** A VM leaves the host (stopped, undeployed, terminated). */

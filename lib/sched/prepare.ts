@@ -77,7 +77,7 @@ export class JobPreparer {
       job, order, kind, excluded,
       cpu: cpuShare(job.cpu),
       mem: memoryKb(job.memoryMb),
-      disk: systemDsNeedMb(job.diskMb, job.memoryMb, this.policy.memorySystemDsScale),
+      disk: job.systemDsMb ?? systemDsNeedMb(job.diskMb, job.memoryMb, this.policy.memorySystemDsScale),
       group: g.ok ? g.group : undefined,
       requirementError: g.ok ? undefined : g.error,
       datastores: datastores.ok ? datastores.ids : [],

@@ -8,6 +8,7 @@ import type { GroupRegistry } from './groups';
 import type { FilterContext, HostFilter, PreparedJob, RejectCode } from './phases';
 import { datastoreFilter } from './filters/datastore';
 import { networkFilter } from './filters/network';
+import { followLeader } from './affinity';
 import type { NicChoice } from './types';
 
 export interface Placement {
@@ -47,10 +48,13 @@ export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number, hos
   return { ok: true, datastoreId: ds.value, nics: nics.value };
 }
 
-export function selectHost(ctx: FilterContext, registry: GroupRegistry, job: PreparedJob): Selection {
-  const group = job.group;
+export function selectHost(ctx: FilterContext, registry: GroupRegistry, prepared: PreparedJob): Selection {
+  const group = prepared.group;
   if (!group || group.hosts.length === 0) return { ok: false, rejected: new Map() };
-  if (job.kind === 'resumeSuspended') return resumeInPlace(ctx, job, group.hosts[0], new Map());
+  if (prepared.kind === 'resumeSuspended') return resumeInPlace(ctx, prepared, group.hosts[0], new Map());
+  const lead = followLeader(ctx, registry, prepared, confirmHost);
+  if (lead.placement) return { ok: true, placement: lead.placement };
+  const job = lead.job;
   registry.flush(group);
 
   // Allocated only when some host is turned down (most searches take the first host found).
@@ -106,5 +110,5 @@ export function commitPlacement(ctx: FilterContext, job: PreparedJob, p: Placeme
   }
   if (job.kind === 'resumeSuspended') ledger.unhold(i, job.cpu, job.mem);
   else ledger.add(i, job.cpu, job.mem);
-  if (job.job.vmId !== undefined) ledger.notePlacedVm(i, job.job.vmId);
+  if (job.job.vmId !== undefined) ledger.notePlacedVm(i, job.job.vmId, p.datastoreId);
 }

@@ -33,6 +33,11 @@ export interface QueuedJob {
   readonly memoryMb: number;
   /** System datastore space the VM needs (volatile disks, clones into the system DS), MB, before MEMORY_SYSTEM_DS_SCALE. */
   readonly diskMb: number;
+  /**
+   * System datastore need already scaled (MEMORY_SYSTEM_DS_SCALE applied), replacing diskMb's:
+   * set by the placer for an OpenNebula VM-group leader, whose need sums each affined VM's own.
+   */
+  readonly systemDsMb?: number;
   /** Image datastore space by datastore id (disks cloned into their image datastore, CLONE_TARGET=SELF), MB. */
   readonly imageDatastoreMb?: Readonly<Record<number, number>>;
   readonly requirements: string;
@@ -58,6 +63,12 @@ export interface QueuedJob {
   readonly preempted?: { readonly mode: PreemptMode; readonly hostId: number; readonly datastoreId?: number };
   /** Set for a running VM flagged `resched`: the answer is a migrate action away from this host. */
   readonly migrateFrom?: { readonly hostId: number; readonly datastoreId: number };
+  /**
+   * OpenNebula VM-group follower: when the VM with this id was placed earlier in the plan, its
+   * host and then its system datastore are tried first (the rank placer's dispatch adds the
+   * leader's host and datastore to its affined VMs' matches).
+   */
+  readonly followsVmId?: number;
   /** How this job is preempted when it runs (recorded for later; default stop). */
   readonly preemptMode?: PreemptMode;
 }

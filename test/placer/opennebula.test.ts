@@ -1,7 +1,7 @@
 /**
  * svmsched's placer against OpenNebula's own rank placer: 1,000 generated requests (about
- * 22,000 VMs) with the PLAN OpenNebula's placer wrote for each (see
- * fixtures/opennebula/README.md). Every VM must get OpenNebula's decision (host, datastore,
+ * 22,000 VMs), and 500 more with VM groups, with the PLAN OpenNebula's placer wrote for each
+ * (see fixtures/opennebula/README.md). Every VM must get OpenNebula's decision (host, datastore,
  * networks, or none). Ties are explicit: where OpenNebula ranks two candidates equal it takes
  * them in an order of its own (std::sort of the REQUIREMENTS list), so a case may first differ
  * at a VM whose two hosts OpenNebula's own priorities tie; the fixture names that VM, the test
@@ -15,20 +15,29 @@ import { place, policyFromConf } from '../../lib/placer';
 import { firstDifference, parseRankDump, planDecisions } from './oracle/decisions';
 import { caseHash, dispatchOrder, type FixtureCase } from './oracle/fixture';
 import { descendingRequirements, generateCase } from './oracle/generate';
+import { withVmGroups } from './oracle/vmGroups';
 
-const cases: FixtureCase[] = JSON.parse(gunzipSync(readFileSync(join(import.meta.dirname, 'fixtures/opennebula/cases.json.gz'))).toString('utf8'));
+const readCases = (file: string): FixtureCase[] =>
+  JSON.parse(gunzipSync(readFileSync(join(import.meta.dirname, 'fixtures/opennebula', file))).toString('utf8'));
 
-function regenerate(seed: number): { request: string; conf: string } {
+/** The generated case, with VM groups added for the VM-group fixture (compare.ts --groups). */
+function regenerate(seed: number, groups: boolean): { request: string; conf: string } {
   const c = generateCase(seed);
-  return { request: descendingRequirements(c.request), conf: c.conf };
+  return { request: descendingRequirements(groups ? withVmGroups(c.request, seed) : c.request), conf: c.conf };
 }
 
 const CHUNK = 250;
-const chunks = Array.from({ length: Math.ceil(cases.length / CHUNK) }, (_, k) => cases.slice(k * CHUNK, (k + 1) * CHUNK));
+const FIXTURES = [
+  { name: 'plain', file: 'cases.json.gz', groups: false, min: 1000 },
+  { name: 'with VM groups', file: 'vmgroups.json.gz', groups: true, min: 500 },
+] as const;
 
-describe('place agrees with OpenNebula’s rank placer', () => {
+describe.each(FIXTURES)('place agrees with OpenNebula’s rank placer ($name)', ({ file, groups, min }) => {
+  const cases = readCases(file);
+  const chunks = Array.from({ length: Math.ceil(cases.length / CHUNK) }, (_, k) => cases.slice(k * CHUNK, (k + 1) * CHUNK));
+
   it('has the recorded cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(1000);
+    expect(cases.length).toBeGreaterThanOrEqual(min);
   });
 
   // Chunks keep each test well inside the timeout on a slow CI core.
@@ -40,7 +49,7 @@ describe('place agrees with OpenNebula’s rank placer', () => {
       let compared = 0;
       for (const c of chunk) {
         // Prepare
-        const { request, conf } = regenerate(c.seed);
+        const { request, conf } = regenerate(c.seed, groups);
         const one = new Map(Object.entries(c.plan).map(([vm, d]) => [Number(vm), d]));
         // Act
         const ours = planDecisions(place(request, policyFromConf(conf)));

@@ -6,7 +6,7 @@
  * it and are counted as a cascade.
  *
  *   taskset -c 1 npx tsx test/placer/oracle/compare.ts --oracle /tmp/oneplace/place \
- *     --from 1 --count 2000 [--xsd] [--random] [--fixture test/placer/fixtures/opennebula/cases.json.gz --keep 400]
+ *     --from 1 --count 2000 [--xsd] [--random] [--groups] [--fixture test/placer/fixtures/opennebula/cases.json.gz --keep 400]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { validate } from '../xsd';
 import { firstDifference, parseRankDump, planDecisions, type DiffClass, type Ranked } from './decisions';
 import { descendingRequirements, forXsd, generateCase } from './generate';
 import { caseHash, dispatchOrder, type FixtureCase } from './fixture';
+import { withVmGroups } from './vmGroups';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     keep: { type: 'string', default: '400' },
     verbose: { type: 'boolean', default: false },
     random: { type: 'boolean', default: false },
+    groups: { type: 'boolean', default: false },
   },
 });
 
@@ -54,7 +56,9 @@ const from = Number(values.from);
 const keep = Number(values.keep);
 
 for (let seed = from; seed < from + Number(values.count); seed++) {
-  const generated = generateCase(seed);
+  const plain = generateCase(seed);
+  // --groups: the case with VM groups (needs an oracle built with OpenNebula's VM group code).
+  const generated = values.groups ? { ...plain, request: withVmGroups(plain.request, seed) } : plain;
   // Unless --random: REQUIREMENTS lists in descending ID order, so OpenNebula breaks ties as svmsched does (see generate.ts).
   const c = values.random ? generated : { ...generated, request: descendingRequirements(generated.request) };
   if (values.xsd) {

@@ -11,7 +11,8 @@
  * RANK, SCHED_DS_RANK, USER_PRIORITY, volatile and image disks, and NICs (NETWORK_MODE=auto
  * with per-NIC SCHED_RANK / SCHED_REQUIREMENTS, and fixed ones); a REQUIREMENTS section in
  * random order with unknown IDs; and a rank.conf with every POLICY, MAX_HOST, DIFFERENT_VNETS
- * and MEMORY_SYSTEM_DS_SCALE. VM groups are left out (VM_GROUP_POOL is empty).
+ * and MEMORY_SYSTEM_DS_SCALE. VM groups are left out (VM_GROUP_POOL is empty); vmGroups.ts adds
+ * them (compare.ts --groups).
  *
  * CLUSTER_TEMPLATE inside HOST is what oned's scheduler adds to a host; host.xsd does not
  * list it, so `forXsd` removes it before a request is validated.
