@@ -174,8 +174,10 @@ export class HostTree implements HostIndex {
     this.cpu = new Float64Array(leaves);
     this.mem = new Float64Array(leaves);
     this.blockOf = new Array(leaves);
-    this.lastRank = new Float64Array(leaves + 1);
-    this.lastLeaf = new Int32Array(leaves + 1);
+    // Room for every block there can be: splits make blocks of 32 or more, and emptied blocks
+    // are dropped before a split once they are a quarter of all.
+    this.lastRank = new Float64Array(2 * leaves + 2);
+    this.lastLeaf = new Int32Array(2 * leaves + 2);
   }
 
   setRaw(leaf: number, cpu: number, mem: number, rank: number): void {
