@@ -54,6 +54,8 @@ export class Ledger {
   readonly datastores = new Map<number, DatastoreBook>();
   readonly vnets = new Map<number, VnetBook>();
   private readonly listeners: HostListener[] = [];
+  /** Where this plan placed each VM (OpenNebula id): host index and system datastore. */
+  readonly placedVms = new Map<number, { readonly hostIndex: number; readonly datastoreId: number }>();
 
   constructor(hosts: readonly Host[], clusters: readonly Cluster[], datastores: readonly Datastore[], vnets: readonly Vnet[], applyReserved: boolean) {
     const clusterById = new Map(clusters.map((c) => [c.id, c]));
@@ -118,9 +120,6 @@ export class Ledger {
     if (dispatch) b.dispatched++;
     this.changed(i);
   }
-
-  /** Where this plan placed each VM (OpenNebula id): host index and system datastore. */
-  readonly placedVms = new Map<number, { readonly hostIndex: number; readonly datastoreId: number }>();
 
   /** A VM placed on the host by this plan, by its OpenNebula id. */
   notePlacedVm(i: number, vmId: number, datastoreId = -1): void {

@@ -52,9 +52,10 @@ export function selectHost(ctx: FilterContext, registry: GroupRegistry, prepared
   const group = prepared.group;
   if (!group || group.hosts.length === 0) return { ok: false, rejected: new Map() };
   if (prepared.kind === 'resumeSuspended') return resumeInPlace(ctx, prepared, group.hosts[0], new Map());
-  const lead = followLeader(ctx, registry, prepared, confirmHost);
-  if (lead.placement) return { ok: true, placement: lead.placement };
-  const job = lead.job;
+  // Only OpenNebula VM-group followers have a leader to go after (most jobs: nothing to do).
+  const lead = prepared.job.followsVmId === undefined ? undefined : followLeader(ctx, registry, prepared, confirmHost);
+  if (lead?.placement) return { ok: true, placement: lead.placement };
+  const job = lead?.job ?? prepared;
   registry.flush(group);
 
   // Allocated only when some host is turned down (most searches take the first host found).
