@@ -7,7 +7,7 @@
  * The registry also keeps the preemption indexes of a group (room with beff jobs gone).
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
-import { hostLookup } from './expr';
+import { CURRENT_VMS, hostLookup } from './expr';
 import type { ExprCache } from './compile';
 import { RankScorer, type RankTable } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
@@ -23,6 +23,8 @@ const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']
 export interface HostGroup {
   readonly key: string;
   readonly requirement: string;
+  /** The requirement names CURRENT_VMS: it is tested again where this plan placed VMs (filters/requirements.ts). */
+  readonly namesCurrentVms: boolean;
   readonly rankSource: string;
   /** Ledger indices of the matching hosts, by ascending host id; leaf i of the tree is hosts[i]. */
   readonly hosts: readonly number[];
@@ -173,7 +175,7 @@ export class GroupRegistry {
     const rank = this.exprs.rank(rankSource);
     const number = this.all.length;
     const group: HostGroup = {
-      key, requirement, rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
+      key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
       pending: [], dirty: new Uint8Array(hosts.length),
     };
