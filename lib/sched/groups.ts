@@ -42,6 +42,9 @@ export interface HostGroup {
   /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
   readonly pending: number[];
   readonly dirty: Uint8Array;
+  /** The same for the preemption indexes below, brought up to date only when a preemption search reads them. */
+  readonly roomPending: number[];
+  readonly roomDirty: Uint8Array;
   /** Room each host would have with its beff jobs gone, for hosts running two or more (built when a job of the group first needs preemption). */
   room?: StaticHostTree;
   /** Each beff job on the group's hosts as a lone victim, in tie-breaker order, with the room its host would then have. */
@@ -177,7 +180,7 @@ export class GroupRegistry {
     const group: HostGroup = {
       key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
-      pending: [], dirty: new Uint8Array(hosts.length),
+      pending: [], dirty: new Uint8Array(hosts.length), roomPending: [], roomDirty: new Uint8Array(hosts.length),
     };
     // The tree starts from the snapshot's ranks, in the order every group of this rank shares
     // (ledger indices follow host ids, as leaves do); hosts the plan already changed are then
@@ -223,6 +226,9 @@ export class GroupRegistry {
 
   /** Brings a group's tree up to date with the ledger; call before searching it. */
   flush(group: HostGroup): void {
+    // Changes reach the preemption indexes later, when a preemption search reads them: most
+    // searches place a job without one, and a host changed many times is then updated once.
+    const deferRoom = group.room !== undefined || group.singles !== undefined;
     for (const leaf of group.pending) {
       group.dirty[leaf] = 0;
       const i = group.hosts[leaf];
@@ -231,6 +237,19 @@ export class GroupRegistry {
       const stored = group.tree.leafRank(leaf);
       const rank = this.dynamic ? Math.max(stored, this.rankOf(group, i)) : stored;
       group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), rank);
+      if (deferRoom && group.roomDirty[leaf] === 0) {
+        group.roomDirty[leaf] = 1;
+        group.roomPending.push(leaf);
+      }
+    }
+    group.pending.length = 0;
+  }
+
+  /** Brings a group's preemption indexes up to date (after `flush`). */
+  private flushRoom(group: HostGroup): void {
+    for (const leaf of group.roomPending) {
+      group.roomDirty[leaf] = 0;
+      const i = group.hosts[leaf];
       if (group.room) {
         this.roomOf(i);
         group.room.set(leaf, this.roomCpu, this.roomMem);
@@ -243,7 +262,7 @@ export class GroupRegistry {
         }
       }
     }
-    group.pending.length = 0;
+    group.roomPending.length = 0;
   }
 
   setBeff(byHost: ReadonlyMap<number, readonly RunningJob[]>, ordered: readonly RunningJob[]): void {
@@ -268,12 +287,15 @@ export class GroupRegistry {
     for (const group of this.all) {
       group.room = undefined;
       group.singles = undefined;
+      for (const leaf of group.roomPending) group.roomDirty[leaf] = 0;
+      group.roomPending.length = 0;
     }
   }
 
   /** The group's preemption room tree, up to date. */
   roomTree(group: HostGroup): StaticHostTree {
     this.flush(group);
+    this.flushRoom(group);
     if (!group.room) {
       const room = new StaticHostTree(group.hosts.length);
       group.hosts.forEach((i, leaf) => {
@@ -289,6 +311,7 @@ export class GroupRegistry {
   /** The group's lone-victim index, up to date. */
   singlesIndex(group: HostGroup): SinglesIndex {
     this.flush(group);
+    this.flushRoom(group);
     if (!group.singles) {
       const victims = this.beffOrdered.filter((v) => {
         const i = this.ledger.hostIndexById.get(v.hostId);
