@@ -53,7 +53,18 @@ export class RankScorer implements Scorer {
     if (!table.initial) {
       const n = this.ledger.hosts.length;
       const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = rankValue(table.rank, this.lookup(i));
+      for (let i = 0; i < n; i++) {
+        // Snapshot values are the cache's version 0: each is computed once, for both.
+        if (table.versions[i] === 0) {
+          values[i] = table.values[i];
+          continue;
+        }
+        values[i] = rankValue(table.rank, this.lookup(i));
+        if (table.versions[i] === -1) {
+          table.values[i] = values[i];
+          table.versions[i] = 0;
+        }
+      }
       table.initial = { values, order: Int32Array.from(sortedLeaves(values)) };
     }
     return table.initial;
