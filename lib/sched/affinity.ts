@@ -7,7 +7,6 @@
  * CURRENT_VMS re-test of dispatch (against the VMs placed so far) decides there. A migration
  * never takes its own host this way. Without a placed leader nothing changes.
  */
-import { withCurrentVms } from './expr';
 import type { GroupRegistry } from './groups';
 import type { FilterContext, PreparedJob } from './phases';
 import type { Placement, confirmHost } from './select';
@@ -27,9 +26,7 @@ export function followLeader(ctx: FilterContext, registry: GroupRegistry, job: P
   const followed: PreparedJob = { ...job, datastores: [leader.datastoreId, ...job.datastores] };
   const i = leader.hostIndex;
   if (job.kind === 'migrate' && ctx.ledger.hosts[i].host.id === job.job.migrateFrom!.hostId) return { job: followed };
-  const b = ctx.ledger.hosts[i];
-  const lookup = withCurrentVms(registry.lookup(i), [...b.host.vmIds, ...(b.placedVmIds ?? [])]);
-  if (!job.group.compiled.test(lookup)) return { job: followed };
+  if (!job.group.compiled.test(registry.lookupAsPlaced(i))) return { job: followed };
   const confirmed = confirm(ctx, followed, i, ctx.placementFilters.filter((f) => f.name !== 'requirements'));
   if (!confirmed.ok) return { job: followed };
   const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);

@@ -7,7 +7,7 @@
  * The registry also keeps the preemption indexes of a group (room with beff jobs gone).
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
-import { CURRENT_VMS, hostLookup } from './expr';
+import { CURRENT_VMS, hostLookup, withCurrentVms } from './expr';
 import type { ExprCache } from './compile';
 import { RankScorer, type RankTable } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
@@ -102,6 +102,15 @@ export class GroupRegistry {
       this.lookups[i] = l;
     }
     return l;
+  }
+
+  /**
+   * A host's attributes with CURRENT_VMS also counting the VMs this plan placed there, as
+   * OpenNebula's placer re-tests such requirements at dispatch (HostXML::dispatched_vms).
+   */
+  lookupAsPlaced(i: number): AttrLookup {
+    const b = this.ledger.hosts[i];
+    return b.placedVmIds === undefined ? this.lookup(i) : withCurrentVms(this.lookup(i), [...b.host.vmIds, ...b.placedVmIds]);
   }
 
   /**

@@ -4,7 +4,6 @@
  * is tested again on a host this plan already placed VMs on, with those VMs counted (as
  * OpenNebula's placer re-evaluates it at dispatch, HostXML::dispatched_vms).
  */
-import { withCurrentVms } from '../expr';
 import type { GroupRegistry } from '../groups';
 import { PASS, type HostFilter } from '../phases';
 
@@ -14,9 +13,8 @@ export function requirementsFilter(registry: GroupRegistry): HostFilter {
     check(ctx, job, i) {
       if (!job.group) return { ok: false, reason: { code: 'requirements', term: job.requirementError } };
       if (job.group.leafOf[i] < 0) return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(registry.lookup(i)) } };
-      const b = ctx.ledger.hosts[i];
-      if (b.placedVmIds === undefined || !job.group.namesCurrentVms) return PASS;
-      const lookup = withCurrentVms(registry.lookup(i), [...b.host.vmIds, ...b.placedVmIds]);
+      if (ctx.ledger.hosts[i].placedVmIds === undefined || !job.group.namesCurrentVms) return PASS;
+      const lookup = registry.lookupAsPlaced(i);
       if (job.group.compiled.test(lookup)) return PASS;
       return { ok: false, reason: { code: 'requirements', term: job.group.compiled.failingTerm(lookup) } };
     },
