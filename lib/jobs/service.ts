@@ -3,10 +3,13 @@ import type { Job, JobClass, JobState } from './model';
 import { isFinal } from './model';
 import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../http/handler';
-import { badRequest, forbidden, notFound, conflict } from '../http/errors';
+import { badRequest, forbidden, notFound, conflict, HttpError } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
+import { vmPhase } from '../lifecycle/vmPhase';
+import { OneUnavailableError } from '../one/errors';
+import type { Vm } from '../sched/model';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
@@ -163,16 +166,25 @@ export class JobService {
     }
   }
 
+  /**
+   * The VM's callback. Its token is good for one VM of the job (a new VM gets a new one, see
+   * lib/lifecycle/execute.ts), and only while that VM's run is live: RUNNING, or on its way
+   * between DynamoDB and OpenNebula (DISPATCHING or RESUMING, PREEMPTING) while OpenNebula says
+   * the VM really runs. A VM on hold, a stopped VM, a VM the job no longer has: refused.
+   */
   async complete(id: string, req: CompleteRequest): Promise<Job> {
-    // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
-    if (!(await this.deps.repo.verifyCallbackToken(id, req.token))) throw forbidden('callback token does not match this job');
     for (;;) {
-      let job = (await this.deps.repo.get(id))!;
+      let job = await this.deps.repo.jobForCallback(id, req.token);
+      // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
+      if (!job) throw forbidden('callback token does not match this job\'s current VM');
       if (isFinal(job.state)) return job; // a repeated callback: the first one counted
+      const vm = await this.liveVm(job);
       try {
         // It ran before the tick saw it running: the history says so.
         if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
-          job = await this.deps.repo.transition(id, job.state, 'RUNNING', {}, { reason: `ran on host ${job.hostName ?? job.hostId}`, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
+          const hostId = vm?.hostId ?? job.hostId;
+          const hostName = vm?.hostName || job.hostName;
+          job = await this.deps.repo.transition(id, job.state, 'RUNNING', { hostId, hostName }, { reason: `ran on host ${hostName ?? hostId}`, vmId: job.vmId, hostId, hostName });
         }
       } catch (err) {
         if (!(err instanceof JobStateConflictError)) throw err;
@@ -190,6 +202,32 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
       }
     }
+  }
+
+  /**
+   * Whether the job's run is live, so its completion may count (409 otherwise). RUNNING is live
+   * as recorded: the guest calls back before it powers off, and a retried callback after the
+   * poweroff must still count until the tick has seen it. In the other states the record lags
+   * OpenNebula or leads it, so OpenNebula says: the VM must be running now. Returns that VM.
+   */
+  private async liveVm(job: Job): Promise<Vm | undefined> {
+    const refuse = (why: string) => conflict(`job ${job.id} is ${job.state}: ${why}; a completion counts only while its VM runs`);
+    if (job.vmId === undefined) throw refuse('it has no VM');
+    if (job.state === 'RUNNING') return undefined;
+    if (job.state !== 'DISPATCHING' && job.state !== 'RESUMING' && job.state !== 'PREEMPTING') {
+      throw refuse(job.state === 'PREEMPTED' ? `its VM ${job.vmId} is stopped` : `its VM ${job.vmId} is not running`);
+    }
+    let vm: Vm | undefined;
+    try {
+      vm = await this.deps.cloud.vm(job.vmId);
+    } catch (err) {
+      // The guest tries again; nothing is decided without OpenNebula's word.
+      if (err instanceof OneUnavailableError) throw new HttpError(503, 'unavailable', `OpenNebula cannot say whether job ${job.id}'s VM runs; try again`);
+      throw err;
+    }
+    if (!vm || vm.jobId !== job.id) throw refuse(`its VM ${job.vmId} is gone`);
+    if (vmPhase(vm) !== 'running') throw refuse(`its VM ${job.vmId} is ${vm.state === 'ACTIVE' ? vm.lcmState : vm.state}`);
+    return vm;
   }
 
   async cluster(caller: Caller): Promise<ClusterView> {

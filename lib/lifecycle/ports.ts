@@ -5,7 +5,7 @@
  */
 import type { JobRepository } from '../store/jobRepository';
 import type { LeaseRepository } from '../store/lease';
-import type { Snapshot } from '../sched/model';
+import type { Snapshot, Vm } from '../sched/model';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
 
@@ -21,6 +21,8 @@ export type VmAction =
 /** The OpenNebula calls the lifecycle makes. */
 export interface Cloud {
   snapshot(): Promise<Snapshot>;
+  /** One VM as OpenNebula reports it now (one.vm.info); undefined when OpenNebula does not know it. */
+  vm(vmId: number): Promise<Vm | undefined>;
   allocate(template: string, hold: boolean): Promise<number>;
   deploy(vmId: number, hostId: number, enforce: boolean, datastoreId?: number, extraTemplate?: string): Promise<void>;
   action(action: VmAction, vmId: number): Promise<void>;

@@ -212,6 +212,7 @@ export class DynamoJobRepository implements JobRepository {
     const entry: JobEvent = { ...event, at: now.toISOString(), from, to: next };
     u.set('state', next).set('updatedAt', entry.at).appendToList('history', [entry]);
     applyPatch(u, patch);
+    retireCallbackToken(u, patch);
     if (isFinal(next)) {
       // Out of the queue index for good, and gone after the retention.
       u.remove('queueKey').set('expiresAt', this.expiry(now));
@@ -227,6 +228,7 @@ export class DynamoJobRepository implements JobRepository {
     const u = new ExpressionBuilder();
     u.set('updatedAt', this.now().toISOString());
     applyPatch(u, patch);
+    retireCallbackToken(u, patch);
     return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.oneOf('state', states)));
   }
 
@@ -242,10 +244,16 @@ export class DynamoJobRepository implements JobRepository {
   }
 
   async verifyCallbackToken(jobId: string, token: string): Promise<boolean> {
+    return (await this.jobForCallback(jobId, token)) !== undefined;
+  }
+
+  async jobForCallback(jobId: string, token: string): Promise<Job | undefined> {
     // Hash first, whatever happens next, so that a missing job answers no faster.
     const hash = sha256Hex(typeof token === 'string' ? token : '');
-    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128 || typeof token !== 'string' || token.length === 0) return false;
-    return sameHash(await this.callbackHash(jobId), hash);
+    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128 || typeof token !== 'string' || token.length === 0) return undefined;
+    // One strongly consistent read: the job and the hash it held at that moment.
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.options.tables.jobs, Key: { id: jobId }, ConsistentRead: true }));
+    return Item !== undefined && sameHash(Item.callbackTokenHash, hash) ? toJob(Item) : undefined;
   }
 
   private async conditionalUpdate(jobId: string, states: readonly JobState[], u: ExpressionBuilder, condition: string): Promise<Job> {
@@ -282,6 +290,16 @@ function applyPatch(u: ExpressionBuilder, patch: JobPatch): void {
     else u.set(field, value);
   }
   for (const field of clear) u.remove(field);
+}
+
+/**
+ * A callback token belongs to one VM: a patch that takes the job's VM away (a requeue, a retry
+ * elsewhere) retires its token with it, so the old VM's token is refused even before the next
+ * VM gets a new one.
+ */
+function retireCallbackToken(u: ExpressionBuilder, patch: JobPatch): void {
+  const dropsVm = patch.vmId === null || (patch.clear ?? []).includes('vmId');
+  if (dropsVm && patch.callbackTokenHash === undefined) u.remove(WRITABLE_INTERNAL);
 }
 
 /** The one internal attribute a caller may write: the hash of the callback token it gave the VM. */

@@ -32,7 +32,7 @@ export type PatchableField = Exclude<keyof Job, (typeof PROTECTED_FIELDS)[number
 /**
  * Fields to change: a value sets the field, `clear` lists fields to remove (null removes too),
  * undefined leaves it alone. `callbackTokenHash` stores the SHA-256 of the current VM's
- * callback token, which the API never shows.
+ * callback token, which the API never shows; removing `vmId` removes it too.
  */
 export type JobPatch = { readonly [K in PatchableField]?: Job[K] | null } & {
   readonly clear?: readonly PatchableField[];
@@ -63,4 +63,9 @@ export interface JobRepository {
   callbackHash(jobId: string): Promise<string | undefined>;
   /** Whether `token` is the job's current callback token (hashes compared in constant time). */
   verifyCallbackToken(jobId: string, token: string): Promise<boolean>;
+  /**
+   * The job (strongly consistent) when `token` is the callback token of its current VM;
+   * undefined for an unknown job or any other token, the token of a VM it no longer has included.
+   */
+  jobForCallback(jobId: string, token: string): Promise<Job | undefined>;
 }

@@ -100,6 +100,28 @@ describe('callback tokens', () => {
     expect(await repo.verifyCallbackToken(job.id, `${token}x`)).toBe(false);
   });
 
+  it('goes with the VM: taking the job\'s VM away retires its token, a new VM brings a new one', async () => {
+    // Prepare
+    const { repo } = await freshRepository(dynamo);
+    const { job } = await repo.create(newJob());
+    await repo.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256('first-vm') }, { reason: 'deploy' });
+    await repo.patch(job.id, 'DISPATCHING', { vmId: 7 });
+    const before = await repo.jobForCallback(job.id, 'first-vm');
+
+    // Act
+    await repo.transition(job.id, 'DISPATCHING', 'QUEUED', { clear: ['vmId'] }, { reason: 'the VM failed; retrying elsewhere' });
+    const afterRequeue = await repo.jobForCallback(job.id, 'first-vm');
+    await repo.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256('second-vm') }, { reason: 'deploy' });
+    await repo.patch(job.id, 'DISPATCHING', { vmId: 8 });
+
+    // Assess
+    expect(before).toMatchObject({ id: job.id, vmId: 7, state: 'DISPATCHING' });
+    expect(before).not.toHaveProperty('callbackTokenHash');
+    expect(afterRequeue).toBeUndefined();
+    expect(await repo.jobForCallback(job.id, 'first-vm')).toBeUndefined();
+    expect(await repo.jobForCallback(job.id, 'second-vm')).toMatchObject({ vmId: 8 });
+  });
+
   it('is useless for another job, and nothing matches a job without one', async () => {
     // Prepare
     const { repo } = await freshRepository(dynamo);
