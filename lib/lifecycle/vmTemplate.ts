@@ -42,7 +42,7 @@ export interface VmTemplateInput {
   readonly job: Job;
   readonly service: Service;
   readonly config: SvmschedConfig;
-  /** The job's callback token, in clear: only the VM ever gets it. */
+  /** The callback token of this VM, in clear (whoever reads the template holds it: README, Security of the completion callback). */
   readonly callbackToken: string;
   readonly callbackUrl: string;
 }
