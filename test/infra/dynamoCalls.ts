@@ -13,6 +13,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
+import { TABLE_LOGICAL_IDS } from '../../lib/store/tables';
 
 export interface DynamoUse {
   /** The IAM action, e.g. dynamodb:GetItem (a transaction counts as the item actions inside it). */
@@ -28,8 +29,8 @@ export interface DynamoUse {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-/** The table a TableName expression names, by the TableNames field it reads (lib/store/tables.ts). */
-const TABLE_FIELDS: Record<string, string> = { jobs: 'JobsTable', idempotency: 'IdempotencyTable', leases: 'LeasesTable', tokens: 'TokensTable' };
+/** The table a TableName expression names, by the TableNames field it reads. */
+const TABLE_FIELDS: Readonly<Record<string, string>> = TABLE_LOGICAL_IDS;
 const DOC_ITEM_COMMANDS = new Set(['Get', 'Put', 'Update', 'Delete', 'BatchGet', 'BatchWrite']);
 const TRANSACT_ITEMS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
 
