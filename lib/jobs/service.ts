@@ -155,6 +155,8 @@ export class JobService {
           { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
         // Then the VM; if OpenNebula is down now, the tick ends it as an orphan.
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
+        // The room it frees (or its place in the queue) may let another job start now.
+        await this.deps.kick().catch(() => {});
         return done;
       } catch (err) {
         if (!(err instanceof JobStateConflictError)) throw err;

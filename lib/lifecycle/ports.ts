@@ -5,6 +5,7 @@
  */
 import type { JobRepository } from '../store/jobRepository';
 import type { LeaseRepository } from '../store/lease';
+import type { KickRepository } from '../store/kick';
 import type { Snapshot } from '../sched/model';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
@@ -13,6 +14,9 @@ export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepos
 export type JobStore = Pick<JobRepository, 'unfinished' | 'get' | 'transition' | 'patch'>;
 
 export type LeaseStore = Pick<LeaseRepository, 'acquire' | 'renew' | 'release'>;
+
+/** Early ticks, coalesced (lib/store/kick.ts). */
+export type KickStore = Pick<KickRepository, 'kick' | 'kicks' | 'releaseUnlessKicked'>;
 
 export type VmAction =
   | 'terminate' | 'terminate-hard' | 'stop' | 'suspend' | 'resume' | 'undeploy' | 'undeploy-hard'

@@ -1,7 +1,7 @@
 import type { Job } from '../jobs/model';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
-import type { Cloud, JobStore, LeaseStore } from './ports';
+import type { Cloud, JobStore, KickStore, LeaseStore } from './ports';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
 import { applyAction, applyFix, type StepContext } from './execute';
@@ -19,6 +19,8 @@ export interface TickDeps {
   readonly clock: () => number;
   /** Who holds the lease (the invocation id). */
   readonly owner: string;
+  /** Kicks counted on the lease (lib/lifecycle/kick.ts): a kick that arrives while the tick runs gets another round. */
+  readonly kicks?: KickStore;
 }
 
 export interface TickOptions {
@@ -35,9 +37,12 @@ export interface TickReport {
   readonly actions: number;
   readonly waiting: number;
   readonly errors: number;
+  /** Rounds run for kicks that arrived while the tick ran. */
+  readonly kicked?: number;
 }
 
-const LEASE = 'tick';
+/** The tick's lease; kicks are counted on its item. */
+export const TICK_LEASE = 'tick';
 const LEASE_TTL_MS = 60_000;
 const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
 
@@ -73,15 +78,26 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const budget = options.budgetMs ?? 20_000;
   const settle = options.settleMs ?? 1_000;
   const started = deps.clock();
-  const outcome = await withLease({ leases: deps.leases, name: LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
-    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+  const outcome = await withLease({ leases: deps.leases, name: TICK_LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
+    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0, kicked: 0 };
+    const kicks = deps.kicks;
     for (;;) {
       // A short lease, renewed every round: a tick that dies holds the others off for a minute
       // at most, and one that lost its lease (a round longer than the lease) stops at once.
       if (report.rounds > 0 && !(await lease.keep(true))) break;
+      // Read before this round looks at the queue: a kick counted after it gets another round.
+      const seen = kicks ? await kicks.kicks(TICK_LEASE) : 0;
       report.rounds++;
       const again = await round(deps, report, () => lease.keep());
-      if (!again || deps.clock() - started + settle > budget) break;
+      if (deps.clock() - started + settle > budget) break;
+      if (!again) {
+        // Nothing on its way: let go, unless a kick came in meanwhile (then it is this tick's to serve).
+        if (!kicks) break;
+        // 'lost' (no longer ours) ends it too: another tick holds the lease and serves the kick.
+        if (await lease.handBack(async () => (await kicks.releaseUnlessKicked(TICK_LEASE, deps.owner, seen)) !== 'kicked')) break;
+        report.kicked++;
+      }
+      // A pause between rounds also gathers the kicks of a burst of submits into one round.
       await new Promise((r) => setTimeout(r, settle));
     }
     return report;
