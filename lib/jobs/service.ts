@@ -3,7 +3,7 @@ import type { Job, JobClass, JobState } from './model';
 import { isFinal } from './model';
 import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../http/handler';
-import { badRequest, forbidden, notFound, conflict } from '../http/errors';
+import { badRequest, forbidden, notFound, conflict, tooManyRequests } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
@@ -101,6 +101,7 @@ export class JobService {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw badRequest('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
+    await this.withinUserLimit(caller);
     const now = this.deps.clock();
     const at = new Date(now).toISOString();
     const job: Job = {
@@ -127,6 +128,15 @@ export class JobService {
     const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
     if (created) await this.deps.kick().catch(() => {});
     return stored;
+  }
+
+  /** One user cannot fill the queue for everyone: admins included, since a runaway script is one whoever runs it. */
+  private async withinUserLimit(caller: Caller): Promise<void> {
+    const max = this.deps.config.jobs.maxUnfinishedPerUser;
+    if (!max) return;
+    if ((await this.deps.repo.countUnfinished(caller.user, max)) >= max) {
+      throw tooManyRequests(`user ${caller.user} already has ${max} unfinished jobs, the most allowed (jobs.maxUnfinishedPerUser): wait for some to finish, or cancel some, before submitting more`);
+    }
   }
 
   private async owned(caller: Caller, id: string): Promise<Job> {
