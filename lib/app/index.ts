@@ -65,13 +65,13 @@ export async function buildApp(env: Env = process.env, overrides: AppOverrides =
   const invoke = overrides.invokeTick ?? tickInvoker(env);
   // Coalesced: a kick while a tick runs or has just been asked for invokes nothing (lib/lifecycle/kick.ts).
   const kick = invoke ? coalescedKick({ kicks: store.kicks, invoke, clock }) : async () => false;
-  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (await kick()) });
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (await kick()), views: store.clusterViews });
   const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
   return {
     config,
     jobs,
     auth: { verify: (token) => store.tokens.verify(token) },
-    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, cloud, config, crash, clock, owner }, { budgetMs }),
+    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
     optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),
   };
 }

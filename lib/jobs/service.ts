@@ -5,12 +5,15 @@ import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../http/handler';
 import { badRequest, forbidden, notFound, conflict, tooManyRequests } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
-import type { Cloud, JobRepository } from '../lifecycle/ports';
+import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
 import { clusterView, type ClusterView } from './clusterView';
+import { asClusterRecord, recordCluster } from '../lifecycle/clusterRecord';
+import { OneUnavailableError } from '../one/errors';
+import { ClusterUnavailableError } from './errors';
 
 export interface SubmitRequest {
   readonly service: string;
@@ -45,6 +48,8 @@ export interface JobServiceDeps {
   readonly clock: () => number;
   /** Runs a tick soon (asynchronously), so a job that fits starts within seconds. */
   readonly kick: () => Promise<void>;
+  /** The tick's last cluster view; without it, GET /cluster takes a snapshot itself. */
+  readonly views?: Pick<ClusterViewStore, 'latest'>;
 }
 
 /** Time-ordered, unguessable job ids: `j` + 10 base-36 time digits + 16 random hex digits. */
@@ -204,9 +209,18 @@ export class JobService {
     }
   }
 
+  /** From the tick's last view (its age in the answer); a snapshot of OpenNebula only while no tick has recorded one. */
   async cluster(caller: Caller): Promise<ClusterView> {
-    const [snapshot, jobs] = await Promise.all([this.deps.cloud.snapshot(), this.deps.repo.unfinished()]);
-    return clusterView(snapshot, jobs, caller);
+    const recorded = asClusterRecord(await this.deps.views?.latest());
+    if (recorded) return clusterView(recorded, caller, this.deps.clock());
+    try {
+      const [snapshot, jobs] = await Promise.all([this.deps.cloud.snapshot(), this.deps.repo.unfinished()]);
+      const now = this.deps.clock();
+      return clusterView(recordCluster(snapshot, jobs, now), caller, now);
+    } catch (err) {
+      if (err instanceof OneUnavailableError) throw new ClusterUnavailableError({ cause: err });
+      throw err;
+    }
   }
 }
 

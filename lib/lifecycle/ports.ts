@@ -7,6 +7,7 @@ import type { JobRepository } from '../store/jobRepository';
 import type { LeaseRepository } from '../store/lease';
 import type { KickRepository } from '../store/kick';
 import type { Snapshot } from '../sched/model';
+import type { ClusterRecord } from './clusterRecord';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
 
@@ -21,6 +22,12 @@ export type KickStore = Pick<KickRepository, 'kick' | 'kicks' | 'releaseUnlessKi
 export type VmAction =
   | 'terminate' | 'terminate-hard' | 'stop' | 'suspend' | 'resume' | 'undeploy' | 'undeploy-hard'
   | 'poweroff' | 'poweroff-hard' | 'hold' | 'release' | 'resched' | 'unresched';
+
+/** The tick's last cluster view (lib/store/clusterViews.ts); what it reads back is checked (lib/lifecycle/clusterRecord.ts). */
+export interface ClusterViewStore {
+  save(view: ClusterRecord): Promise<void>;
+  latest(): Promise<unknown>;
+}
 
 /** The OpenNebula calls the lifecycle makes. */
 export interface Cloud {

@@ -1,7 +1,9 @@
 import type { Job } from '../jobs/model';
+import type { Snapshot } from '../sched/model';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
-import type { Cloud, JobStore, KickStore, LeaseStore } from './ports';
+import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
+import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
 import { applyAction, applyFix, type StepContext } from './execute';
@@ -21,6 +23,8 @@ export interface TickDeps {
   readonly owner: string;
   /** Kicks counted on the lease (lib/lifecycle/kick.ts): a kick that arrives while the tick runs gets another round. */
   readonly kicks?: KickStore;
+  /** Where the tick leaves the cluster view GET /cluster answers with. */
+  readonly views?: ClusterViewStore;
 }
 
 export interface TickOptions {
@@ -44,6 +48,8 @@ export interface TickReport {
 /** The tick's lease; kicks are counted on its item. */
 export const TICK_LEASE = 'tick';
 const LEASE_TTL_MS = 60_000;
+/** While jobs are on their way, the cluster view is saved at most this often (and on a tick's first and last rounds). */
+export const VIEW_EVERY_MS = 3_000;
 const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
 
 /** The lease expired under a long round and another tick may hold it: stop acting at once. */
@@ -81,6 +87,23 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const outcome = await withLease({ leases: deps.leases, name: TICK_LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
     const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0, kicked: 0 };
     const kicks = deps.kicks;
+    // The cluster view: from each round's observation, saved every few seconds while jobs are
+    // on their way, and always before the tick lets go (what it saw last is what stays).
+    let viewSavedAt = -Infinity;
+    let unsaved: { jobs: readonly Job[]; snapshot: Snapshot; at: number } | undefined;
+    const seenCluster = async (jobs: readonly Job[], snapshot: Snapshot, at: number) => {
+      unsaved = { jobs, snapshot, at };
+      await saveView(false);
+    };
+    const saveView = async (last: boolean) => {
+      if (!deps.views || !unsaved || (!last && unsaved.at - viewSavedAt < VIEW_EVERY_MS)) return;
+      const { jobs, snapshot, at } = unsaved;
+      unsaved = undefined;
+      viewSavedAt = at;
+      await deps.views.save(recordCluster(snapshot, jobs, at)).catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'cluster view not saved; GET /cluster shows an older one');
+      });
+    };
     for (;;) {
       // A short lease, renewed every round: a tick that dies holds the others off for a minute
       // at most, and one that lost its lease (a round longer than the lease) stops at once.
@@ -88,7 +111,8 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
       // Read before this round looks at the queue: a kick counted after it gets another round.
       const seen = kicks ? await kicks.kicks(TICK_LEASE) : 0;
       report.rounds++;
-      const again = await round(deps, report, () => lease.keep());
+      const again = await round(deps, report, () => lease.keep(), seenCluster);
+      if (!again || deps.clock() - started + settle > budget) await saveView(true);
       if (deps.clock() - started + settle > budget) break;
       if (!again) {
         // Nothing on its way: let go, unless a kick came in meanwhile (then it is this tick's to serve).
@@ -120,7 +144,10 @@ function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnT
 }
 
 /** One round; true when something is still on its way and another round soon would help. */
-async function round(deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>): Promise<boolean> {
+async function round(
+  deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>,
+  seen: (jobs: readonly Job[], snapshot: Snapshot, at: number) => Promise<void>,
+): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
   const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
   if (fixes.length > 0) {
@@ -130,6 +157,7 @@ async function round(deps: TickDeps, report: { fixes: number; actions: number; w
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();
+  await seen(jobs, snapshot, now);
   const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;
