@@ -11,11 +11,11 @@ import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
 import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
 import { crasherFrom } from '../lifecycle/crash';
+import { kickTick } from '../lifecycle/kick';
 import { keepingReasons } from '../lifecycle/reasons';
 import type { Cloud } from '../lifecycle/ports';
 import { openStore, type Store } from '../store';
 import type { Caller } from '../http/handler';
-import { logger } from '../log';
 
 export interface App {
   readonly config: SvmschedConfig;
@@ -38,21 +38,23 @@ export function cloudFrom(config: SvmschedConfig, env: Env): { cloud: Cloud; end
   return { cloud: oneCloud(one), endpoint: conn.endpoint };
 }
 
-/** Asks for a tick soon: an asynchronous invoke of the tick function (serverless-offline serves the same API locally). */
-function kicker(env: Env): () => Promise<void> {
+/** Starts a tick: an asynchronous invoke of the tick function (serverless-offline serves the same API locally). */
+function tickInvoker(env: Env): (() => Promise<void>) | undefined {
   const name = env.TICK_FUNCTION;
-  if (!name) return async () => {};
+  if (!name) return undefined;
   const lambda = new LambdaClient({ ...(env.LAMBDA_ENDPOINT ? { endpoint: env.LAMBDA_ENDPOINT } : {}), maxAttempts: 1 });
   return async () => {
-    try {
-      await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from('{"source":"kick"}') }));
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'early tick not started; the scheduled one will run');
-    }
+    await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: Buffer.from('{"source":"kick"}') }));
   };
 }
 
-export async function buildApp(env: Env = process.env): Promise<App> {
+/** What a test may put in place of the outside world the environment would name. */
+export interface AppOverrides {
+  /** Starts a tick; by default an asynchronous invoke of TICK_FUNCTION. */
+  readonly invokeTick?: () => Promise<void>;
+}
+
+export async function buildApp(env: Env = process.env, overrides: AppOverrides = {}): Promise<App> {
   const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
   // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
   const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;
@@ -60,13 +62,16 @@ export async function buildApp(env: Env = process.env): Promise<App> {
   const store = { ...opened, jobs: keepingReasons(opened.jobs) };
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();
-  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: kicker(env) });
+  const invoke = overrides.invokeTick ?? tickInvoker(env);
+  // Coalesced: a kick while a tick runs or has just been asked for invokes nothing (lib/lifecycle/kick.ts).
+  // Built inside the job service's own member, so only what kicks (submit, cancel, complete) reaches the kick's writes.
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews });
   const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
   return {
     config,
     jobs,
     auth: { verify: (token) => store.tokens.verify(token) },
-    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, cloud, config, crash, clock, owner }, { budgetMs }),
+    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
     optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),
   };
 }

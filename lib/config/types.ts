@@ -48,6 +48,8 @@ export interface JobSettings {
   readonly retentionDays: number;
   /** Deploy attempts (each on another host) before a job fails. */
   readonly maxAttempts: number;
+  /** Most unfinished jobs one user (admins too) may have; a submit beyond is refused (429). 0 = no limit. */
+  readonly maxUnfinishedPerUser: number;
 }
 
 /** A shared data repository mounted into the VMs of the services that list it. */

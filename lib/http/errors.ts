@@ -19,5 +19,7 @@ export const unauthorized = (message = 'missing or invalid bearer token') => new
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+export const tooManyRequests = (message: string) => new HttpError(429, 'too_many_requests', message);
+export const serviceUnavailable = (message: string) => new HttpError(503, 'unavailable', message);
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, 'payload_too_large', `request body is larger than ${limit} bytes`);

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, badRequest, payloadTooLarge } from './errors';
+import { HttpError, badRequest, payloadTooLarge, serviceUnavailable } from './errors';
+import { ClusterUnavailableError } from '../jobs/errors';
 import { IdempotencyKeyReusedError, InvalidCursorError } from '../store/errors';
 import { json } from './respond';
 import { validate } from './validation';
@@ -51,10 +52,16 @@ function fromStore(err: unknown): HttpError | undefined {
   return undefined;
 }
 
+/** Conditions of the job service that pass: 503, with a message that says so (and no internal detail). */
+function fromService(err: unknown): HttpError | undefined {
+  if (err instanceof ClusterUnavailableError) return serviceUnavailable(err.message);
+  return undefined;
+}
+
 /** Every error becomes a JSON body; internal ones are logged and never show their message or stack. */
 export const jsonErrors = (): Mw => ({
   onError: (request) => {
-    const err = fromStore(request.error) ?? request.error;
+    const err = fromStore(request.error) ?? fromService(request.error) ?? request.error;
     if (err instanceof HttpError) {
       request.response = json(err.statusCode, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
       return;

@@ -3,9 +3,9 @@ import type { Job, JobClass, JobState } from './model';
 import { isFinal } from './model';
 import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../http/handler';
-import { badRequest, forbidden, notFound, conflict, HttpError } from '../http/errors';
+import { badRequest, forbidden, notFound, conflict, tooManyRequests, HttpError } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
-import type { Cloud, JobRepository } from '../lifecycle/ports';
+import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
@@ -14,6 +14,8 @@ import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
 import { clusterView, type ClusterView } from './clusterView';
+import { asClusterRecord, recordCluster } from '../lifecycle/clusterRecord';
+import { ClusterUnavailableError } from './errors';
 
 export interface SubmitRequest {
   readonly service: string;
@@ -48,6 +50,8 @@ export interface JobServiceDeps {
   readonly clock: () => number;
   /** Runs a tick soon (asynchronously), so a job that fits starts within seconds. */
   readonly kick: () => Promise<void>;
+  /** The tick's last cluster view; without it, GET /cluster takes a snapshot itself. */
+  readonly views?: Pick<ClusterViewStore, 'latest'>;
 }
 
 /** Time-ordered, unguessable job ids: `j` + 10 base-36 time digits + 16 random hex digits. */
@@ -104,6 +108,7 @@ export class JobService {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw badRequest('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
+    await this.withinUserLimit(caller);
     const now = this.deps.clock();
     const at = new Date(now).toISOString();
     const job: Job = {
@@ -132,6 +137,15 @@ export class JobService {
     return stored;
   }
 
+  /** One user cannot fill the queue for everyone: admins included, since a runaway script is one whoever runs it. */
+  private async withinUserLimit(caller: Caller): Promise<void> {
+    const max = this.deps.config.jobs.maxUnfinishedPerUser;
+    if (!max) return;
+    if ((await this.deps.repo.countUnfinished(caller.user, max)) >= max) {
+      throw tooManyRequests(`user ${caller.user} already has ${max} unfinished jobs, the most allowed (jobs.maxUnfinishedPerUser): wait for some to finish, or cancel some, before submitting more`);
+    }
+  }
+
   private async owned(caller: Caller, id: string): Promise<Job> {
     const job = await this.deps.repo.get(id);
     if (!job) throw notFound(`job ${id} does not exist`);
@@ -158,6 +172,8 @@ export class JobService {
           { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
         // Then the VM; if OpenNebula is down now, the tick ends it as an orphan.
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
+        // The room it frees (or its place in the queue) may let another job start now.
+        await this.deps.kick().catch(() => {});
         return done;
       } catch (err) {
         if (!(err instanceof JobStateConflictError)) throw err;
@@ -230,9 +246,18 @@ export class JobService {
     return vm;
   }
 
+  /** From the tick's last view (its age in the answer); a snapshot of OpenNebula only while no tick has recorded one. */
   async cluster(caller: Caller): Promise<ClusterView> {
-    const [snapshot, jobs] = await Promise.all([this.deps.cloud.snapshot(), this.deps.repo.unfinished()]);
-    return clusterView(snapshot, jobs, caller);
+    const recorded = asClusterRecord(await this.deps.views?.latest());
+    if (recorded) return clusterView(recorded, caller, this.deps.clock());
+    try {
+      const [snapshot, jobs] = await Promise.all([this.deps.cloud.snapshot(), this.deps.repo.unfinished()]);
+      const now = this.deps.clock();
+      return clusterView(recordCluster(snapshot, jobs, now), caller, now);
+    } catch (err) {
+      if (err instanceof OneUnavailableError) throw new ClusterUnavailableError({ cause: err });
+      throw err;
+    }
   }
 }
 

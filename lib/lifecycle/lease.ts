@@ -17,6 +17,12 @@ export interface LeaseSpec {
 export interface HeldLease {
   /** Renews it once a third of the TTL has gone (every call with `force`); false when it is no longer ours. */
   keep(force?: boolean): Promise<boolean>;
+  /**
+   * Gives the lease back before the work ends, through `release` (a conditional release, e.g.
+   * unless something new arrived); true when it is given back, and then the end of the work
+   * gives back nothing more.
+   */
+  handBack(release: () => Promise<boolean>): Promise<boolean>;
 }
 
 export type LeaseOutcome<T> = { readonly held: true; readonly value: T } | { readonly held: false };
@@ -31,6 +37,7 @@ export async function withLease<T>(spec: LeaseSpec, work: (lease: HeldLease) => 
   let renewed = clock();
   if (!(await leases.acquire(name, owner, ttlMs, renewed))) return { held: false };
   acquired?.();
+  let handedBack = false;
   const lease: HeldLease = {
     async keep(force = false) {
       const now = clock();
@@ -38,10 +45,14 @@ export async function withLease<T>(spec: LeaseSpec, work: (lease: HeldLease) => 
       renewed = now;
       return leases.renew(name, owner, ttlMs, now);
     },
+    async handBack(release) {
+      handedBack = await release();
+      return handedBack;
+    },
   };
   try {
     return { held: true, value: await work(lease) };
   } finally {
-    await leases.release(name, owner).catch(() => {});
+    if (!handedBack) await leases.release(name, owner).catch(() => {});
   }
 }

@@ -1,7 +1,9 @@
 import type { Job } from '../jobs/model';
+import type { Snapshot } from '../sched/model';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
-import type { Cloud, JobStore, LeaseStore } from './ports';
+import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
+import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
 import { applyAction, applyFix, type StepContext } from './execute';
@@ -19,6 +21,10 @@ export interface TickDeps {
   readonly clock: () => number;
   /** Who holds the lease (the invocation id). */
   readonly owner: string;
+  /** Kicks counted on the lease (lib/lifecycle/kick.ts): a kick that arrives while the tick runs gets another round. */
+  readonly kicks?: KickStore;
+  /** Where the tick leaves the cluster view GET /cluster answers with. */
+  readonly views?: ClusterViewStore;
 }
 
 export interface TickOptions {
@@ -35,10 +41,15 @@ export interface TickReport {
   readonly actions: number;
   readonly waiting: number;
   readonly errors: number;
+  /** Rounds run for kicks that arrived while the tick ran. */
+  readonly kicked?: number;
 }
 
-const LEASE = 'tick';
+/** The tick's lease; kicks are counted on its item. */
+export const TICK_LEASE = 'tick';
 const LEASE_TTL_MS = 60_000;
+/** While jobs are on their way, the cluster view is saved at most this often (and on a tick's first and last rounds). */
+export const VIEW_EVERY_MS = 3_000;
 const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
 
 /** The lease expired under a long round and another tick may hold it: stop acting at once. */
@@ -73,15 +84,44 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const budget = options.budgetMs ?? 20_000;
   const settle = options.settleMs ?? 1_000;
   const started = deps.clock();
-  const outcome = await withLease({ leases: deps.leases, name: LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
-    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+  const outcome = await withLease({ leases: deps.leases, name: TICK_LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
+    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0, kicked: 0 };
+    const kicks = deps.kicks;
+    // The cluster view: from each round's observation, saved every few seconds while jobs are
+    // on their way, and always before the tick lets go (what it saw last is what stays).
+    let viewSavedAt = -Infinity;
+    let unsaved: { jobs: readonly Job[]; snapshot: Snapshot; at: number } | undefined;
+    const seenCluster = async (jobs: readonly Job[], snapshot: Snapshot, at: number) => {
+      unsaved = { jobs, snapshot, at };
+      await saveView(false);
+    };
+    const saveView = async (last: boolean) => {
+      if (!deps.views || !unsaved || (!last && unsaved.at - viewSavedAt < VIEW_EVERY_MS)) return;
+      const { jobs, snapshot, at } = unsaved;
+      unsaved = undefined;
+      viewSavedAt = at;
+      await deps.views.save(recordCluster(snapshot, jobs, at)).catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'cluster view not saved; GET /cluster shows an older one');
+      });
+    };
     for (;;) {
       // A short lease, renewed every round: a tick that dies holds the others off for a minute
       // at most, and one that lost its lease (a round longer than the lease) stops at once.
       if (report.rounds > 0 && !(await lease.keep(true))) break;
+      // Read before this round looks at the queue: a kick counted after it gets another round.
+      const seen = kicks ? await kicks.kicks(TICK_LEASE) : 0;
       report.rounds++;
-      const again = await round(deps, report, () => lease.keep());
-      if (!again || deps.clock() - started + settle > budget) break;
+      const again = await round(deps, report, () => lease.keep(), seenCluster);
+      if (!again || deps.clock() - started + settle > budget) await saveView(true);
+      if (deps.clock() - started + settle > budget) break;
+      if (!again) {
+        // Nothing on its way: let go, unless a kick came in meanwhile (then it is this tick's to serve).
+        if (!kicks) break;
+        // 'lost' (no longer ours) ends it too: another tick holds the lease and serves the kick.
+        if (await lease.handBack(async () => (await kicks.releaseUnlessKicked(TICK_LEASE, deps.owner, seen)) !== 'kicked')) break;
+        report.kicked++;
+      }
+      // A pause between rounds also gathers the kicks of a burst of submits into one round.
       await new Promise((r) => setTimeout(r, settle));
     }
     return report;
@@ -104,7 +144,10 @@ function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnT
 }
 
 /** One round; true when something is still on its way and another round soon would help. */
-async function round(deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>): Promise<boolean> {
+async function round(
+  deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>,
+  seen: (jobs: readonly Job[], snapshot: Snapshot, at: number) => Promise<void>,
+): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
   const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
   if (fixes.length > 0) {
@@ -114,6 +157,7 @@ async function round(deps: TickDeps, report: { fixes: number; actions: number; w
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();
+  await seen(jobs, snapshot, now);
   const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;

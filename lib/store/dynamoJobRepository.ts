@@ -188,6 +188,28 @@ export class DynamoJobRepository implements JobRepository {
     return items.map(toJob);
   }
 
+  async countUnfinished(owner: string, atMost: number): Promise<number> {
+    // Keys only, and no further than atMost: the cost is bounded by the limit, not by the user's history.
+    if (atMost <= 0) return 0;
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({
+        TableName: this.options.tables.jobs,
+        IndexName: INDEX.unfinishedByOwner,
+        KeyConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'unfinishedOwner' },
+        ExpressionAttributeValues: { ':owner': owner },
+        Select: 'COUNT',
+        Limit: atMost - count,
+        ExclusiveStartKey: startKey,
+      }));
+      count += out.Count ?? 0;
+      startKey = out.LastEvaluatedKey;
+    } while (startKey !== undefined && count < atMost);
+    return count;
+  }
+
   async transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
     const states = expectedStates(expected);
     checkState(next);
@@ -215,7 +237,7 @@ export class DynamoJobRepository implements JobRepository {
     retireCallbackToken(u, patch);
     if (isFinal(next)) {
       // Out of the queue index for good, and gone after the retention.
-      u.remove('queueKey').set('expiresAt', this.expiry(now));
+      u.remove('queueKey').remove('unfinishedOwner').set('expiresAt', this.expiry(now));
     } else {
       u.set('queueKey', QUEUE_PARTITION).remove('expiresAt');
     }

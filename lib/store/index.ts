@@ -2,6 +2,8 @@ export type { CreatedJob, JobFilter, JobPage, JobPatch, JobRepository, Patchable
 export { PROTECTED_FIELDS } from './jobRepository';
 export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJobRepository';
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
+export { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
+export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
 export { DynamoTokenRepository, ROLES, tokenId, type Role, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';
 export { createTables, readTableDeclarations, tableNames, tableNamesFromEnv, TABLE_LOGICAL_IDS, TABLES_DECLARATION, type TableNames } from './tables';

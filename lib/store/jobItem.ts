@@ -10,10 +10,10 @@ export const QUEUE_PARTITION = 'unfinished';
 /** The one partition of the byCreated index (admin listing). */
 export const JOB_KIND = 'job';
 
-export const INDEX = { queue: 'queue', byOwner: 'byOwner', byCreated: 'byCreated' } as const;
+export const INDEX = { queue: 'queue', byOwner: 'byOwner', byCreated: 'byCreated', unfinishedByOwner: 'unfinishedByOwner' } as const;
 
 /** Attributes that are the store's, not the job's. */
-export const INTERNAL_ATTRIBUTES = ['queueKey', 'queueSort', 'kind', 'createdKey', 'expiresAt', 'callbackTokenHash'] as const;
+export const INTERNAL_ATTRIBUTES = ['queueKey', 'queueSort', 'kind', 'createdKey', 'expiresAt', 'callbackTokenHash', 'unfinishedOwner'] as const;
 
 const CLASS_ORDER: Readonly<Record<JobClass, string>> = { prod: '0', beff: '1' };
 const PRIORITY_BOUND = 1_000_000_000;
@@ -31,7 +31,7 @@ export function queueSortKey(job: Pick<Job, 'class' | 'priority' | 'createdAt' |
 export function toItem(job: Job, expiresAt: number): Record<string, unknown> {
   return {
     ...job,
-    ...(isFinal(job.state) ? { expiresAt } : { queueKey: QUEUE_PARTITION }),
+    ...(isFinal(job.state) ? { expiresAt } : { queueKey: QUEUE_PARTITION, unfinishedOwner: job.owner }),
     queueSort: queueSortKey(job),
     kind: JOB_KIND,
     createdKey: `${job.createdAt}#${job.id}`,

@@ -51,6 +51,8 @@ export interface JobRepository {
   list(filter?: JobFilter, limit?: number, cursor?: string): Promise<JobPage>;
   /** Every unfinished job, from the sparse queue index (never a Scan): prod before beff, higher priority first, then oldest. */
   unfinished(): Promise<Job[]>;
+  /** How many unfinished jobs `owner` has, counted up to `atMost` (from a sparse index; it may lag a concurrent submit). */
+  countUnfinished(owner: string, atMost: number): Promise<number>;
   /**
    * Moves the job from one of `expected` to `next`, applies `patch` and appends the event
    * to its history, in one conditional write. Throws JobStateConflictError when the job

@@ -25,7 +25,10 @@ export class DynamoLeaseRepository implements LeaseRepository {
   acquire(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<boolean> {
     const u = new ExpressionBuilder();
     u.set('owner', owner).set('expiresAt', now + ttlMs).set('acquiredAt', now);
-    return this.write(name, u, any(u.missing('name'), u.lessThan('expiresAt', now + 1), u.equals('owner', owner)));
+    // A holder that starts takes up any start a kick asked for (lib/store/kick.ts).
+    u.remove('wantedAt');
+    // No expiresAt yet: the item holds only kicks (lib/store/kick.ts), nobody has held the lease.
+    return this.write(name, u, any(u.missing('name'), u.missing('expiresAt'), u.lessThan('expiresAt', now + 1), u.equals('owner', owner)));
   }
 
   renew(name: string, owner: string, ttlMs: number, now: number = Date.now()): Promise<boolean> {

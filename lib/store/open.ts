@@ -7,6 +7,8 @@ import type { SvmschedConfig } from '../config/types';
 import { createDynamoClient, documentClient } from './client';
 import { DynamoJobRepository } from './dynamoJobRepository';
 import type { JobRepository } from './jobRepository';
+import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
+import { DynamoKickRepository, type KickRepository } from './kick';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
@@ -14,6 +16,8 @@ import { DynamoTokenRepository, type TokenRepository } from './tokens';
 export interface Store {
   readonly jobs: JobRepository;
   readonly leases: LeaseRepository;
+  readonly kicks: KickRepository;
+  readonly clusterViews: ClusterViewRepository;
   readonly tokens: TokenRepository;
 }
 
@@ -27,6 +31,8 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
   return {
     jobs: new DynamoJobRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
     leases: new DynamoLeaseRepository(doc, names.leases),
+    kicks: new DynamoKickRepository(doc, names.leases),
+    clusterViews: new DynamoClusterViewRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
   };
 }

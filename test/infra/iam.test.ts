@@ -36,12 +36,15 @@ interface FunctionInfo {
 let functions: FunctionInfo[];
 let grants: Map<string, Grant[]>;
 
-/** A statement's resource: `{ Fn::GetAtt: [JobsTable, Arn] }` or `{ Fn::Join: ['', [{ Fn::GetAtt: [JobsTable, Arn] }, '/index/*']] }`. */
+/**
+ * A statement's resource: `{ Fn::GetAtt: [JobsTable, Arn] }` or `{ Fn::Join: ['', [{ Fn::GetAtt: [JobsTable, Arn] }, '/index/*']] }`
+ * (or one named index, `/index/queue`: the analysis tells an index from the table, not which index).
+ */
 function resourceOf(resource: unknown): { table: string; index: boolean } {
   const r = resource as Record<string, any>;
   if (r['Fn::GetAtt']?.[1] === 'Arn') return { table: r['Fn::GetAtt'][0], index: false };
   const parts = r['Fn::Join']?.[1];
-  if (Array.isArray(parts) && parts.length === 2 && parts[0]?.['Fn::GetAtt']?.[1] === 'Arn' && parts[1] === '/index/*') {
+  if (Array.isArray(parts) && parts.length === 2 && parts[0]?.['Fn::GetAtt']?.[1] === 'Arn' && /^\/index\/(\*|[A-Za-z0-9_.-]+)$/.test(parts[1])) {
     return { table: parts[0]['Fn::GetAtt'][0], index: true };
   }
   throw new Error(`a DynamoDB statement's resource this test cannot read: ${JSON.stringify(resource)}`);

@@ -75,7 +75,7 @@ describe('serverless package', () => {
     }
     expect(statementsOf('Authorizer')).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem'] })]);
     expect(tablesOf(statementsOf('Authorizer')[0])).toEqual(['TokensTable']);
-    for (const fn of ['GetJob', 'ListJobs', 'ListServices', 'GetCluster']) {
+    for (const fn of ['GetJob', 'ListJobs', 'ListServices']) {
       const read = statementsOf(fn);
       expect(read.flatMap((s: any) => s.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
       expect(new Set(read.flatMap(tablesOf))).toEqual(new Set(['JobsTable']));
@@ -85,5 +85,25 @@ describe('serverless package', () => {
     expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
     expect(statementsOf('Optimize')).toEqual(tick);
     expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');
+    // the coalesced kick: one UpdateItem on the tick's lease item
+    const kick = statementsOf('SubmitJob').filter((s: any) => tablesOf(s).includes('LeasesTable'));
+    expect(kick.map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:UpdateItem'], ['LeasesTable']]]);
+    // GET /cluster: the tick's last view, the queue only while there is none
+    expect(statementsOf('GetCluster').map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:Query'], ['JobsTable']], [['dynamodb:GetItem'], ['LeasesTable']]]);
+    expect(JSON.stringify(statementsOf('GetCluster')[0].Resource)).toContain('/index/queue');
+  });
+
+  it('runs one tick and one optimiser at a time, and throttles the API stage', () => {
+    expect(resources.TickLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(resources.OptimizeLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
+    const stages = ofType('AWS::ApiGateway::Stage');
+    expect(stages).toHaveLength(1);
+    const [, stage] = stages[0]!;
+    expect(stage.Properties.StageName).toBe('prod');
+    expect(stage.Properties.MethodSettings).toEqual([{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]);
+    // The stage is this resource's, not the deployment's (whose settings would not reach an existing stage).
+    const [[deploymentId, deployment]] = ofType('AWS::ApiGateway::Deployment');
+    expect(deployment!.Properties.StageName).toBeUndefined();
+    expect(stage.Properties.DeploymentId).toEqual({ Ref: deploymentId });
   });
 });
