@@ -4,6 +4,7 @@
  * through an AttrLookup. Each distinct source is compiled once per process (memoized).
  */
 import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
+import type { Meter } from './budget';
 import { ExprSyntaxError } from './errors';
 import { compileGlob, fnmatchBytes, toBytes, type Matcher } from './fnmatch';
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
@@ -11,7 +12,7 @@ import { CURRENT_VMS, currentVmsOf } from './lookup';
 import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
 import { parseRankAst, parseRequirementAst } from './parser';
 
-type Test = (lookup: AttrLookup) => boolean;
+type Test = (lookup: AttrLookup, meter?: Meter) => boolean;
 type Value = (lookup: AttrLookup) => number;
 
 interface BoolTerm {
@@ -61,7 +62,7 @@ function buildRequirement(source: string): CompiledRequirement {
   return {
     source,
     test,
-    failingTerm: (lookup) => (test(lookup) ? undefined : failing(source, root, lookup)),
+    failingTerm: (lookup, meter) => (test(lookup, meter) ? undefined : failing(source, root, lookup, meter)),
   };
 }
 
@@ -70,13 +71,13 @@ function buildRequirement(source: string): CompiledRequirement {
  * side; a comparison, a negation or a disjunction is reported whole (no single comparison
  * inside `a | b` or `!a` makes it false on its own).
  */
-function failing(source: string, term: BoolTerm, lookup: AttrLookup): string {
+function failing(source: string, term: BoolTerm, lookup: AttrLookup, meter: Meter | undefined): string {
   const n = term.node;
   if (n.type === 'and') {
     const [left, right] = term.children;
-    return left.test(lookup) ? failing(source, right, lookup) : failing(source, left, lookup);
+    return left.test(lookup, meter) ? failing(source, right, lookup, meter) : failing(source, left, lookup, meter);
   }
-  if (n.type === 'group') return failing(source, term.children[0], lookup);
+  if (n.type === 'group') return failing(source, term.children[0], lookup, meter);
   return source.slice(n.start, n.end);
 }
 
@@ -87,19 +88,19 @@ function boolTerm(source: string, node: BoolNode): BoolTerm {
       const right = boolTerm(source, node.right);
       const l = left.test;
       const r = right.test;
-      return { node, children: [left, right], test: (lk) => l(lk) && r(lk) };
+      return { node, children: [left, right], test: (lk, m) => l(lk, m) && r(lk, m) };
     }
     case 'or': {
       const left = boolTerm(source, node.left);
       const right = boolTerm(source, node.right);
       const l = left.test;
       const r = right.test;
-      return { node, children: [left, right], test: (lk) => l(lk) || r(lk) };
+      return { node, children: [left, right], test: (lk, m) => l(lk, m) || r(lk, m) };
     }
     case 'not': {
       const inner = boolTerm(source, node.operand);
       const t = inner.test;
-      return { node, children: [inner], test: (lk) => !t(lk) };
+      return { node, children: [inner], test: (lk, m) => !t(lk, m) };
     }
     case 'group': {
       const inner = boolTerm(source, node.inner);
@@ -127,6 +128,7 @@ function numericCompare(op: '=' | '!=' | '>' | '<', v: number, k: number): boole
  * One leaf of expr_bool.y. The scalar searches take the first value in document order that
  * reads as the operand's type (ObjectXML::__search over xpaths<T>); a missing attribute makes
  * every operator false, `!=` included. CURRENT_VMS on a host is HostXML's pseudo-attribute.
+ * A leaf costs one step on the meter, plus one per value it reads and the matcher's steps.
  */
 function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
   const isCurrentVms = attr === CURRENT_VMS;
@@ -135,22 +137,31 @@ function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
     // A NULL pattern (`""`) makes the action false before any search.
     if (pattern === null) return () => false;
     const match: Matcher = compileGlob(pattern);
-    if (op === '@>') return (lk) => lk(attr).some(match);
+    if (op === '@>') {
+      return (lk, m) => {
+        const values = lk(attr);
+        m?.spend(1 + values.length);
+        for (let i = 0; i < values.length; i++) if (match(values[i], m)) return true;
+        return false;
+      };
+    }
     const negate = op === '!=';
     // HostXML::__search<std::string> finds no VM id equal to "" and assigns -1 to the string: the single byte 0xFF.
     const currentVmsMatch = isCurrentVms && fnmatchBytes(toBytes(pattern), '\xff') !== negate;
-    return (lk) => {
+    return (lk, m) => {
+      m?.spend(1);
       if (isCurrentVms && currentVmsOf(lk) !== undefined) return currentVmsMatch;
       const values = lk(attr);
-      return values.length !== 0 && match(values[0]) !== negate;
+      return values.length !== 0 && match(values[0], m) !== negate;
     };
   }
   const k = operand.value;
   const parse = operand.kind === 'int' ? parseIntLikeIstream : parseFloatLikeIstream;
   if (op === '@>') {
     // The vector search is not overridden by HostXML: CURRENT_VMS is an ordinary name here.
-    return (lk) => {
+    return (lk, m) => {
       const values = lk(attr);
+      m?.spend(1 + values.length);
       for (let i = 0; i < values.length; i++) if (parse(values[i]) === k) return true;
       return false;
     };
@@ -159,7 +170,8 @@ function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
   // uninitialised variable, taken here as a value that is not a VM id.
   const seeded = operand.kind === 'int' && (op === '=' || op === '!=');
   const scalarOp = op;
-  return (lk) => {
+  return (lk, m) => {
+    m?.spend(1);
     const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
     if (vms !== undefined) {
       const v = seeded && vms.includes(k) ? k : -1;
