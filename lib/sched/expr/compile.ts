@@ -1,12 +1,14 @@
 /**
  * Compiles requirement and rank expressions once into closures that evaluate them as
  * OpenNebula's bison actions do (src/parsers/expr_bool.y, expr_arith.y), against any object
- * through an AttrLookup. Each distinct source is compiled once per process (memoized).
+ * through an AttrLookup. Each distinct source is compiled once per process while it is in use:
+ * the memos are bounded (least recently used dropped first), since sources come from users.
  */
 import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
 import type { Meter } from './budget';
 import { ExprSyntaxError } from './errors';
 import { compileGlob, fnmatchBytes, toBytes, type Matcher } from './fnmatch';
+import { LruMap } from './lru';
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
 import { CURRENT_VMS, currentVmsOf } from './lookup';
 import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
@@ -21,8 +23,36 @@ interface BoolTerm {
   readonly children: readonly BoolTerm[];
 }
 
-const requirementCache = new Map<string, CompiledRequirement | ExprSyntaxError>();
-const rankCache = new Map<string, CompiledRank | ExprSyntaxError>();
+/**
+ * Bounds of the memos. Compiled expressions: enough for the distinct expressions of a large
+ * queue (a plan's own cache keeps each one for the whole plan anyway), and a weight in source
+ * characters, since memory follows length: about 80 bytes per character for usual shapes, 500
+ * for the worst measured (a long run of `!`), so at most some 64 MB. Syntax errors have their
+ * own smaller memo: a stream of refused expressions cannot push out the ones in use.
+ */
+export const MEMO_LIMITS = { entries: 2048, chars: 1 << 17, errors: 256, errorChars: 1 << 16 } as const;
+
+interface Memo<T> {
+  readonly compiled: LruMap<string, T>;
+  readonly errors: LruMap<string, ExprSyntaxError>;
+}
+
+const memo = <T>(): Memo<T> => ({
+  compiled: new LruMap(MEMO_LIMITS.entries, MEMO_LIMITS.chars),
+  errors: new LruMap(MEMO_LIMITS.errors, MEMO_LIMITS.errorChars),
+});
+
+const requirementCache = memo<CompiledRequirement>();
+const rankCache = memo<CompiledRank>();
+
+/** What the memos hold now (entries and source characters), for tests and diagnostics. */
+export function memoSizes(): Record<'requirements' | 'requirementErrors' | 'ranks' | 'rankErrors', { entries: number; chars: number }> {
+  const of = (m: LruMap<string, unknown>) => ({ entries: m.size, chars: m.weight });
+  return {
+    requirements: of(requirementCache.compiled), requirementErrors: of(requirementCache.errors),
+    ranks: of(rankCache.compiled), rankErrors: of(rankCache.errors),
+  };
+}
 
 /** Compiles a requirement (SCHED_REQUIREMENTS, SCHED_DS_REQUIREMENTS, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
 export function compileRequirement(source: string): CompiledRequirement {
@@ -34,20 +64,20 @@ export function compileRank(source: string): CompiledRank {
   return memoized(rankCache, source, buildRank);
 }
 
-/** One compilation per distinct source; a syntax error is remembered and thrown again. */
-function memoized<T>(cache: Map<string, T | ExprSyntaxError>, source: string, build: (source: string) => T): T {
-  let compiled = cache.get(source);
-  if (compiled === undefined) {
-    try {
-      compiled = build(source);
-    } catch (e) {
-      if (!(e instanceof ExprSyntaxError)) throw e;
-      compiled = e;
-    }
-    cache.set(source, compiled);
+/** One compilation per distinct source while it stays in the memo; a syntax error is remembered and thrown again. */
+function memoized<T>(cache: Memo<T>, source: string, build: (source: string) => T): T {
+  const compiled = cache.compiled.get(source);
+  if (compiled !== undefined) return compiled;
+  const error = cache.errors.get(source);
+  if (error !== undefined) throw error;
+  try {
+    const built = build(source);
+    cache.compiled.set(source, built, source.length);
+    return built;
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) cache.errors.set(source, e, source.length);
+    throw e;
   }
-  if (compiled instanceof ExprSyntaxError) throw compiled;
-  return compiled;
 }
 
 // ---------------------------------------------------------------- requirements
