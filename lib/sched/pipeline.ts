@@ -61,6 +61,9 @@ export function plan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const waiting = new Map<string, WaitReason>();
   const maxHost = policy.maxHost ?? 0;
+  if (policy.maxRequirementSteps !== undefined && !(policy.maxRequirementSteps > 0)) {
+    throw new RangeError(`policy.maxRequirementSteps must be a number of steps above 0, not ${policy.maxRequirementSteps}`);
+  }
 
   const ledger = new Ledger(snapshot.hosts, snapshot.clusters, snapshot.datastores, snapshot.vnets, policy.applyReserved);
 
@@ -74,7 +77,7 @@ export function plan(input: PlanInput): Plan {
   }
 
   // 1. Compile.
-  const exprs = new ExprCache();
+  const exprs = new ExprCache(policy.maxRequirementSteps);
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
   // 2. Filters, in the order a host must pass them; datastore and network filters follow (select.ts).
   const placementFilters = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost)];
@@ -167,7 +170,7 @@ export function plan(input: PlanInput): Plan {
       const c = preemptor.find(ctx, p);
       if (c && preempt(p, c)) return;
     }
-    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed }, p, sel.rejected, imageFit);
+    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit);
     waiting.set(job.id, why);
     if (key !== undefined) failures.add(key, p, canPreempt, why);
   });
