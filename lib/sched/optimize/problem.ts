@@ -116,7 +116,7 @@ export function buildProblem(snapshot: Snapshot, cluster: Cluster | undefined, c
     });
     if (!compiled.ok || tested === OVER_BUDGET) {
       g = -1;
-      broken.set(source, { error: compiled.ok ? `evaluation took more than ${exprs.stepLimit} steps` : compiled.error, vms: [vm.id] });
+      broken.set(source, { error: compiled.ok ? `took too long to evaluate (more than ${exprs.stepLimit} steps)` : `do not parse (${compiled.error})`, vms: [vm.id] });
     } else {
       g = masks.length;
       masks.push(mask);
@@ -143,7 +143,7 @@ export function buildProblem(snapshot: Snapshot, cluster: Cluster | undefined, c
   }
 
   for (const [source, b] of broken) {
-    notes.push(`VM${b.vms.length > 1 ? 's' : ''} ${b.vms.join(', ')} stay${b.vms.length > 1 ? '' : 's'}: requirements "${source}" do not parse (${b.error})`);
+    notes.push(`VM${b.vms.length > 1 ? 's' : ''} ${b.vms.join(', ')} stay${b.vms.length > 1 ? '' : 's'}: requirements "${source}" ${b.error}`);
   }
 
   const counted = Uint8Array.from(schedulable);
