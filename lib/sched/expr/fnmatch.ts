@@ -21,9 +21,10 @@ export function toBytes(s: string): string {
 }
 
 /**
- * Compiles a pattern once. A matcher takes at most (pattern + 1) × value steps, plus one
- * reading of a bracket per byte value it meets there; the steps are spent on `meter` when one
- * is given (which throws once over its limit).
+ * Compiles a pattern once. A matcher takes at most (pattern + 1) × value steps, plus the
+ * reading of a bracket for each byte value it meets there (remembered for the first 64
+ * brackets of a pattern, read again at each step past them); the steps are spent on `meter`
+ * when one is given (which throws once over its limit).
  */
 export function compileGlob(pattern: string): Matcher {
   if (!/[*?[\\]/.test(pattern)) return (v) => v === pattern;
