@@ -111,6 +111,14 @@ describe('compileGlob: the same answers as the backtracking matcher it replaces'
     );
   });
 
+  it('agrees past the 64 brackets whose answers a pattern remembers', () => {
+    const pattern = `*${'[!~]'.repeat(70)}[[:digit:]]~`;
+    const match = compileGlob(pattern);
+    const values = ['x'.repeat(70), `${'x'.repeat(70)}7~`, `~~${'x'.repeat(70)}7~`, `${'x'.repeat(69)}~7~`, `${'x'.repeat(100)}a~`, `é${'x'.repeat(69)}7~`];
+    expect(values.map((v) => match(v))).toEqual(values.map((v) => backtrackingFnmatch(pattern, v)));
+    expect(values.map((v) => match(v))).toEqual([false, true, true, false, false, true]);
+  });
+
   it('agrees when one compiled pattern is matched against many values in turn (no state leaks between calls)', () => {
     fc.assert(
       fc.property(globPattern, fc.array(globValue, { minLength: 2, maxLength: 8 }), (pattern, values) => {
