@@ -131,12 +131,18 @@ export interface Policy {
    */
   readonly applyReserved: boolean;
   /**
-   * Work the evaluations of one requirement expression may cost in a plan, in steps (one per
-   * comparison, plus what wildcard matching reads: about bytes × pattern length); past it, the
-   * jobs with that expression wait with the reason `requirements.budget` and the plan goes on.
-   * Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   * Work the evaluations of one requirement expression may cost in a plan, at most, in steps
+   * (one per comparison, plus what wildcard matching reads: about bytes × pattern length); past
+   * it, the jobs with that expression wait with the reason `requirements.budget` and the plan
+   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/compile.ts).
    */
   readonly maxRequirementSteps?: number;
+  /**
+   * Steps all requirements of a plan may cost together: each distinct expression gets an equal
+   * share (not below MIN_REQUIREMENT_STEPS, not above maxRequirementSteps). Absent:
+   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   */
+  readonly maxPlanRequirementSteps?: number;
 }
 
 export interface PlanInput {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import { DEFAULT_REQUIREMENT_STEPS } from '../../lib/sched/compile';
+import { DEFAULT_PLAN_REQUIREMENT_STEPS, DEFAULT_REQUIREMENT_STEPS, MIN_REQUIREMENT_STEPS, requirementStepLimit } from '../../lib/sched/compile';
 import { compileRequirement, hostLookup, StepMeter } from '../../lib/sched/expr';
 import { datastore, host, input, job, snapshot } from './helpers';
 
@@ -45,6 +45,29 @@ describe('requirement budget: no job can hold the planner', () => {
     expect(again).toEqual(p);
   });
 
+  it("shares the plan's steps among its distinct expressions: twenty hostile ones cost the plan what its budget says", () => {
+    // Prepare: 20 distinct hostile expressions and one plain one share 21,000,000 steps.
+    const hosts = Array.from({ length: 100 }, (_, i) => host({ id: i, template: { LONG } }));
+    const hostile = Array.from({ length: 20 }, (_, k) => job({ id: `h${String(k).padStart(2, '0')}`, priority: 10, requirements: `${HOSTILE} & ID != ${k}` }));
+    const policy = { maxPlanRequirementSteps: 21_000_000 };
+    // Act
+    const p = plan(input(snapshot(hosts), [...hostile, job({ id: 'plain', requirements: 'HYPERVISOR = kvm' })], { policy }));
+    // Assess
+    for (const j of hostile) expect(p.waiting.get(j.id)).toMatchObject({ code: 'requirements.budget', details: { maxSteps: 1_000_000 } });
+    expect(deployed(p)).toEqual(['plain']);
+  });
+
+  it('gives every expression at least MIN_REQUIREMENT_STEPS, and never more than maxRequirementSteps', () => {
+    const policy = (extra: object) => ({ ...input(snapshot([]), []).policy, ...extra });
+    const queue = Array.from({ length: 1000 }, (_, k) => job({ requirements: `ID = ${k}` }));
+    expect(requirementStepLimit(policy({}), queue)).toBe(MIN_REQUIREMENT_STEPS);
+    expect(requirementStepLimit(policy({}), queue.slice(0, 2))).toBe(DEFAULT_REQUIREMENT_STEPS);
+    expect(requirementStepLimit(policy({}), queue.slice(0, 20))).toBe(DEFAULT_PLAN_REQUIREMENT_STEPS / 20);
+    expect(requirementStepLimit(policy({ maxRequirementSteps: 5000 }), queue)).toBe(5000);
+    // Jobs sharing an expression share its steps; empty expressions cost nothing and count for nothing.
+    expect(requirementStepLimit(policy({ maxPlanRequirementSteps: 4_000_000 }), [...queue.slice(0, 4), ...queue.slice(0, 4), job()])).toBe(1_000_000);
+  });
+
   it('is what made the job wait: with enough steps the same job is evaluated to the end (no host has a `~`)', () => {
     const hosts = Array.from({ length: 50 }, (_, i) => host({ id: i, template: { LONG: LONG.slice(0, 2000) } }));
     const p = plan(input(snapshot(hosts), [job({ id: 'hostile', requirements: HOSTILE })], { policy: { maxRequirementSteps: Infinity } }));
@@ -83,6 +106,7 @@ describe('requirement budget: no job can hold the planner', () => {
     const snap = snapshot([host({ id: 0 })]);
     for (const bad of [0, -1, Number.NaN]) {
       expect(() => plan(input(snap, [job()], { policy: { maxRequirementSteps: bad } }))).toThrow(/^policy\.maxRequirementSteps must be a number of steps above 0/);
+      expect(() => plan(input(snap, [job()], { policy: { maxPlanRequirementSteps: bad } }))).toThrow(/^policy\.maxPlanRequirementSteps must be a number of steps above 0/);
     }
   });
 });
