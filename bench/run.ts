@@ -18,6 +18,7 @@ const BENCHES = [
   ['OpenNebula placer (place)', 'bench/place.bench.ts', true],
   ['optimisation plans (optimize)', 'bench/optimize.bench.ts', true],
   ['requirement and rank expressions', 'bench/expr.bench.ts', true],
+  ['glob worst case (`*[!~]`×k then `~`), backtracking then and now', 'bench/glob.bench.ts', true],
   ['OpenNebula client (2,500 hosts, 10,000 VMs)', 'bench/one.bench.ts', true],
   ['DynamoDB cost of a tick', 'bench/cost.bench.ts', false],
 ] as const;

@@ -26,7 +26,7 @@ export function followLeader(ctx: FilterContext, registry: GroupRegistry, job: P
   const followed: PreparedJob = { ...job, datastores: [leader.datastoreId, ...job.datastores] };
   const i = leader.hostIndex;
   if (job.kind === 'migrate' && ctx.ledger.hosts[i].host.id === job.job.migrateFrom!.hostId) return { job: followed };
-  if (!job.group.compiled.test(registry.lookupAsPlaced(i))) return { job: followed };
+  if (registry.test(job.group, registry.lookupAsPlaced(i)) !== true) return { job: followed };
   const confirmed = confirm(ctx, followed, i, ctx.placementFilters.filter((f) => f.name !== 'requirements'));
   if (!confirmed.ok) return { job: followed };
   const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);

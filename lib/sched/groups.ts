@@ -8,7 +8,7 @@
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { CURRENT_VMS, hostLookup, withCurrentVms } from './expr';
-import type { ExprCache } from './compile';
+import { OVER_BUDGET, type ExprCache } from './compile';
 import { RankScorer, type RankTable } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
@@ -59,7 +59,8 @@ export interface SinglesIndex {
 
 const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 
-export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string };
+/** A group that cannot be built: its requirement does not compile, or ran out of steps in this plan (`overBudget`). */
+export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string; readonly overBudget?: boolean };
 
 export class GroupRegistry {
   /** Schedulable hosts (ledger indices) by ascending host id. */
@@ -127,18 +128,41 @@ export class GroupRegistry {
     return g;
   }
 
-  /** How many considered hosts each requirement term ruled out (like Nomad's ConstraintFiltered). */
-  failingTerms(group: HostGroup): Map<string, number> {
+  /**
+   * How many considered hosts each requirement term ruled out (like Nomad's ConstraintFiltered);
+   * undefined when the requirement ran out of steps in this plan.
+   */
+  failingTerms(group: HostGroup): Map<string, number> | undefined {
     let counts = this.failing.get(group);
     if (!counts) {
-      counts = new Map();
-      for (const i of group.considered) {
-        const term = group.compiled.failingTerm(this.lookup(i));
-        if (term !== undefined) counts.set(term, (counts.get(term) ?? 0) + 1);
-      }
+      const counted = this.exprs.evaluate(group.requirement, (meter) => {
+        const c = new Map<string, number>();
+        for (const i of group.considered) {
+          const term = group.compiled.failingTerm(this.lookup(i), meter);
+          if (term !== undefined) c.set(term, (c.get(term) ?? 0) + 1);
+        }
+        return c;
+      });
+      if (counted === OVER_BUDGET) return undefined;
+      counts = counted;
       this.failing.set(group, counts);
     }
     return counts;
+  }
+
+  /** The group's requirement on one lookup, counted on its meter: OVER_BUDGET once the requirement ran out of steps. */
+  test(group: HostGroup, lookup: AttrLookup): boolean | typeof OVER_BUDGET {
+    return this.exprs.evaluate(group.requirement, (meter) => group.compiled.test(lookup, meter));
+  }
+
+  /** The term that fails on one lookup (undefined when it holds), counted like `test`. */
+  failingTerm(group: HostGroup, lookup: AttrLookup): string | undefined | typeof OVER_BUDGET {
+    return this.exprs.evaluate(group.requirement, (meter) => group.compiled.failingTerm(lookup, meter));
+  }
+
+  /** The group's requirement ran out of steps in this plan: some of its answers are unknown. */
+  overBudget(group: HostGroup): boolean {
+    return this.exprs.overBudget(group.requirement);
   }
 
   /** Takes one leaf out of a group's searches (excluded host, host failing the datastore test); `restore` puts it back. */
@@ -172,10 +196,14 @@ export class GroupRegistry {
       this.matchCache.set(requirement, cache);
     }
     const hosts: number[] = [];
-    for (const i of considered) {
-      if (cache[i] === 0) cache[i] = compiled.expr.test(this.lookup(i)) ? 1 : -1;
-      if (cache[i] === 1) hosts.push(i);
-    }
+    const matched = this.exprs.evaluate(requirement, (meter) => {
+      for (const i of considered) {
+        if (cache[i] === 0) cache[i] = compiled.expr.test(this.lookup(i), meter) ? 1 : -1;
+        if (cache[i] === 1) hosts.push(i);
+      }
+    });
+    // Answers found before the meter ran out stay in the cache: they are right.
+    if (matched === OVER_BUDGET) return { ok: false, error: `evaluation took more than ${this.exprs.stepLimit} steps`, overBudget: true };
     let initialMaxCpu = -Infinity;
     let initialMaxMem = -Infinity;
     for (const i of hosts) {

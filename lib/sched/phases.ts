@@ -54,6 +54,14 @@ export interface PreparedJob {
   readonly dsRequirementError?: string;
   readonly nics: readonly PreparedNic[];
   readonly nicRequirementError?: string;
+  /** The first of its requirements whose evaluation ran out of steps in this plan (it then has no group, datastores or networks from it). */
+  readonly overBudget?: OverBudget;
+}
+
+/** A requirement the plan stopped evaluating: which one (as OpenNebula names it) and its source. */
+export interface OverBudget {
+  readonly which: 'SCHED_REQUIREMENTS' | 'SCHED_DS_REQUIREMENTS' | 'NIC SCHED_REQUIREMENTS';
+  readonly requirement: string;
 }
 
 export interface FilterContext {

@@ -21,7 +21,7 @@
  * one matching host is always taken for it); a beff job is bounded by its pending deadline,
  * which fails it with the reason it waited.
  */
-import { ExprCache } from './compile';
+import { ExprCache, requirementStepLimit } from './compile';
 import { capacityFilter } from './filters/capacity';
 import { excludedFilter } from './filters/excluded';
 import { requirementsFilter } from './filters/requirements';
@@ -61,6 +61,10 @@ export function plan(input: PlanInput): Plan {
   const actions: Action[] = [];
   const waiting = new Map<string, WaitReason>();
   const maxHost = policy.maxHost ?? 0;
+  for (const field of ['maxRequirementSteps', 'maxPlanRequirementSteps'] as const) {
+    const steps = policy[field];
+    if (steps !== undefined && !(steps > 0)) throw new RangeError(`policy.${field} must be a number of steps above 0, not ${steps}`);
+  }
 
   const ledger = new Ledger(snapshot.hosts, snapshot.clusters, snapshot.datastores, snapshot.vnets, policy.applyReserved);
 
@@ -73,8 +77,12 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
+  const resched = reschedEntries(snapshot, input.queue, running);
+  const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
+  const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
+
   // 1. Compile.
-  const exprs = new ExprCache();
+  const exprs = new ExprCache(requirementStepLimit(policy, queue));
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
   // 2. Filters, in the order a host must pass them; datastore and network filters follow (select.ts).
   const placementFilters = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost)];
@@ -93,9 +101,6 @@ export function plan(input: PlanInput): Plan {
     else beffByHost.set(i, [r]);
   }
   const preemptor = createPreemptor(registry, beffByHost, now, maxHost);
-  const resched = reschedEntries(snapshot, input.queue, running);
-  const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
-  const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
   const failures = new FailureCache();
   let placed = 0;
 
@@ -167,7 +172,7 @@ export function plan(input: PlanInput): Plan {
       const c = preemptor.find(ctx, p);
       if (c && preempt(p, c)) return;
     }
-    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed }, p, sel.rejected, imageFit);
+    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit);
     waiting.set(job.id, why);
     if (key !== undefined) failures.add(key, p, canPreempt, why);
   });

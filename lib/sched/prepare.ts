@@ -4,18 +4,19 @@
  * networks, matched and ranked once per distinct expression.
  */
 import { datastoreLookup, vnetLookup, type CompiledRank } from './expr';
-import { combineRequirements, rankValue, type ExprCache } from './compile';
+import { combineRequirements, OVER_BUDGET, rankValue, type ExprCache } from './compile';
 import { cpuShare, memoryKb, systemDsNeedMb } from './capacity';
 import type { GroupRegistry } from './groups';
 import type { Ledger } from './ledger';
 import type { Datastore, Vnet } from './model';
-import type { PlacementKind, PreparedJob, PreparedNic } from './phases';
+import type { OverBudget, PlacementKind, PreparedJob, PreparedNic } from './phases';
 import { datastoreRankSource, hostRankSource, nicRankSource } from './policy';
 import type { Policy, QueuedJob } from './types';
 import { textAt } from './xmlPath';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
-type Matched = { readonly ok: true; readonly ids: readonly number[] } | { readonly ok: false; readonly error: string };
+/** Objects matching a requirement; or it does not compile (`error`), or it ran out of steps in this plan (`overBudget`). */
+type Matched = { readonly ok: true; readonly ids: readonly number[] } | { readonly ok: false; readonly error: string; readonly overBudget?: boolean };
 
 export class JobPreparer {
   private readonly systemDs: readonly Datastore[];
@@ -53,6 +54,7 @@ export class JobPreparer {
     }
     const rankSource = job.rank && job.rank.trim() !== '' ? job.rank : hostRankSource(this.policy.host);
     const g = this.registry.group(requirement, rankSource, candidates);
+    let overBudget: OverBudget | undefined = !g.ok && g.overBudget ? { which: 'SCHED_REQUIREMENTS', requirement } : undefined;
 
     const dsRankSource = job.dsRank && job.dsRank.trim() !== '' ? job.dsRank : datastoreRankSource(this.policy.datastore);
     const dsRank = this.exprs.rank(dsRankSource);
@@ -60,7 +62,11 @@ export class JobPreparer {
     // A migration keeps its system datastore, which must be one the placer considers (enabled, SYSTEM).
     if (kind === 'migrate') datastores = { ok: true, ids: this.systemDs.some((ds) => ds.id === job.migrateFrom!.datastoreId) ? [job.migrateFrom!.datastoreId] : [] };
     else if (kind === 'resumeSuspended' && job.preempted!.datastoreId !== undefined) datastores = { ok: true, ids: [job.preempted!.datastoreId] };
-    else datastores = this.matchDatastores(combineRequirements(job.automaticDsRequirements, job.dsRequirements), dsRankSource, dsRank, job.candidateDatastoreIds);
+    else {
+      const dsRequirement = combineRequirements(job.automaticDsRequirements, job.dsRequirements);
+      datastores = this.matchDatastores(dsRequirement, dsRankSource, dsRank, job.candidateDatastoreIds);
+      if (!datastores.ok && datastores.overBudget) overBudget ??= { which: 'SCHED_DS_REQUIREMENTS', requirement: dsRequirement };
+    }
 
     const nics: PreparedNic[] = [];
     let nicRequirementError: string | undefined;
@@ -68,8 +74,10 @@ export class JobPreparer {
     for (const nic of autoNics) {
       const nicRankSrc = nic.schedRank && nic.schedRank.trim() !== '' ? nic.schedRank : nicRankSource(this.policy.nic);
       const rank = this.exprs.rank(nicRankSrc);
-      const m = this.matchVnets(combineRequirements(job.automaticNicRequirements, nic.schedRequirements), nicRankSrc, rank, nic.candidateVnetIds);
-      if (!m.ok) nicRequirementError ??= m.error;
+      const nicRequirement = combineRequirements(job.automaticNicRequirements, nic.schedRequirements);
+      const m = this.matchVnets(nicRequirement, nicRankSrc, rank, nic.candidateVnetIds);
+      if (!m.ok && m.overBudget) overBudget ??= { which: 'NIC SCHED_REQUIREMENTS', requirement: nicRequirement };
+      else if (!m.ok) nicRequirementError ??= m.error;
       nics.push({ nicId: nic.nicId, vnets: m.ok ? m.ids : [], rank });
     }
 
@@ -79,12 +87,13 @@ export class JobPreparer {
       mem: memoryKb(job.memoryMb),
       disk: job.systemDsMb ?? systemDsNeedMb(job.diskMb, job.memoryMb, this.policy.memorySystemDsScale),
       group: g.ok ? g.group : undefined,
-      requirementError: g.ok ? undefined : g.error,
+      requirementError: g.ok || g.overBudget ? undefined : g.error,
       datastores: datastores.ok ? datastores.ids : [],
       dsRank,
-      dsRequirementError: datastores.ok ? undefined : datastores.error,
+      dsRequirementError: datastores.ok || datastores.overBudget ? undefined : datastores.error,
       nics,
       nicRequirementError,
+      ...(overBudget ? { overBudget } : {}),
     };
   }
 
@@ -109,11 +118,15 @@ export class JobPreparer {
       m = { ok: false, error: compiled.error };
     } else {
       const allowed = candidates ? new Set(candidates) : undefined;
-      const ranked = pool
-        .filter((o) => (!allowed || allowed.has(o.id)) && compiled.expr.test(lookupOf(o)))
-        .map((o) => ({ id: o.id, rank: rankValue(rank, lookupOf(o)) }))
-        .sort((a, b) => b.rank - a.rank || a.id - b.id);
-      m = { ok: true, ids: ranked.map((r) => r.id) };
+      const matching = this.exprs.evaluate(requirement, (meter) => pool.filter((o) => (!allowed || allowed.has(o.id)) && compiled.expr.test(lookupOf(o), meter)));
+      if (matching === OVER_BUDGET) {
+        m = { ok: false, error: `evaluation took more than ${this.exprs.stepLimit} steps`, overBudget: true };
+      } else {
+        const ranked = matching
+          .map((o) => ({ id: o.id, rank: rankValue(rank, lookupOf(o)) }))
+          .sort((a, b) => b.rank - a.rank || a.id - b.id);
+        m = { ok: true, ids: ranked.map((r) => r.id) };
+      }
     }
     cache.set(candKey, requirement, rankSource, m);
     return m;

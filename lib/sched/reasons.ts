@@ -4,7 +4,7 @@
  * jobs went first).
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, PreparedJob, RejectCode } from './phases';
+import type { FilterContext, OverBudget, PreparedJob, RejectCode } from './phases';
 import type { WaitCode, WaitReason } from './types';
 
 export interface ReasonContext {
@@ -14,6 +14,8 @@ export interface ReasonContext {
   readonly preemption: boolean;
   /** Jobs placed earlier in this plan (they all come before this one in queue order). */
   readonly placedAhead: number;
+  /** Steps one requirement may cost in this plan (Policy.maxRequirementSteps or its default). */
+  readonly stepLimit: number;
 }
 
 const reason = (code: WaitCode, message: string, details: Record<string, unknown> = {}): WaitReason => ({ code, message, details });
@@ -31,7 +33,9 @@ export function explainWait(rc: ReasonContext, job: PreparedJob, rejected: Reado
   if (job.nicRequirementError !== undefined) {
     return reason('requirements.syntax', `A NIC's SCHED_REQUIREMENTS cannot be used: ${job.nicRequirementError}. Fix the expression.`, { error: job.nicRequirementError });
   }
+  if (job.overBudget !== undefined) return budgetReason(rc, job.overBudget);
   const group = job.group!;
+  if (rc.registry.overBudget(group)) return budgetReason(rc, { which: 'SCHED_REQUIREMENTS', requirement: group.requirement });
   if (job.kind === 'resumeSuspended') {
     return reason('resume.sameHost', `suspended on host ${job.job.preempted!.hostId}, it resumes only there, once ${cpus(job.cpu)} and ${mb(job.mem)} are free on it.`, { hostId: job.job.preempted!.hostId });
   }
@@ -39,7 +43,9 @@ export function explainWait(rc: ReasonContext, job: PreparedJob, rejected: Reado
     return reason('hosts.none', 'no enabled and monitored host is available to run it; enable or add hosts.', {});
   }
   if (group.hosts.length === 0) {
-    const terms = [...rc.registry.failingTerms(group)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const failing = rc.registry.failingTerms(group);
+    if (failing === undefined) return budgetReason(rc, { which: 'SCHED_REQUIREMENTS', requirement: group.requirement });
+    const terms = [...failing].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const top = terms[0]?.[0] ?? group.requirement;
     return reason('requirements.nomatch', `0 of ${plural(group.considered.length, 'host')} match ${top}; change the requirements or the hosts.`,
       { considered: group.considered.length, requirement: group.requirement, terms: Object.fromEntries(terms) });
@@ -69,6 +75,19 @@ export function explainWait(rc: ReasonContext, job: PreparedJob, rejected: Reado
     return reason('network.leases', `${plural(net, 'host')} with room for it have no network with a free lease in their cluster; add addresses to the networks.`, { hostsRejected: net });
   }
   return capacityReason(rc, job, notExcluded);
+}
+
+const BUDGET_SUBJECT: Record<OverBudget['which'], string> = {
+  SCHED_REQUIREMENTS: 'its requirements',
+  SCHED_DS_REQUIREMENTS: 'its datastore requirements (SCHED_DS_REQUIREMENTS)',
+  'NIC SCHED_REQUIREMENTS': "a NIC's requirements (SCHED_REQUIREMENTS)",
+};
+
+/** A requirement that ran out of steps (Policy.maxRequirementSteps): the plan went on without it. */
+function budgetReason(rc: ReasonContext, over: OverBudget): WaitReason {
+  return reason('requirements.budget',
+    `${BUDGET_SUBJECT[over.which]} took too long to evaluate (more than ${rc.stepLimit} steps in this round); simplify them: wildcard patterns with several '*' against long attribute values cost the most.`,
+    { which: over.which, requirement: over.requirement, maxSteps: rc.stepLimit });
 }
 
 function capacityReason(rc: ReasonContext, job: PreparedJob, hosts: readonly number[]): WaitReason {

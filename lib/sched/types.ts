@@ -130,6 +130,19 @@ export interface Policy {
    * placer reads MAX_* as sent.
    */
   readonly applyReserved: boolean;
+  /**
+   * Work the evaluations of one requirement expression may cost in a plan, at most, in steps
+   * (one per comparison, plus what wildcard matching reads: about bytes × pattern length); past
+   * it, the jobs with that expression wait with the reason `requirements.budget` and the plan
+   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   */
+  readonly maxRequirementSteps?: number;
+  /**
+   * Steps all requirements of a plan may cost together: each distinct expression gets an equal
+   * share (not below MIN_REQUIREMENT_STEPS, not above maxRequirementSteps). Absent:
+   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   */
+  readonly maxPlanRequirementSteps?: number;
 }
 
 export interface PlanInput {
@@ -206,6 +219,7 @@ export type Action = DeployAction | PreemptAction | ResumeAction | MigrateAction
 
 export type WaitCode =
   | 'requirements.syntax'
+  | 'requirements.budget'
   | 'requirements.nomatch'
   | 'hosts.excluded'
   | 'hosts.none'

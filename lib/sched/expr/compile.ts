@@ -1,17 +1,20 @@
 /**
  * Compiles requirement and rank expressions once into closures that evaluate them as
  * OpenNebula's bison actions do (src/parsers/expr_bool.y, expr_arith.y), against any object
- * through an AttrLookup. Each distinct source is compiled once per process (memoized).
+ * through an AttrLookup. Each distinct source is compiled once per process while it is in use:
+ * the memos are bounded (least recently used dropped first), since sources come from users.
  */
 import type { ArithNode, BoolNode, ComparisonOp, Operand } from './ast';
+import type { Meter } from './budget';
 import { ExprSyntaxError } from './errors';
 import { compileGlob, fnmatchBytes, toBytes, type Matcher } from './fnmatch';
+import { LruMap } from './lru';
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
 import { CURRENT_VMS, currentVmsOf } from './lookup';
 import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
 import { parseRankAst, parseRequirementAst } from './parser';
 
-type Test = (lookup: AttrLookup) => boolean;
+type Test = (lookup: AttrLookup, meter?: Meter) => boolean;
 type Value = (lookup: AttrLookup) => number;
 
 interface BoolTerm {
@@ -20,8 +23,36 @@ interface BoolTerm {
   readonly children: readonly BoolTerm[];
 }
 
-const requirementCache = new Map<string, CompiledRequirement | ExprSyntaxError>();
-const rankCache = new Map<string, CompiledRank | ExprSyntaxError>();
+/**
+ * Bounds of the memos. Compiled expressions: enough for the distinct expressions of a large
+ * queue (a plan's own cache keeps each one for the whole plan anyway), and a weight in source
+ * characters, since memory follows length: about 80 bytes per character for usual shapes, 500
+ * for the worst measured (a long run of `!`), so at most some 64 MB. Syntax errors have their
+ * own smaller memo: a stream of refused expressions cannot push out the ones in use.
+ */
+export const MEMO_LIMITS = { entries: 2048, chars: 1 << 17, errors: 256, errorChars: 1 << 16 } as const;
+
+interface Memo<T> {
+  readonly compiled: LruMap<string, T>;
+  readonly errors: LruMap<string, ExprSyntaxError>;
+}
+
+const memo = <T>(): Memo<T> => ({
+  compiled: new LruMap(MEMO_LIMITS.entries, MEMO_LIMITS.chars),
+  errors: new LruMap(MEMO_LIMITS.errors, MEMO_LIMITS.errorChars),
+});
+
+const requirementCache = memo<CompiledRequirement>();
+const rankCache = memo<CompiledRank>();
+
+/** What the memos hold now (entries and source characters), for tests and diagnostics. */
+export function memoSizes(): Record<'requirements' | 'requirementErrors' | 'ranks' | 'rankErrors', { entries: number; chars: number }> {
+  const of = (m: LruMap<string, unknown>) => ({ entries: m.size, chars: m.weight });
+  return {
+    requirements: of(requirementCache.compiled), requirementErrors: of(requirementCache.errors),
+    ranks: of(rankCache.compiled), rankErrors: of(rankCache.errors),
+  };
+}
 
 /** Compiles a requirement (SCHED_REQUIREMENTS, SCHED_DS_REQUIREMENTS, ...). Throws ExprSyntaxError when OpenNebula would reject it. */
 export function compileRequirement(source: string): CompiledRequirement {
@@ -33,20 +64,20 @@ export function compileRank(source: string): CompiledRank {
   return memoized(rankCache, source, buildRank);
 }
 
-/** One compilation per distinct source; a syntax error is remembered and thrown again. */
-function memoized<T>(cache: Map<string, T | ExprSyntaxError>, source: string, build: (source: string) => T): T {
-  let compiled = cache.get(source);
-  if (compiled === undefined) {
-    try {
-      compiled = build(source);
-    } catch (e) {
-      if (!(e instanceof ExprSyntaxError)) throw e;
-      compiled = e;
-    }
-    cache.set(source, compiled);
+/** One compilation per distinct source while it stays in the memo; a syntax error is remembered and thrown again. */
+function memoized<T>(cache: Memo<T>, source: string, build: (source: string) => T): T {
+  const compiled = cache.compiled.get(source);
+  if (compiled !== undefined) return compiled;
+  const error = cache.errors.get(source);
+  if (error !== undefined) throw error;
+  try {
+    const built = build(source);
+    cache.compiled.set(source, built, source.length);
+    return built;
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) cache.errors.set(source, e, source.length);
+    throw e;
   }
-  if (compiled instanceof ExprSyntaxError) throw compiled;
-  return compiled;
 }
 
 // ---------------------------------------------------------------- requirements
@@ -61,7 +92,7 @@ function buildRequirement(source: string): CompiledRequirement {
   return {
     source,
     test,
-    failingTerm: (lookup) => (test(lookup) ? undefined : failing(source, root, lookup)),
+    failingTerm: (lookup, meter) => (test(lookup, meter) ? undefined : failing(source, root, lookup, meter)),
   };
 }
 
@@ -70,13 +101,13 @@ function buildRequirement(source: string): CompiledRequirement {
  * side; a comparison, a negation or a disjunction is reported whole (no single comparison
  * inside `a | b` or `!a` makes it false on its own).
  */
-function failing(source: string, term: BoolTerm, lookup: AttrLookup): string {
+function failing(source: string, term: BoolTerm, lookup: AttrLookup, meter: Meter | undefined): string {
   const n = term.node;
   if (n.type === 'and') {
     const [left, right] = term.children;
-    return left.test(lookup) ? failing(source, right, lookup) : failing(source, left, lookup);
+    return left.test(lookup, meter) ? failing(source, right, lookup, meter) : failing(source, left, lookup, meter);
   }
-  if (n.type === 'group') return failing(source, term.children[0], lookup);
+  if (n.type === 'group') return failing(source, term.children[0], lookup, meter);
   return source.slice(n.start, n.end);
 }
 
@@ -87,19 +118,19 @@ function boolTerm(source: string, node: BoolNode): BoolTerm {
       const right = boolTerm(source, node.right);
       const l = left.test;
       const r = right.test;
-      return { node, children: [left, right], test: (lk) => l(lk) && r(lk) };
+      return { node, children: [left, right], test: (lk, m) => l(lk, m) && r(lk, m) };
     }
     case 'or': {
       const left = boolTerm(source, node.left);
       const right = boolTerm(source, node.right);
       const l = left.test;
       const r = right.test;
-      return { node, children: [left, right], test: (lk) => l(lk) || r(lk) };
+      return { node, children: [left, right], test: (lk, m) => l(lk, m) || r(lk, m) };
     }
     case 'not': {
       const inner = boolTerm(source, node.operand);
       const t = inner.test;
-      return { node, children: [inner], test: (lk) => !t(lk) };
+      return { node, children: [inner], test: (lk, m) => !t(lk, m) };
     }
     case 'group': {
       const inner = boolTerm(source, node.inner);
@@ -127,6 +158,7 @@ function numericCompare(op: '=' | '!=' | '>' | '<', v: number, k: number): boole
  * One leaf of expr_bool.y. The scalar searches take the first value in document order that
  * reads as the operand's type (ObjectXML::__search over xpaths<T>); a missing attribute makes
  * every operator false, `!=` included. CURRENT_VMS on a host is HostXML's pseudo-attribute.
+ * A leaf costs one step on the meter, plus one per value it reads and the matcher's steps.
  */
 function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
   const isCurrentVms = attr === CURRENT_VMS;
@@ -135,22 +167,31 @@ function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
     // A NULL pattern (`""`) makes the action false before any search.
     if (pattern === null) return () => false;
     const match: Matcher = compileGlob(pattern);
-    if (op === '@>') return (lk) => lk(attr).some(match);
+    if (op === '@>') {
+      return (lk, m) => {
+        const values = lk(attr);
+        m?.spend(1 + values.length);
+        for (let i = 0; i < values.length; i++) if (match(values[i], m)) return true;
+        return false;
+      };
+    }
     const negate = op === '!=';
     // HostXML::__search<std::string> finds no VM id equal to "" and assigns -1 to the string: the single byte 0xFF.
     const currentVmsMatch = isCurrentVms && fnmatchBytes(toBytes(pattern), '\xff') !== negate;
-    return (lk) => {
+    return (lk, m) => {
+      m?.spend(1);
       if (isCurrentVms && currentVmsOf(lk) !== undefined) return currentVmsMatch;
       const values = lk(attr);
-      return values.length !== 0 && match(values[0]) !== negate;
+      return values.length !== 0 && match(values[0], m) !== negate;
     };
   }
   const k = operand.value;
   const parse = operand.kind === 'int' ? parseIntLikeIstream : parseFloatLikeIstream;
   if (op === '@>') {
     // The vector search is not overridden by HostXML: CURRENT_VMS is an ordinary name here.
-    return (lk) => {
+    return (lk, m) => {
       const values = lk(attr);
+      m?.spend(1 + values.length);
       for (let i = 0; i < values.length; i++) if (parse(values[i]) === k) return true;
       return false;
     };
@@ -159,7 +200,8 @@ function comparison(attr: string, op: ComparisonOp, operand: Operand): Test {
   // uninitialised variable, taken here as a value that is not a VM id.
   const seeded = operand.kind === 'int' && (op === '=' || op === '!=');
   const scalarOp = op;
-  return (lk) => {
+  return (lk, m) => {
+    m?.spend(1);
     const vms = isCurrentVms ? currentVmsOf(lk) : undefined;
     if (vms !== undefined) {
       const v = seeded && vms.includes(k) ? k : -1;

@@ -3,6 +3,7 @@
  * Public surface of the expression language; the implementation lives beside this file.
  * CONTRACT used by the planner (lib/sched) — keep these signatures.
  */
+import type { Meter } from './budget';
 
 /**
  * Every value of an attribute for one object, in document order ([] when missing). `numeric`,
@@ -13,10 +14,13 @@ export type AttrLookup = ((attr: string) => readonly string[]) & { readonly nume
 
 export interface CompiledRequirement {
   readonly source: string;
-  /** true when the object satisfies the expression (an empty expression is true). */
-  test(lookup: AttrLookup): boolean;
+  /**
+   * true when the object satisfies the expression (an empty expression is true). With a meter,
+   * the work is counted on it and EvaluationBudgetExceeded is thrown once it is over its limit.
+   */
+  test(lookup: AttrLookup, meter?: Meter): boolean;
   /** The first term (its source text) that made the expression false for this object, for waiting reasons; undefined when it holds. */
-  failingTerm(lookup: AttrLookup): string | undefined;
+  failingTerm(lookup: AttrLookup, meter?: Meter): string | undefined;
 }
 
 export interface CompiledRank {
@@ -26,6 +30,7 @@ export interface CompiledRank {
 }
 
 export { ExprSyntaxError } from './errors';
+export { EvaluationBudgetExceeded, StepMeter, type Meter } from './budget';
 export { compileRequirement, compileRank } from './compile';
 export { hostLookup, datastoreLookup, vnetLookup } from './lookup';
 export { xmlLookup, withCurrentVms, CURRENT_VMS, type ObjectKind } from './lookup';

@@ -14,7 +14,7 @@
  * "total" capacity check), within the caller's candidate hosts, and, for a host-local system
  * datastore, with room for its cloned disks there.
  */
-import { ExprCache, combineRequirements } from '../compile';
+import { ExprCache, OVER_BUDGET, combineRequirements } from '../compile';
 import { cpuShare, memoryKb } from '../capacity';
 import { hostLookup } from '../expr';
 import { Ledger } from '../ledger';
@@ -109,12 +109,15 @@ export function buildProblem(snapshot: Snapshot, cluster: Cluster | undefined, c
     if (g === -1) broken.get(source)!.vms.push(vm.id);
     if (g !== undefined) return g;
     const compiled = exprs.requirement(source);
-    if (!compiled.ok) {
+    const mask = new Uint8Array(H);
+    // A requirement that runs out of steps leaves its VMs where they are, like one that does not compile.
+    const tested = compiled.ok && exprs.evaluate(source, (meter) => {
+      for (let h = 0; h < H; h++) if (schedulable[h] && compiled.expr.test(lookup(h), meter)) mask[h] = 1;
+    });
+    if (!compiled.ok || tested === OVER_BUDGET) {
       g = -1;
-      broken.set(source, { error: compiled.error, vms: [vm.id] });
+      broken.set(source, { error: compiled.ok ? `took too long to evaluate (more than ${exprs.stepLimit} steps)` : `do not parse (${compiled.error})`, vms: [vm.id] });
     } else {
-      const mask = new Uint8Array(H);
-      for (let h = 0; h < H; h++) if (schedulable[h] && compiled.expr.test(lookup(h))) mask[h] = 1;
       g = masks.length;
       masks.push(mask);
     }
@@ -140,7 +143,7 @@ export function buildProblem(snapshot: Snapshot, cluster: Cluster | undefined, c
   }
 
   for (const [source, b] of broken) {
-    notes.push(`VM${b.vms.length > 1 ? 's' : ''} ${b.vms.join(', ')} stay${b.vms.length > 1 ? '' : 's'}: requirements "${source}" do not parse (${b.error})`);
+    notes.push(`VM${b.vms.length > 1 ? 's' : ''} ${b.vms.join(', ')} stay${b.vms.length > 1 ? '' : 's'}: requirements "${source}" ${b.error}`);
   }
 
   const counted = Uint8Array.from(schedulable);

@@ -140,4 +140,16 @@ describe('optimize: rules', () => {
     expect(p.actions).toEqual([{ type: 'migrate', jobId: 'job-0', vmId: 10, fromHostId: 0, hostId: 1, datastoreId: 0 }]);
     expect(p.reasons.some((r) => /^cluster 0 \(c0\): VM 11 stays: requirements "RACK = " do not parse \(syntax error/.test(r))).toBe(true);
   });
+
+  it('leaves a VM whose requirements run out of steps where it is, and says so', () => {
+    // Prepare: `*[!~]` eight times then `~` against 200,000-byte values, on three hosts.
+    const hostile = `RACK = "${'*[!~]'.repeat(8)}~"`;
+    const hosts = three.map((h) => ({ ...h, rack: 'x'.repeat(200_000) }));
+    const vms = crowded(2).map((v, i) => ({ ...v, requirements: i === 1 ? hostile : '' }));
+    // Act
+    const p = optimize(clusterSnapshot(hosts, vms), { policy: 'balance' });
+    // Assess
+    expect(p.actions.map((a) => a.vmId)).toEqual([10]);
+    expect(p.reasons).toContain(`cluster 0 (c0): VM 11 stays: requirements "${hostile}" took too long to evaluate (more than 10000000 steps)`);
+  });
 });
