@@ -125,3 +125,22 @@ describe('a VM that fails during boot', () => {
     }
   });
 });
+
+describe('a requirement built to be slow to match', () => {
+  it('holds only its own job: another user\'s job starts at the next tick', { timeout: 180_000 }, async () => {
+    // The probe's requirement: a glob that a backtracking matcher takes minutes over against a
+    // host's whole document ("/HOST"), with more pairs than the probe used.
+    const hostile = await submit({ service: 'nrt-service', args: ['1'], requirements: `"/HOST" = "${'*[!~]'.repeat(20)}~"` }, stack.otherUserToken);
+    expect(hostile.status).toBe(202);
+    const mine = await submit({ service: 'nrt-service', args: ['1'] });
+
+    // Well within the minute between scheduled ticks: the tick the submits kicked placed it.
+    const job = await waitForJob(stack, stack.userToken, mine.body.id, (j) => j.state !== 'QUEUED' && j.state !== 'DISPATCHING', 30_000);
+
+    expect(['RUNNING', 'COMPLETED']).toContain(job.state);
+    const waiting = (await api(stack, 'GET', `/jobs/${hostile.body.id}`, { token: stack.otherUserToken })).body;
+    expect(waiting.state).toBe('QUEUED');
+    expect(waiting.reason).toMatch(/requirement|host/i);
+    expect((await api(stack, 'DELETE', `/jobs/${hostile.body.id}`, { token: stack.otherUserToken })).status).toBe(202);
+  });
+});
