@@ -48,6 +48,8 @@ export interface JobSettings {
   readonly retentionDays: number;
   /** Deploy attempts (each on another host) before a job fails. */
   readonly maxAttempts: number;
+  /** Seconds a VM keeps retrying its completion callback (with backoff) before it powers off. */
+  readonly reportSeconds: number;
 }
 
 /** A shared data repository mounted into the VMs of the services that list it. */
