@@ -76,13 +76,15 @@ done
 gate_vmid=\${VMID:-}
 token_re='^[A-Za-z0-9+/=_.-]+$' vmid_re='^[0-9]+$'
 if [ -n "\${ONEGATE_ENDPOINT:-}" ] && [[ $gate_token =~ $token_re && $gate_vmid =~ $vmid_re ]]; then
+  recorded=
   for attempt in 1 2 3 4 5; do
     if curl -fsS -m 20 -X PUT -H "X-ONEGATE-TOKEN: $gate_token" -H "X-ONEGATE-VMID: $gate_vmid" \
       --data-binary "SVMSCHED_EXIT_CODE=$status" "$ONEGATE_ENDPOINT/vm" >/dev/null; then
-      log "exit code $status recorded through OneGate"; break
+      recorded=1; log "exit code $status recorded through OneGate"; break
     fi
     [ "$attempt" -lt 5 ] && { pause || break; }
   done
+  [ -n "$recorded" ] || log "OneGate did not take the exit code: it goes by the callback only"
 else
   log "OneGate not available: the exit code goes by the callback only"
 fi
