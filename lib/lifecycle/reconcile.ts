@@ -74,9 +74,15 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
   const broken = phase === 'failed' ? 'the VM failed' : phase === 'unknown' ? 'the VM\'s host went into ERROR (VM UNKNOWN)' : undefined;
 
   // The service ended and its VM recorded the code (OneGate): that is the job's result, even if
-  // the callback never came or the tick had not yet seen the VM run. Only from the VM the job
-  // names: a guest can rewrite its own USER_TEMPLATE, SVMSCHED_JOB_ID included.
+  // the callback never came. Only from the VM the job names: a guest can rewrite its own
+  // USER_TEMPLATE, SVMSCHED_JOB_ID included. A job the tick had not yet seen running is first
+  // recorded as having run, as the callback does, and settled by the next round.
   if (vm?.reportedExitCode !== undefined && job.vmId === vm.id && REPORTING.has(job.state)) {
+    if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
+      const hostId = vm.hostId ?? job.hostId;
+      const hostName = vm.hostName || job.hostName;
+      return advance('RUNNING', `ran on host ${hostName ?? hostId}`, { hostId, hostName });
+    }
     const r = exitOutcome(job, vm.reportedExitCode, now, undefined, 'recorded by its VM through OneGate');
     return advance(r.to, r.reason, r.patch, vm.id);
   }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { isVector, parseTemplate, TemplateSyntaxError, type TemplateAttr } from '../../lib/one/template';
 import type { Cloud, SimVm } from './cloud';
+import type { Faults } from './faults';
 import type { Logger } from './lifecycle';
 
 /**
@@ -142,6 +143,17 @@ export interface OneGateDeps {
   readonly cloud: Cloud;
   readonly secret: Buffer;
   readonly logger: Logger;
+  /** The simulator's XML-RPC faults: OneGate reaches oned through one.vm.info and one.vm.update, and fails with them. */
+  readonly faults?: Faults;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the oned call behind a OneGate step fails now (after its injected latency). */
+async function onedFails(deps: OneGateDeps, method: string): Promise<boolean> {
+  const wait = deps.faults?.latencyMs(method) ?? 0;
+  if (wait > 0) await sleep(wait);
+  return deps.faults?.failure(method) !== undefined;
 }
 
 /** The VM the headers prove to be, or undefined (OneGateCloudAuth#do_auth answers nil). */
@@ -161,7 +173,8 @@ async function handle(deps: OneGateDeps, req: IncomingMessage, res: ServerRespon
   const route = `${req.method} ${url.pathname}`;
   if (route !== 'GET /' && route !== 'GET /vm' && route !== 'PUT /vm') return send(res, 404, '<h1>Not Found</h1>');
   const body = await readBody(req);
-  const vm = authenticate(deps, req);
+  // Authentication reads the VM from oned (OneGateCloudAuth: vm.info); an error there is a refusal.
+  const vm = (await onedFails(deps, 'one.vm.info')) ? undefined : authenticate(deps, req);
   if (!vm) {
     deps.logger.info(`OneGate: unauthorized ${route} (VMID ${header(req, 'x-onegate-vmid') ?? 'missing'})`);
     return send(res, 401, 'Not authorized');
@@ -184,6 +197,7 @@ async function handle(deps: OneGateDeps, req: IncomingMessage, res: ServerRespon
     vm.userTemplate = vm.userTemplate.filter((a) => a.name !== name);
     return send(res, 200, '');
   }
+  if (await onedFails(deps, 'one.vm.update')) return send(res, 500, '[one.vm.update] Internal error (fault injection)');
   let update: TemplateAttr[];
   try {
     update = parseTemplate(escaped);

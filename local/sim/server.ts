@@ -89,7 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const repositories = { ...(options.repositoryDir ? { '/data/repository': options.repositoryDir } : {}), ...options.repositories };
   // oned's side of OneGate tokens (the owner's TOKEN_PASSWORD): one secret per simulator.
   const tokenSecret = randomBytes(32);
-  const oneGate = options.oneGate === false ? undefined : await startOneGate({ cloud, secret: tokenSecret, logger }, { host: options.host, ...options.oneGate });
+  const oneGate = options.oneGate === false ? undefined : await startOneGate({ cloud, secret: tokenSecret, logger, faults }, { host: options.host, ...options.oneGate });
   if (oneGate) cloud.oneGateEndpoint = oneGate.url;
   let lifecycle: Lifecycle;
   const guest: Guest & { runs?: ProcessGuest['runs'] } = options.bootScripts === false

@@ -77,10 +77,19 @@ describe('reconcile: an exit code the VM recorded through OneGate', () => {
     expect(fix).toMatchObject({ to: 'COMPLETED', endVm: 7 });
   });
 
-  it('takes the code in every state whose VM has run the service, before the tick saw it run or while it is preempted', () => {
-    for (const state of ['DISPATCHING', 'RESUMING', 'PREEMPTING', 'PREEMPTED'] as const) {
+  it('takes the code of a VM being preempted or preempted', () => {
+    for (const state of ['PREEMPTING', 'PREEMPTED'] as const) {
       const [fix] = run([job({ id: 'a', state, vmId: 7 })], [vm({ id: 7, jobId: 'a', state: 'STOPPED', lcmState: 'LCM_INIT', reportedExitCode: 3 })]);
       expect(fix, state).toMatchObject({ type: 'advance', to: 'FAILED', endVm: 7, patch: { exitCode: 3 } });
+    }
+  });
+
+  it('records a job the tick had not seen running as having run (not as a VM that shut down before it ran), as the callback does', () => {
+    for (const state of ['DISPATCHING', 'RESUMING'] as const) {
+      const powered = vm({ id: 7, jobId: 'a', state: 'POWEROFF', lcmState: 'LCM_INIT', hostId: 2, hostName: 'h2', reportedExitCode: 0 });
+      const [fix] = run([job({ id: 'a', state, vmId: 7, hostId: 2 })], [powered]);
+      expect(fix, state).toMatchObject({ type: 'advance', to: 'RUNNING', reason: 'ran on host h2', patch: { hostId: 2, hostName: 'h2' } });
+      expect((fix as { endVm?: number }).endVm).toBeUndefined();
     }
   });
 

@@ -124,6 +124,18 @@ describe('OneGate', () => {
     expect(xpath(await info(id), 'USER_TEMPLATE/SCHED_REQUIREMENTS')).toBeUndefined();
   });
 
+  it('fails with oned: an update oned refuses is a 500, a VM oned cannot show a 401, and nothing changes', async () => {
+    const { id, token } = await runningVm('faults');
+    const auth = { 'X-ONEGATE-TOKEN': token, 'X-ONEGATE-VMID': String(id) };
+    t.sim.faults.set({ methodFailures: [{ method: 'one.vm.update', rate: 1, mode: 'error' }] });
+    expect((await gate('PUT', '/vm', auth, 'X=1')).status).toBe(500);
+    t.sim.faults.set({ methodFailures: [{ method: 'one.vm.info', rate: 1, mode: 'drop' }] });
+    expect((await gate('PUT', '/vm', auth, 'X=1')).status).toBe(401);
+    t.sim.faults.clear();
+    expect(xpath(await info(id), 'USER_TEMPLATE/X')).toBeUndefined();
+    expect((await gate('PUT', '/vm', auth, 'X=1')).status).toBe(200);
+  });
+
   it('erases one attribute with type=2', async () => {
     const { id, token } = await runningVm('erase');
     const auth = { 'X-ONEGATE-TOKEN': token, 'X-ONEGATE-VMID': String(id) };
