@@ -16,6 +16,8 @@ export interface OfflineOptions {
 export interface Offline {
   readonly url: string;
   readonly lambdaEndpoint: string;
+  /** The serverless-offline process (its Lambda workers run inside it): for resource figures. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -79,5 +81,5 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
     await stop();
     throw err;
   }
-  return { url, lambdaEndpoint: `http://127.0.0.1:${o.lambdaPort}`, stop };
+  return { url, lambdaEndpoint: `http://127.0.0.1:${o.lambdaPort}`, pid: child.pid!, stop };
 }

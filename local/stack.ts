@@ -50,6 +50,8 @@ export interface Stack {
   readonly repositoryDir: string;
   readonly stage: string;
   readonly configPath: string;
+  /** The API's process (serverless-offline). */
+  readonly apiPid: number;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       },
     });
     stops.push(() => offline.stop());
-    return { url: offline.url, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, stop };
+    return { url: offline.url, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -50,6 +50,8 @@ export interface JobSettings {
   readonly maxAttempts: number;
   /** Most unfinished jobs one user (admins too) may have; a submit beyond is refused (429). 0 = no limit. */
   readonly maxUnfinishedPerUser: number;
+  /** Seconds a VM keeps retrying its completion callback (with backoff) before it powers off. */
+  readonly reportSeconds: number;
 }
 
 /** A shared data repository mounted into the VMs of the services that list it. */

@@ -10,6 +10,7 @@ import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
 import type { Vm } from '../sched/model';
+import { exitOutcome } from '../lifecycle/outcome';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
@@ -206,11 +207,9 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
         continue;
       }
-      const to = req.exitCode === 0 ? 'COMPLETED' : 'FAILED';
-      const reason = req.exitCode === 0 ? 'service exited with code 0' : `service exited with code ${req.exitCode}${req.message ? `: ${req.message}` : ''}`;
-      const runSeconds = (job.runSeconds ?? 0) + (job.runningSince ? Math.max(0, (this.deps.clock() - Date.parse(job.runningSince)) / 1000) : 0);
+      const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
       try {
-        const done = await this.deps.repo.transition(id, job.state, to, { exitCode: req.exitCode, runSeconds, clear: ['runningSince', 'lifetimeEndsAt'] }, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
+        const done = await this.deps.repo.transition(id, job.state, to, patch, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
         await this.deps.kick().catch(() => {});
         return done;

@@ -2,12 +2,20 @@ import type { Job, JobState, PreemptMode } from '../jobs/model';
 import { isFinal } from '../jobs/model';
 import type { Vm } from '../sched/model';
 import { vmPhase, type VmPhase } from './vmPhase';
+import { exitOutcome } from './outcome';
 import type { JobPatch } from './ports';
 
 /**
  * Reconciliation: what each unfinished job's VM says about the job, decided as data so it can
  * be tested without OpenNebula. Every tick runs it first, so a tick that crashed between two
  * steps, a VM that failed, or a host that went into ERROR is repaired by the next one.
+ *
+ * Exit codes: the start script records the code in the VM's USER_TEMPLATE through OneGate
+ * before it tries the callback, and powers off only after both, so a code recorded there
+ * settles the job whatever the VM does next. oned applies a OneGate update at once, and a
+ * snapshot reads each VM's state and template together, so a VM seen POWEROFF without a code
+ * never recorded one (OneGate refused or was down, and the callback gave up): nothing can
+ * arrive any more. A VM still RUNNING never fails its job: its script may still be reporting.
  */
 export type Fix =
   /** Move the job on (conditional on its current state); optionally end its VM first. */
@@ -51,6 +59,9 @@ export function retryOrFail(job: Job, now: number, maxAttempts: number, what: st
   };
 }
 
+/** Job states whose VM has run or runs the service, so an exit code it recorded is this run's result. */
+const REPORTING = new Set<JobState>(['DISPATCHING', 'RUNNING', 'PREEMPTING', 'PREEMPTED', 'RESUMING']);
+
 function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileInput): Fix | undefined {
   const { now, maxAttempts } = input;
   const advance = (to: JobState, reason: string, patch: JobPatch = {}, endVm?: number): Fix => ({ type: 'advance', job, to, reason, patch, endVm });
@@ -61,6 +72,20 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
   const expired = job.lifetimeEndsAt !== undefined && Date.parse(job.lifetimeEndsAt) <= now;
   const vmId = vm?.id;
   const broken = phase === 'failed' ? 'the VM failed' : phase === 'unknown' ? 'the VM\'s host went into ERROR (VM UNKNOWN)' : undefined;
+
+  // The service ended and its VM recorded the code (OneGate): that is the job's result, even if
+  // the callback never came. Only from the VM the job names: a guest can rewrite its own
+  // USER_TEMPLATE, SVMSCHED_JOB_ID included. A job the tick had not yet seen running is first
+  // recorded as having run, as the callback does, and settled by the next round.
+  if (vm?.reportedExitCode !== undefined && job.vmId === vm.id && REPORTING.has(job.state)) {
+    if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
+      const hostId = vm.hostId ?? job.hostId;
+      const hostName = vm.hostName || job.hostName;
+      return advance('RUNNING', `ran on host ${hostName ?? hostId}`, { hostId, hostName });
+    }
+    const r = exitOutcome(job, vm.reportedExitCode, now, undefined, 'recorded by its VM through OneGate');
+    return advance(r.to, r.reason, r.patch, vm.id);
+  }
 
   switch (job.state) {
     case 'QUEUED':
@@ -88,6 +113,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
         if (expired || (job.lifetimeEndsAt && Date.parse(job.lifetimeEndsAt) <= now + 2000)) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);
         return fail('the VM ended without reporting an exit code', phase === 'ending' ? vmId : undefined);
       }
+      // No code recorded (see above): neither OneGate nor the callback got it through.
       if (phase === 'poweroff') return advance('FAILED', 'the VM powered off without reporting an exit code', closeSegment(job, now), vmId);
       if (broken) return fail(broken, vmId);
       if (phase === 'stopped' || phase === 'suspended' || phase === 'undeployed') {

@@ -4,7 +4,11 @@
  * what it does: the arguments travel base64-encoded and NUL-separated.
  *
  * Steps: mount the repositories, run the executable with the fixed and the job's arguments,
- * report the exit code to the callback URL with the job's token (retrying), power off.
+ * record the exit code in the VM's own USER_TEMPLATE through OneGate (SVMSCHED_EXIT_CODE), then
+ * report it to the callback URL with the job's token, retrying with backoff for
+ * SVMSCHED_REPORT_SECONDS, power off. The OneGate record is durable: the tick reads it in its
+ * snapshot, so the result survives an API that does not answer; it is written first so that a
+ * VM which powers off without it never recorded one (lib/lifecycle/reconcile.ts relies on it).
  * The OpenNebula simulator runs the same script as a local process; it sets SIM_ROOT, the folder
  * standing for the guest's /, with the repositories already mapped under it, and turns
  * `poweroff` into a guest shutdown.
@@ -50,10 +54,53 @@ if [ "$status" = 0 ]; then
   status=$?
 fi
 
+# How long the exit code is offered before the VM powers off: longer than an outage of the API
+# plausibly lasts. Delays double from 1 s up to 60 s between tries.
+budget=\${SVMSCHED_REPORT_SECONDS:-900}
+case $budget in ''|*[!0-9]*) budget=900;; esac
+deadline=$((SECONDS + budget))
+delay=1
+pause() { # sleeps the next backoff delay; false once the budget is spent
+  local left=$((deadline - SECONDS))
+  [ "$left" -gt 0 ] || return 1
+  sleep $((delay < left ? delay : left))
+  delay=$((delay * 2 > 60 ? 60 : delay * 2))
+}
+
+# 1) OneGate: the code lands in this VM's USER_TEMPLATE, where the scheduler reads it.
+# oned gives ONEGATE_ENDPOINT and VMID in CONTEXT, the token in token.txt on the context CD.
+gate_token=\${ONEGATE_TOKEN:-}
+for f in "$ROOT/run/one-context/token.txt" "$ROOT/mnt/context/token.txt"; do
+  [ -z "$gate_token" ] && [ -r "$f" ] && gate_token=$(tr -d '\r\n' < "$f")
+done
+gate_vmid=\${VMID:-}
+token_re='^[A-Za-z0-9+/=_.-]+$' vmid_re='^[0-9]+$'
+if [ -n "\${ONEGATE_ENDPOINT:-}" ] && [[ $gate_token =~ $token_re && $gate_vmid =~ $vmid_re ]]; then
+  recorded=
+  for attempt in 1 2 3 4 5; do
+    if curl -fsS -m 20 -X PUT -H "X-ONEGATE-TOKEN: $gate_token" -H "X-ONEGATE-VMID: $gate_vmid" \
+      --data-binary "SVMSCHED_EXIT_CODE=$status" "$ONEGATE_ENDPOINT/vm" >/dev/null; then
+      recorded=1; log "exit code $status recorded through OneGate"; break
+    fi
+    [ "$attempt" -lt 5 ] && { pause || break; }
+  done
+  [ -n "$recorded" ] || log "OneGate did not take the exit code: it goes by the callback only"
+else
+  log "OneGate not available: the exit code goes by the callback only"
+fi
+delay=1
+
+# 2) The callback: retried while it may still get through (no answer, 408, 409, 429, 5xx...);
+# a refusal of the token or the job (400, 403, 404, 410) will not change by retrying. A job
+# that ended meanwhile is no loss: the tick ends a VM whose job is finished.
 body=$(printf '{"token":"%s","exitCode":%d}' "$SVMSCHED_TOKEN" "$status")
-for attempt in 1 2 3 4 5 6 7 8; do
-  if curl -fsS -m 20 -X POST -H 'content-type: application/json' --data "$body" "$SVMSCHED_CALLBACK_URL" >/dev/null; then break; fi
-  sleep $((attempt * 2))
+while :; do
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -m 20 -X POST -H 'content-type: application/json' --data "$body" "$SVMSCHED_CALLBACK_URL") || true
+  case $code in
+    2??) log "callback accepted (HTTP $code)"; break;;
+    400|403|404|410) log "callback refused (HTTP $code)"; break;;
+  esac
+  pause || { log "callback not delivered within $budget s (last: HTTP \${code:-000})"; break; }
 done
 poweroff
 `.replaceAll('\\$', '$');

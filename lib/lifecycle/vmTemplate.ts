@@ -63,6 +63,10 @@ export function buildVmTemplate({ job, service, config, callbackToken, callbackU
     SVMSCHED_MOUNTS: b64List(repos.flatMap((r) => [r.export, r.mountPoint, r.readOnly ? 'ro' : 'rw'])),
     SVMSCHED_CALLBACK_URL: callbackUrl,
     SVMSCHED_TOKEN: callbackToken,
+    SVMSCHED_REPORT_SECONDS: config.jobs.reportSeconds,
+    // OneGate: oned adds ONEGATE_ENDPOINT and VMID, and gives the guest a token for this VM, with
+    // which the start script records the exit code in the VM's USER_TEMPLATE.
+    TOKEN: 'YES',
   });
   const attrs: TemplateAttr[] = [
     { name: 'NAME', value: vmName(job.id) },

@@ -172,6 +172,8 @@ export interface Vm {
   readonly resched: boolean;
   /** svmsched's job id (SVMSCHED_JOB_ID in USER_TEMPLATE or TEMPLATE), when the VM is svmsched's. */
   readonly jobId?: string;
+  /** The exit code its guest recorded through OneGate (USER_TEMPLATE/SVMSCHED_EXIT_CODE, 0-255). */
+  readonly reportedExitCode?: number;
   /** Seconds since epoch: STIME, ETIME (0 while alive). */
   readonly stime: number;
   readonly etime: number;

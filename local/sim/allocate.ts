@@ -1,6 +1,7 @@
 import { isVector, parseTemplate, TemplateSyntaxError, templateGet, vectorGet, type TemplateAttr, type TemplatePair, type TemplateVector } from '../../lib/one/template';
 import { Cloud, type SchedAction, type SimUser, type SimVm, vmState, lcmState } from './cloud';
 import { allocateError, ONE_ERROR, OneRequestError } from './errors';
+import { wantsToken } from './onegate';
 
 /** Attributes oned keeps in the VM's TEMPLATE as single values (vm.xsd types them xs:string). */
 const SYSTEM_SINGLES = new Set([
@@ -186,6 +187,13 @@ export function allocateVm(cloud: Cloud, text: string, hold: boolean, user: SimU
       const pairs = [...context.vector];
       setPair(pairs, 'DISK_ID', String(diskId));
       setPair(pairs, 'TARGET', 'hda');
+      // VirtualMachine::generate_token_context: TOKEN = YES adds OneGate's endpoint and the VM's
+      // id (the token itself only reaches the guest, never the template).
+      if (wantsToken(context)) {
+        if (!cloud.oneGateEndpoint) throw allocateError('virtual machine', 'TOKEN set, but onegate endpoint was not defined in oned.conf.');
+        setPair(pairs, 'ONEGATE_ENDPOINT', cloud.oneGateEndpoint, true);
+        setPair(pairs, 'VMID', String(id), true);
+      }
       template[template.indexOf(context)] = { name: 'CONTEXT', vector: pairs };
     }
     template.push({ name: 'VMID', value: String(id) }, { name: 'TM_MAD_SYSTEM', value: '' });

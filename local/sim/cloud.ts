@@ -207,6 +207,8 @@ export class Cloud {
   readonly vms = new Map<number, SimVm>();
   nextVmId = 0;
   nextSchedActionId = 0;
+  /** oned.conf ONEGATE_ENDPOINT: set when the simulator runs OneGate; CONTEXT/TOKEN needs it. */
+  oneGateEndpoint?: string;
 
   constructor(fixture: Fixture, private readonly clock: () => number = Date.now) {
     this.version = fixture.version ?? '7.0.0';

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { isVector, type TemplateVector } from '../../lib/one/template';
 import type { SimHost, SimVm } from './cloud';
 import type { Logger } from './lifecycle';
+import { wantsToken } from './onegate';
 
 /** What the state machine asks of a VM's guest. */
 export interface Guest {
@@ -48,6 +49,8 @@ export class ProcessGuest implements Guest {
     private readonly repositories: Record<string, string>,
     private readonly onPoweroff: (vmId: number) => void,
     private readonly logger: Logger,
+    /** The OneGate token of a VM whose CONTEXT has TOKEN = YES (undefined: no OneGate). */
+    private readonly oneGateToken?: (vm: SimVm) => string,
   ) {
     this.shimDir = join(workDir, 'bin');
     mkdirSync(this.shimDir, { recursive: true });
@@ -87,6 +90,15 @@ export class ProcessGuest implements Guest {
     const env: Record<string, string> = {};
     for (const k of ['HOME', 'LANG', 'TMPDIR', 'USER', 'TZ']) if (process.env[k]) env[k] = process.env[k]!;
     for (const p of found.context.vector) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) env[p.name] = p.value;
+    if (this.oneGateToken && wantsToken(found.context)) {
+      // oned puts the token in token.txt on the context CD, which the guest's contextualisation
+      // copies to /run/one-context/token.txt; the Windows context and the vCenter and EC2 drivers
+      // give it as the ONEGATE_TOKEN variable. The guest gets both.
+      const token = this.oneGateToken(vm);
+      mkdirSync(join(root, 'run/one-context'), { recursive: true });
+      writeFileSync(join(root, 'run/one-context/token.txt'), `${token}\n`, { mode: 0o600 });
+      env.ONEGATE_TOKEN = token;
+    }
     Object.assign(env, {
       PATH: `${this.shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       SIM_ROOT: root, SIM_VM_DIR: dir, SIM_VM_ID: String(vm.id), SIM_HOST: host.name,

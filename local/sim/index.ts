@@ -4,3 +4,4 @@ export { FAST_TIMING, DEFAULT_TIMING, type Timing, type Logger } from './lifecyc
 export type { FaultConfig, FailureMode, MethodFailure, Latency } from './faults';
 export type { SimState, VmRecord, HostRecord, JobOverlap } from './inspect';
 export type { GuestRun } from './guest';
+export type { OneGate, OneGateOptions } from './onegate';

@@ -19,6 +19,8 @@ async function main(): Promise<void> {
     .option('--timing <json>', `phase durations in ms, e.g. '{"boot":3000}' (default ${JSON.stringify(DEFAULT_TIMING)})`)
     .option('--repository <dir>', 'local folder mapped to the guest path /data/repository')
     .option('--no-boot', 'do not run CONTEXT start scripts')
+    .option('--onegate-port <n>', 'port of OneGate (ONEGATE_ENDPOINT)', '5030')
+    .option('--no-onegate', 'no OneGate: CONTEXT/TOKEN = YES is refused as by oned without ONEGATE_ENDPOINT')
     .parse();
   const o = program.opts();
   const fileFaults: FaultConfig = o.faults ? JSON.parse(readFileSync(o.faults, 'utf8')) : {};
@@ -31,10 +33,11 @@ async function main(): Promise<void> {
   const timing: Partial<Timing> = { ...(o.fast ? FAST_TIMING : {}), ...(o.timing ? JSON.parse(o.timing) : {}) };
   const sim = await startSimulator({
     port: Number(o.port), host: o.host, fixture: o.fixture, faults, timing, bootScripts: o.boot,
-    repositoryDir: o.repository,
+    repositoryDir: o.repository, oneGate: o.onegate === false ? false : { port: Number(o.onegatePort) },
     logger: { info: (m) => console.error(`[sim] ${m}`), error: (m) => console.error(`[sim] ERROR ${m}`) },
   });
   console.log(`OpenNebula simulator listening on ${sim.url}`);
+  if (sim.oneGate) console.log(`OneGate listening on ${sim.oneGate.url}`);
   const stop = () => { sim.close().then(() => process.exit(0)); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

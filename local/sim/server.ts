@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { NO_GUEST, ProcessGuest, type Guest } from './guest';
 import { SimState } from './inspect';
 import { DEFAULT_TIMING, Lifecycle, type Logger, type Timing } from './lifecycle';
 import { METHODS } from './methods';
+import { oneGateToken, startOneGate, type OneGate, type OneGateOptions } from './onegate';
 import { Params } from './params';
 import { decodeCall, encodeFault, encodeResponse, FAULT, I8, RpcFault, type RpcValue } from './xmlrpc';
 
@@ -32,6 +34,8 @@ export interface SimulatorOptions {
   /** Where boot runs keep their files (default: a new temporary folder, removed on close). */
   readonly workDir?: string;
   readonly logger?: Logger;
+  /** OneGate (its own HTTP server, default on a free port), or false for none: CONTEXT/TOKEN = YES then fails as in oned without ONEGATE_ENDPOINT. */
+  readonly oneGate?: OneGateOptions | false;
 }
 
 /** Run-time fault control (also reachable over XML-RPC, see local/sim/README.md). */
@@ -48,6 +52,8 @@ export interface FaultControl {
 export interface Simulator {
   readonly url: string;
   readonly port: number;
+  /** OneGate's endpoint (ONEGATE_ENDPOINT) and control, unless started without it. */
+  readonly oneGate?: Pick<OneGate, 'url' | 'port' | 'refuseConnections'>;
   readonly faults: FaultControl;
   readonly state: SimState;
   close(): Promise<void>;
@@ -81,10 +87,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'one-sim-'));
   const repositories = { ...(options.repositoryDir ? { '/data/repository': options.repositoryDir } : {}), ...options.repositories };
+  // oned's side of OneGate tokens (the owner's TOKEN_PASSWORD): one secret per simulator.
+  const tokenSecret = randomBytes(32);
+  const oneGate = options.oneGate === false ? undefined : await startOneGate({ cloud, secret: tokenSecret, logger, faults }, { host: options.host, ...options.oneGate });
+  if (oneGate) cloud.oneGateEndpoint = oneGate.url;
   let lifecycle: Lifecycle;
   const guest: Guest & { runs?: ProcessGuest['runs'] } = options.bootScripts === false
     ? NO_GUEST
-    : new ProcessGuest(workDir, repositories, (id) => { const vm = cloud.vms.get(id); if (vm) lifecycle.guestPoweroff(vm); }, logger);
+    : new ProcessGuest(workDir, repositories, (id) => { const vm = cloud.vms.get(id); if (vm) lifecycle.guestPoweroff(vm); }, logger,
+      oneGate ? (vm) => oneGateToken(tokenSecret, vm) : undefined);
   lifecycle = new Lifecycle(cloud, { ...DEFAULT_TIMING, ...options.timing }, guest, (_vm, host) => faults.bootFails(host.id), logger);
   for (const id of options.faults?.hostErrors ?? []) {
     const h = cloud.hosts.get(id);
@@ -147,7 +158,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.once('error', reject);
     server.listen(port, options.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
   });
-  await listen(options.port ?? 0);
+  try {
+    await listen(options.port ?? 0);
+  } catch (e) {
+    await oneGate?.close();
+    throw e;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   let refusedUntil: NodeJS.Timeout | undefined;
@@ -175,6 +191,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/RPC2`,
     port,
+    ...(oneGate ? { oneGate } : {}),
     faults: control,
     state,
     async close() {
@@ -183,6 +200,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clearTimeout(refusedUntil);
       lifecycle.close();
       guest.closeAll();
+      await oneGate?.close();
       await new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
         server.close(() => resolve());

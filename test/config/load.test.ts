@@ -42,7 +42,7 @@ describe('parseConfig', () => {
       host: { policy: 'striping', rank: '' }, datastore: { policy: 'striping', rank: '' }, nic: { policy: 'striping', rank: '' },
       maxHost: 1, preemption: true, pendingDeadline: 0, tickInterval: 60, differentVnets: true,
     });
-    expect(config.jobs).toEqual({ retentionDays: 7, maxAttempts: 3, maxUnfinishedPerUser: 1000 });
+    expect(config.jobs).toEqual({ retentionDays: 7, maxAttempts: 3, maxUnfinishedPerUser: 1000, reportSeconds: 900 });
     expect(config.services[0]).toEqual({
       id: 'svc', description: '', image: 0, executable: '/opt/svc/run', arguments: [], defaultVcpu: 1, maxVcpu: 4,
       defaultMemory: 512, maxMemory: 2048, repositories: ['data'], requirements: '', rank: '', dsRequirements: '', dsRank: '',

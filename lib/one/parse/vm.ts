@@ -12,6 +12,7 @@ export function vmFromXml(node: XmlNode): Vm {
   const userTemplate = child(node, 'USER_TEMPLATE');
   const placement = lastHistory(node);
   const jobId = userOrTemplate(userTemplate, template, 'SVMSCHED_JOB_ID');
+  const reportedExitCode = exitCode(userTemplate);
   return {
     id: requiredInt(node, 'ID'),
     name: text(node, 'NAME'),
@@ -35,10 +36,23 @@ export function vmFromXml(node: XmlNode): Vm {
     automaticNicRequirements: text(template, 'AUTOMATIC_NIC_REQUIREMENTS'),
     resched: optionalInt(node, 'RESCHED', 0) === 1,
     ...(jobId === '' ? {} : { jobId }),
+    ...(reportedExitCode === undefined ? {} : { reportedExitCode }),
     stime: optionalInt(node, 'STIME', 0),
     etime: optionalInt(node, 'ETIME', 0),
     xml: node,
   };
+}
+
+/**
+ * SVMSCHED_EXIT_CODE, which the start script writes through OneGate (`PUT /vm`) once the service
+ * has ended. Only USER_TEMPLATE: that is where OneGate writes. Anything but a whole number
+ * 0-255 (what a process can exit with; OneGate may keep blanks around it) is no report.
+ */
+function exitCode(userTemplate: XmlNode | undefined): number | undefined {
+  const raw = userTemplate && child(userTemplate, 'SVMSCHED_EXIT_CODE')?.text.trim();
+  if (raw === undefined || !/^\d{1,3}$/.test(raw)) return undefined;
+  const code = Number(raw);
+  return code <= 255 ? code : undefined;
 }
 
 /** Attributes a user sets live in USER_TEMPLATE; older VMs may carry them in TEMPLATE. */

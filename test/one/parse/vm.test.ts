@@ -50,6 +50,23 @@ describe('vmFromXml', () => {
   });
 });
 
+describe('vmFromXml: the exit code a guest recorded through OneGate', () => {
+  const withCode = (raw: string, where = 'USER_TEMPLATE') => vmFromXml(parseXml(
+    fixture('vm.xml').replace(`<${where}>`, `<${where}><SVMSCHED_EXIT_CODE><![CDATA[${raw}]]></SVMSCHED_EXIT_CODE>`)));
+
+  it('reads USER_TEMPLATE/SVMSCHED_EXIT_CODE as a number 0-255, blanks around it allowed', () => {
+    expect(withCode('0').reportedExitCode).toBe(0);
+    expect(withCode(' 66').reportedExitCode).toBe(66);
+    expect(withCode('255').reportedExitCode).toBe(255);
+  });
+
+  it('takes anything else, or a code outside USER_TEMPLATE, as no report', () => {
+    for (const raw of ['', '256', '-1', '1.5', 'x', '0x1', '1 2']) expect(withCode(raw).reportedExitCode, raw).toBeUndefined();
+    expect(withCode('0', 'TEMPLATE').reportedExitCode).toBeUndefined();
+    expect(vmFromXml(parseXml(fixture('vm.xml')))).not.toHaveProperty('reportedExitCode');
+  });
+});
+
 describe('vmPoolFromXml', () => {
   it('maps the extended pool; the last history record gives the placement', () => {
     const vms = vmPoolFromXml(parseXml(fixture('vm_pool_extended.xml')));
