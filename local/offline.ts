@@ -34,6 +34,21 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number, 
   throw new Error(`serverless-offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * Where serverless-offline's output goes: to `log` line by line when given, else to `stderr` as
+ * it comes when SVMSCHED_OFFLINE_LOG=1, else nowhere.
+ */
+export function offlineOutput(log: ((line: string) => void) | undefined, env: Readonly<Record<string, string | undefined>>,
+  stderr: { write(text: string): unknown }): (text: string) => void {
+  if (log) {
+    return (text) => {
+      for (const line of text.split('\n')) if (line.trim()) log(line);
+    };
+  }
+  if (env.SVMSCHED_OFFLINE_LOG === '1') return (text) => void stderr.write(text);
+  return () => {};
+}
+
 /** Runs `serverless offline` (osls + serverless-offline + serverless-esbuild) from this repository's serverless.yml. */
 export async function startOffline(o: OfflineOptions): Promise<Offline> {
   // serverless-offline does not catch a failing asynchronous (Event) invocation: without this, one
@@ -56,11 +71,11 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
     detached: true,
   });
   let tail = '';
+  const show = offlineOutput(o.log, process.env, process.stderr);
   const onData = (buf: Buffer) => {
     const text = buf.toString();
     tail = (tail + text).slice(-8000);
-    if (o.log) for (const line of text.split('\n')) if (line.trim()) o.log(line);
-    else if (process.env.SVMSCHED_OFFLINE_LOG === '1') process.stderr.write(text);
+    show(text);
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
