@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -65,6 +66,9 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       SLS_NOTIFICATIONS_MODE: 'off',
       SVMSCHED_HTTP_PORT: String(o.httpPort),
       SVMSCHED_LAMBDA_PORT: String(o.lambdaPort),
+      // Anyone on this machine can send the Lambda port an event with a forged authorizer
+      // context: the handlers take only contexts the authorizer sealed with this (lib/http/contextSeal.ts).
+      SVMSCHED_CONTEXT_SECRET: randomBytes(32).toString('hex'),
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,6 +41,8 @@ export interface StackOptions {
 
 export interface Stack {
   readonly url: string;
+  /** serverless-offline's Lambda invoke endpoint (what the functions use to start a tick). */
+  readonly lambdaEndpoint: string;
   /** Bearer tokens: an admin, and two plain users. */
   readonly adminToken: string;
   readonly userToken: string;
@@ -107,7 +109,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       },
     });
     stops.push(() => offline.stop());
-    return { url: offline.url, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, stop };
+    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, stop };
   } catch (err) {
     await stop();
     throw err;
