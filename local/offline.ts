@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +54,9 @@ export function offlineOutput(log: ((line: string) => void) | undefined, env: Re
 export async function startOffline(o: OfflineOptions): Promise<Offline> {
   // serverless-offline does not catch a failing asynchronous (Event) invocation: without this, one
   // tick that throws would end the whole local stack (a real Lambda just records the failure).
-  const child = spawn(process.execPath, ['--unhandled-rejections=warn', path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
+  // exitWithParent.mjs ends it when this process ends, however it ends (its stdin is our pipe).
+  const child = spawn(process.execPath, ['--unhandled-rejections=warn', '--import', pathToFileURL(path.join(root, 'local/exitWithParent.mjs')).href,
+    path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
     cwd: root,
     env: {
       ...process.env,
@@ -71,7 +73,7 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       SVMSCHED_CONTEXT_SECRET: randomBytes(32).toString('hex'),
       ...o.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   let tail = '';

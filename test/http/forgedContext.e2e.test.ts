@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealOf } from '../../lib/http/contextSeal';
 import { api, startStack, type Stack } from '../helpers/stack';
+import { accepts, nonLoopbackAddress } from '../helpers/reach';
 
 let stack: Stack;
 beforeAll(async () => { stack = await startStack(); }, 180_000);
@@ -51,6 +52,14 @@ describe('the Lambda port', () => {
     }
     const after = await api(stack, 'GET', '/jobs', { token: stack.adminToken });
     expect(after.body.jobs.map((j: { id: string; owner: string; state: string }) => [j.id, j.owner, j.state])).toEqual([[job.body.id, 'alice', 'QUEUED']]);
+  });
+
+  const address = nonLoopbackAddress();
+  it.skipIf(address === undefined)(`answers on 127.0.0.1 only, not on this machine's other address (${address ?? 'none: skipped'})`, async () => {
+    for (const port of [new URL(stack.url).port, new URL(stack.lambdaEndpoint).port].map(Number)) {
+      expect(await accepts('127.0.0.1', port)).toBe(true);
+      expect(await accepts(address!, port)).toBe(false);
+    }
   });
 
   it('leaves real requests through the API working, as user and admin', async () => {
