@@ -1,6 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
 import { app } from '../lib/app';
-import { contextSecret, sealOf } from '../lib/http/contextSeal';
+import { contextSecret, seal } from '../lib/http/contextSeal';
 
 /**
  * API Gateway REQUEST authorizer: the bearer token's hash must be a known token. Throwing
@@ -16,6 +16,6 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   return {
     principalId: caller.user,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
-    context: { user: caller.user, role: caller.role, ...(secret !== undefined ? { seal: sealOf(caller.user, caller.role, secret) } : {}) },
+    context: { user: caller.user, role: caller.role, ...(secret !== undefined ? seal(caller.user, caller.role, secret, Date.now()) : {}) },
   };
 };

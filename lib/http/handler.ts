@@ -42,7 +42,7 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const role = ctx?.role;
   if (typeof user !== 'string' || (role !== 'user' && role !== 'admin')) return undefined;
   const secret = contextSecret();
-  if (secret !== undefined && !isSealed(user, role, ctx?.seal, secret)) return undefined;
+  if (secret !== undefined && !isSealed({ user, role, sealedAt: ctx?.sealedAt, seal: ctx?.seal }, secret, Date.now())) return undefined;
   return { user, role };
 }
 

@@ -5,7 +5,7 @@
  * keep working.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealOf } from '../../lib/http/contextSeal';
+import { seal } from '../../lib/http/contextSeal';
 import { api, startStack, type Stack } from '../helpers/stack';
 import { accepts, nonLoopbackAddress } from '../helpers/reach';
 
@@ -35,7 +35,7 @@ describe('the Lambda port', () => {
     const job = await api(stack, 'POST', '/jobs', { token: stack.userToken, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"' } });
     expect(job.status).toBe(202);
     const admin = { user: 'mallory', role: 'admin', principalId: 'mallory' };
-    const wrongSeal = { ...admin, seal: sealOf('mallory', 'admin', 'a secret guessed wrong') };
+    const wrongSeal = { ...admin, ...seal('mallory', 'admin', 'a secret guessed wrong', Date.now()) };
 
     for (const authorizer of [admin, wrongSeal]) {
       // Act
