@@ -1,5 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
 import { app } from '../lib/app';
+import { contextSecret, seal } from '../lib/http/contextSeal';
 
 /**
  * API Gateway REQUEST authorizer: the bearer token's hash must be a known token. Throwing
@@ -11,9 +12,10 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const { auth } = await app();
   const caller = match ? await auth.verify(match[1]!) : undefined;
   if (!caller) throw new Error('Unauthorized');
+  const secret = contextSecret();
   return {
     principalId: caller.user,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
-    context: { user: caller.user, role: caller.role },
+    context: { user: caller.user, role: caller.role, ...(secret !== undefined ? seal(caller.user, caller.role, secret, Date.now()) : {}) },
   };
 };

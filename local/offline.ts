@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,11 +37,32 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number, 
   throw new Error(`serverless-offline did not answer on ${url} within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * Where serverless-offline's output goes: to `log` line by line when given, else to `stderr` as
+ * it comes when SVMSCHED_OFFLINE_LOG=1, else nowhere.
+ */
+export function offlineOutput(log: ((line: string) => void) | undefined, env: Readonly<Record<string, string | undefined>>,
+  stderr: { write(text: string): unknown }): (text: string) => void {
+  if (log) {
+    // A chunk of a pipe may end in the middle of a line: the rest waits for the next chunk.
+    let partial = '';
+    return (text) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.trim()) log(line);
+    };
+  }
+  if (env.SVMSCHED_OFFLINE_LOG === '1') return (text) => void stderr.write(text);
+  return () => {};
+}
+
 /** Runs `serverless offline` (osls + serverless-offline + serverless-esbuild) from this repository's serverless.yml. */
 export async function startOffline(o: OfflineOptions): Promise<Offline> {
   // serverless-offline does not catch a failing asynchronous (Event) invocation: without this, one
   // tick that throws would end the whole local stack (a real Lambda just records the failure).
-  const child = spawn(process.execPath, ['--unhandled-rejections=warn', path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
+  // exitWithParent.mjs ends it when this process ends, however it ends (its stdin is our pipe).
+  const child = spawn(process.execPath, ['--unhandled-rejections=warn', '--import', pathToFileURL(path.join(root, 'local/exitWithParent.mjs')).href,
+    path.join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', o.stage], {
     cwd: root,
     env: {
       ...process.env,
@@ -52,20 +74,23 @@ export async function startOffline(o: OfflineOptions): Promise<Offline> {
       SLS_NOTIFICATIONS_MODE: 'off',
       SVMSCHED_HTTP_PORT: String(o.httpPort),
       SVMSCHED_LAMBDA_PORT: String(o.lambdaPort),
+      // Anyone on this machine can send the Lambda port an event with a forged authorizer
+      // context: the handlers take only contexts the authorizer sealed with this (lib/http/contextSeal.ts).
+      SVMSCHED_CONTEXT_SECRET: randomBytes(32).toString('hex'),
       ...o.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
   let tail = '';
-  const onData = (buf: Buffer) => {
+  // One sink per stream, so that a line cut between two chunks of one is not joined to the other's.
+  const onData = (show: (text: string) => void) => (buf: Buffer) => {
     const text = buf.toString();
     tail = (tail + text).slice(-8000);
-    if (o.log) for (const line of text.split('\n')) if (line.trim()) o.log(line);
-    else if (process.env.SVMSCHED_OFFLINE_LOG === '1') process.stderr.write(text);
+    show(text);
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout!.on('data', onData(offlineOutput(o.log, process.env, process.stderr)));
+  child.stderr!.on('data', onData(offlineOutput(o.log, process.env, process.stderr)));
   const url = `http://127.0.0.1:${o.httpPort}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

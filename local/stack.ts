@@ -34,13 +34,23 @@ export interface StackOptions {
   /** Local folder of the data repository; `copy` puts a fresh copy of local/repository in a temp folder. */
   readonly repositoryDir?: string | 'copy';
   readonly sim?: Omit<SimulatorOptions, 'port' | 'repositoryDir' | 'repositories'>;
+  /** Tokens of an earlier start on the same dataDir, kept when the store still knows them (else new ones). */
+  readonly tokens?: Partial<StackTokens>;
   /** Extra environment for the functions (e.g. SVMSCHED_CRASH_POINTS). */
   readonly env?: Record<string, string>;
   readonly log?: (line: string) => void;
 }
 
+export interface StackTokens {
+  readonly adminToken: string;
+  readonly userToken: string;
+  readonly otherUserToken: string;
+}
+
 export interface Stack {
   readonly url: string;
+  /** serverless-offline's Lambda invoke endpoint (what the functions use to start a tick). */
+  readonly lambdaEndpoint: string;
   /** Bearer tokens: an admin, and two plain users. */
   readonly adminToken: string;
   readonly userToken: string;
@@ -84,8 +94,12 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     const names = tableNames(`svmsched-${stage}`);
     await createTables(ddb, names);
     const store = openStoreWith(ddb, names, config);
+    const token = async (kept: string | undefined, user: string, role: 'admin' | 'user') => {
+      const known = kept === undefined ? undefined : await store.tokens.verify(kept);
+      return known?.user === user && known.role === role ? kept! : store.tokens.issue(user, role);
+    };
     const [adminToken, userToken, otherUserToken] = await Promise.all([
-      store.tokens.issue('admin', 'admin'), store.tokens.issue('alice', 'user'), store.tokens.issue('bob', 'user'),
+      token(o.tokens?.adminToken, 'admin', 'admin'), token(o.tokens?.userToken, 'alice', 'user'), token(o.tokens?.otherUserToken, 'bob', 'user'),
     ]);
     ddb.destroy();
 
@@ -109,7 +123,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       },
     });
     stops.push(() => offline.stop());
-    return { url: offline.url, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
+    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -117,8 +131,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
 }
 
 /** Writes the admin token where svmschedclient finds it with no setup (.local-data/token). */
-export async function writeLocalToken(token: string, url: string): Promise<string> {
-  const dir = path.join(ROOT, '.local-data');
+export async function writeLocalToken(token: string, url: string, dir = path.join(ROOT, '.local-data')): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'token');
   await writeFile(file, `${token}\n`, { mode: 0o600 });

@@ -9,6 +9,7 @@ import { cloudFrom } from '../app';
 import { runOptimize, type OptimizeReport } from '../lifecycle/optimize';
 import { OneAuthMissingError, OneError, OneProtocolError, OneUnavailableError, OneXmlError } from '../one/errors';
 import { openStore } from '../store';
+import { escapeTerminalDeep } from '../cli/format/escape';
 import { renderTable } from '../cli/format/table';
 import { logger } from '../log';
 import { AdminConfigError, AdminError, CloudUnavailableError } from './errors';
@@ -53,7 +54,9 @@ export async function optimizeCommand(o: OptimizeCommandOptions, env: Env): Prom
 const objective = (x: number) => x.toFixed(4);
 
 /** The plan as people read it: one line per cluster, the migrations as a table, what happened. */
-export function formatOptimizeReport(r: OptimizeReport): string {
+export function formatOptimizeReport(raw: OptimizeReport): string {
+  // Host names and errors come from OpenNebula: escaped before they reach the terminal.
+  const r = escapeTerminalDeep(raw);
   if (r.skipped === 'lease-held') return 'another optimisation run holds the lease: try again in a minute\n';
   const plan = r.plan!;
   const lines = [...plan.reasons.map((s) => `${s}\n`)];

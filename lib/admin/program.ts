@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ROLES, tokenId, type Role } from '../store';
+import { escapeJsonForTerminal } from '../cli/format/escape';
 import { AdminUsageError, TokenNotFoundError } from './errors';
 import { formatTokenTable } from './format';
 import { formatOptimizeReport, optimizeCommand } from './optimize';
@@ -43,7 +44,7 @@ export function buildAdminProgram(io: AdminIo, version: string): Command {
       store.close();
     }
   };
-  const print = (o: GlobalOptions, data: unknown, text: string) => io.stdout.write(o.json ? `${JSON.stringify(data, null, 2)}\n` : text);
+  const print = (o: GlobalOptions, data: unknown, text: string) => io.stdout.write(o.json ? `${escapeJsonForTerminal(JSON.stringify(data, null, 2))}\n` : text);
 
   const token = program.command('token').description('issue, list and revoke API bearer tokens');
 

@@ -1,5 +1,6 @@
 import { packageVersion, quietCommander } from '../cli/commander';
 import { CommanderError } from 'commander';
+import { escapeTerminal } from '../cli/format/escape';
 import { ADMIN_EXIT, AdminError } from './errors';
 import { buildAdminProgram, type AdminIo } from './program';
 
@@ -29,5 +30,6 @@ export async function runAdmin(argv: readonly string[], io: AdminIo, packageRoot
   }
 }
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+/** An error is one line, and may quote DynamoDB or OpenNebula: its text is escaped. */
+const oneLine = (text: string): string => escapeTerminal(text.replace(/\s*\n\s*/g, ' ').trim());
 

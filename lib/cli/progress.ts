@@ -1,5 +1,6 @@
 import ora, { type Ora } from 'ora';
 import type { Job } from '../jobs/model';
+import { escapeTerminal, escapeTerminalDeep } from './format/escape';
 import { eventLine } from './format/jobs';
 import { elapsedSince, formatDuration, type Paint, paintState } from './format/text';
 import type { OutStream } from './io';
@@ -13,7 +14,8 @@ export interface Progress {
 }
 
 /** "RUNNING on host02 · 1m04s · 1 preemption · why": what the live line shows. */
-export function progressSummary(job: Job, now: number, paint: Paint = (_s, t) => t): string {
+export function progressSummary(raw: Job, now: number, paint: Paint = (_s, t) => t): string {
+  const job = escapeTerminalDeep(raw);
   const host = hostOf(job);
   const preemptions = job.preemptions ?? 0;
   return [
@@ -37,7 +39,7 @@ class EventPrinter {
     this.seen = Math.max(this.seen, job.history.length);
     const lastEventReason = job.history.at(-1)?.reason;
     if (job.reason && job.reason !== this.lastReason && job.reason !== lastEventReason) {
-      lines.push(`waiting: ${job.reason}`);
+      lines.push(`waiting: ${escapeTerminal(job.reason)}`);
     }
     this.lastReason = job.reason;
     return lines;

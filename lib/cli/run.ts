@@ -1,6 +1,7 @@
 import { packageVersion, quietCommander } from './commander';
 import { CommanderError } from 'commander';
 import { createContext } from './context';
+import { escapeTerminal } from './format/escape';
 import { CliError, EXIT } from './errors';
 import type { CliIo } from './io';
 import { buildProgram } from './program';
@@ -36,5 +37,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+/** An error is one line, and may quote the server: its text is escaped (format/escape.ts). */
+const oneLine = (text: string): string => escapeTerminal(text.replace(/\s*\n\s*/g, ' ').trim());
 

@@ -1,4 +1,5 @@
 import type { Job } from '../jobs/model';
+import { escapeJsonForTerminal } from './format/escape';
 
 /**
  * A job as `--json` prints it: the API's job, plus `host` (the host's name, or its id when the
@@ -14,4 +15,5 @@ export function jobView(job: Job): JobView {
 export const hostOf = (job: Pick<Job, 'hostName' | 'hostId'>): string | undefined =>
   job.hostName ?? (job.hostId !== undefined && job.hostId !== null ? String(job.hostId) : undefined);
 
-export const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+/** JSON escapes what a terminal would act on; the data is the server's, unchanged. */
+export const toJson = (value: unknown): string => `${escapeJsonForTerminal(JSON.stringify(value, null, 2))}\n`;

@@ -3,6 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { accessLog, bodyLimit, jsonBody, jsonErrors } from './middleware';
 import { unauthorized } from './errors';
+import { contextSecret, isSealed } from './contextSeal';
 
 export type Role = 'user' | 'admin';
 export interface Caller {
@@ -31,12 +32,17 @@ export interface HttpHandlerOptions {
 
 export const DEFAULT_MAX_BODY = 64 * 1024;
 
-/** The caller the API Gateway Lambda authorizer (functions/authorizer) put in the request context. */
+/**
+ * The caller the API Gateway Lambda authorizer (functions/authorizer) put in the request context;
+ * with a context secret set (the local stack), only a context the authorizer sealed (./contextSeal.ts).
+ */
 function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const user = ctx?.user;
   const role = ctx?.role;
   if (typeof user !== 'string' || (role !== 'user' && role !== 'admin')) return undefined;
+  const secret = contextSecret();
+  if (secret !== undefined && !isSealed({ user, role, sealedAt: ctx?.sealedAt, seal: ctx?.seal }, secret, Date.now())) return undefined;
   return { user, role };
 }
 

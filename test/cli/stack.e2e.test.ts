@@ -103,6 +103,26 @@ describe.skipIf(!existsSync(STACK_HELPER))('svmschedclient against the local sta
     expect(table.stdout).toContain(id);
   }, JOB_TIMEOUT);
 
+  it('shows another user\'s escape sequences in job arguments escaped, and gives them back unchanged with --json', async () => {
+    // Prepare: an argument that would clear the screen and print a green COMPLETED over the state.
+    const hostile = '\u001b[2J\u001b[1A\u001b[32mCOMPLETED\u001b[0m\u009b2J\rState: COMPLETED';
+    const id = await submitted(['-r', 'example-service1', '-a', hostile, '--requirements', 'NAME = "no-such-host"']);
+
+    // Act
+    const shown = await Promise.all([client(['status', id]), client(['list'])]);
+    const json = await client(['status', id, '--json']);
+
+    // Assess
+    for (const r of shown) {
+      expect(r.code).toBe(EXIT.ok);
+      expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    }
+    expect(shown[0]!.stdout).toContain("Arguments:    '\\x1b[2J\\x1b[1A\\x1b[32mCOMPLETED\\x1b[0m\\x9b2J\\rState: COMPLETED'");
+    expect(shown[0]!.stdout).not.toMatch(/^State:\s+COMPLETED/m);
+    expect(JSON.parse(json.stdout).args).toEqual([hostile]);
+    await client(['cancel', id]);
+  }, JOB_TIMEOUT);
+
   it('cancel ends a job; following it then exits 1 naming CANCELLED', async () => {
     // Prepare
     const id = await submitted(['-r', 'prod-service', '-a', '600', '-t', 'prod']);

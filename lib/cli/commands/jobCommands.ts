@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { JOB_CLASSES, type Job } from '../../jobs/model';
 import type { CommandContext } from '../context';
+import { escapeTerminalDeep } from '../format/escape';
 import { historyText, jobDetail, jobsTable } from '../format/jobs';
 import { withHelp } from '../help';
 import { addCommonOptions, addWaitOptions, type CommonOptions, jobState, mergedOptions, positiveInt,
@@ -78,7 +79,8 @@ export function cancelCommand(ctx: CommandContext): Command {
       const opts = mergedOptions<CommonOptions>(self);
       const job = await ctx.api(opts).cancelJob(jobId);
       if (opts.json) return ctx.printJson(jobView(job));
-      ctx.print(`Job ${job.id}: cancel requested, now ${job.state}\n`);
+      const shown = escapeTerminalDeep(job);
+      ctx.print(`Job ${shown.id}: cancel requested, now ${shown.state}\n`);
     });
   return withHelp(cmd, [`$ svmschedclient ${H} cancel JOB`, '$ svmschedclient cancel JOB --json']);
 }

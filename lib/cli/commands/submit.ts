@@ -4,6 +4,7 @@ import type { Job } from '../../jobs/model';
 import type { SubmitRequest, SvmschedApi } from '../api';
 import type { CommandContext } from '../context';
 import { CliError, ServerError, ServerUnreachableError, UsageError } from '../errors';
+import { escapeTerminalDeep } from '../format/escape';
 import { formatMb } from '../format/text';
 import { SVMSCHED_EXAMPLES, withHelp } from '../help';
 import { addCommonOptions, addSubmitOptions, mergedOptions, type SubmitOptions } from '../options';
@@ -39,16 +40,17 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
   };
   const api = ctx.api(opts);
   const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());
+  const shown = escapeTerminalDeep(job);
 
   if (opts.wait) {
-    if (!opts.json && !opts.quiet) ctx.print(`Submitted job ${job.id}\n`);
+    if (!opts.json && !opts.quiet) ctx.print(`Submitted job ${shown.id}\n`);
     await waitForJob(ctx, api, job, opts);
     return;
   }
   if (opts.json) return ctx.printJson(jobView(job));
-  if (opts.quiet) return ctx.print(`${job.id}\n`);
-  ctx.print(`Submitted job ${job.id}: ${job.service} (${job.class}, ${job.vcpu} vCPU, ${formatMb(job.memory)}), ${job.state}\n`
-    + `Follow it with: svmschedclient status ${job.id} --wait\n`);
+  if (opts.quiet) return ctx.print(`${shown.id}\n`);
+  ctx.print(`Submitted job ${shown.id}: ${shown.service} (${shown.class}, ${shown.vcpu} vCPU, ${formatMb(shown.memory)}), ${shown.state}\n`
+    + `Follow it with: svmschedclient status ${shown.id} --wait\n`);
 }
 
 async function submitWithRetry(ctx: CommandContext, api: SvmschedApi, request: SubmitRequest, key: string): Promise<Job> {

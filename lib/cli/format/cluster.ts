@@ -1,4 +1,5 @@
 import type { Capacity, ClusterInfo, ServiceInfo } from '../api';
+import { escapeTerminalDeep } from './escape';
 import { renderTable } from './table';
 import { formatDuration, formatMb, type Paint, truncate } from './text';
 
@@ -14,7 +15,8 @@ export function usageBar(capacity: Capacity, width = 10): string {
 const cpus = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /** `cluster`: every host with used/total and free CPU and memory, then the totals. */
-export function clusterTable(info: ClusterInfo, paint: Paint = plain): string {
+export function clusterTable(raw: ClusterInfo, paint: Paint = plain): string {
+  const info = escapeTerminalDeep(raw);
   if (info.hosts.length === 0) return 'No hosts.\n';
   const rows = info.hosts.map((h) => [
     h.name, h.id, h.state,
@@ -43,8 +45,9 @@ function jobsOn(jobs: ClusterInfo['hosts'][number]['jobs']): string {
 }
 
 /** `services`: what can be asked for, with its defaults and limits. */
-export function servicesTable(services: readonly ServiceInfo[], paint: Paint = plain): string {
-  if (services.length === 0) return 'No services.\n';
+export function servicesTable(raw: readonly ServiceInfo[], paint: Paint = plain): string {
+  if (raw.length === 0) return 'No services.\n';
+  const services = escapeTerminalDeep(raw);
   const range = (def?: number, max?: number, fmt: (n: number) => string = String): string =>
     `${def !== undefined ? fmt(def) : '-'} (max ${max !== undefined ? fmt(max) : '-'})`;
   const rows = services.map((s) => [

@@ -1,14 +1,17 @@
 import type { Job } from '../../jobs/model';
 import { isFinal } from '../../jobs/model';
 import { hostOf } from '../view';
+import { escapeTerminalDeep } from './escape';
 import { renderTable } from './table';
 import { elapsedSince, formatDuration, formatMb, formatTime, type Paint, paintState, truncate } from './text';
 
 const plain: Paint = (_s, t) => t;
 
+// Each format escapes the server's text (./escape.ts) before it adds its own colours.
+
 export function jobsTable(jobs: readonly Job[], now: number, paint: Paint = plain): string {
   if (jobs.length === 0) return 'No jobs.\n';
-  const rows = jobs.map((job) => [
+  const rows = jobs.map(escapeTerminalDeep).map((job) => [
     job.id, paintState(paint, job.state), job.service, job.class, job.priority, job.vcpu, formatMb(job.memory),
     hostOf(job) ?? '-', formatDuration(elapsedSince(job.createdAt, now)),
     truncate(job.reason ?? '', 60),
@@ -18,7 +21,8 @@ export function jobsTable(jobs: readonly Job[], now: number, paint: Paint = plai
 }
 
 /** `status`: everything about one job, one fact a line. */
-export function jobDetail(job: Job, now: number, paint: Paint = plain): string {
+export function jobDetail(raw: Job, now: number, paint: Paint = plain): string {
+  const job = escapeTerminalDeep(raw);
   const host = hostOf(job);
   const fields: [string, string | undefined][] = [
     ['Job', job.id],
@@ -47,7 +51,8 @@ export function jobDetail(job: Job, now: number, paint: Paint = plain): string {
 }
 
 /** One history event as a log line: time, transition, where, why, and who preempted it. */
-export function eventLine(event: Job['history'][number], paint: Paint = plain): string {
+export function eventLine(raw: Job['history'][number], paint: Paint = plain): string {
+  const event = escapeTerminalDeep(raw);
   const where = event.hostName ?? (event.hostId !== undefined ? `host ${event.hostId}` : undefined);
   const parts = [
     formatTime(event.at),
@@ -60,7 +65,8 @@ export function eventLine(event: Job['history'][number], paint: Paint = plain): 
 }
 
 /** `logs`: the whole history and, while the job waits, why. */
-export function historyText(job: Job, paint: Paint = plain): string {
+export function historyText(raw: Job, paint: Paint = plain): string {
+  const job = escapeTerminalDeep(raw);
   const lines = job.history.map((e) => eventLine(e, paint));
   if (lines.length === 0) lines.push('(no history yet)');
   if (!isFinal(job.state) && job.reason) lines.push(`Now ${job.state}: ${job.reason}`);
