@@ -67,7 +67,7 @@ async function submit(n: number): Promise<string> {
 }
 
 describe(`${JOBS} short jobs with completion callbacks`, () => {
-  it('all end COMPLETED with their own exit code, with few ticks and bounded API memory', { timeout: 1_500_000 }, async () => {
+  it('all end COMPLETED with their own exit code, and a few ticks serve them all', { timeout: 1_500_000 }, async () => {
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
     const ids = await pool(Array.from({ length: JOBS }, (_, n) => n), WORKERS, submit);
@@ -104,8 +104,11 @@ describe(`${JOBS} short jobs with completion callbacks`, () => {
     const held = ticks.filter((l) => l.includes('"skipped":"lease-held"')).length;
     expect(ticks.length).toBeGreaterThan(0);
     expect(ticks.length, 'tick invocations').toBeLessThan(Math.max(10, JOBS / 4));
-    // The API process: the probe saw 6.5 GB and 149 threads for 600 submits before kicks were coalesced.
-    // expect(figures.peakMb, 'API peak memory (MB)').toBeLessThan(3000);
+    // The API process's memory is reported, not asserted: serverless-offline gives each concurrent
+    // request a Lambda worker of its own, as AWS gives it a sandbox, so its peak follows how many
+    // requests are in flight at once (here the clients and the guests finishing together), not how
+    // many jobs went through. The probe saw 6.5 GB and 149 threads for 600 submits when every
+    // submit and completion started a tick of its own.
 
     console.log([
       `load: ${JOBS} short jobs (${WORK_SECONDS} s of work each) from ${WORKERS} concurrent clients: submitted in ${submitted.toFixed(1)} s, all final in ${seconds.toFixed(1)} s`,
