@@ -1,7 +1,8 @@
 /**
  * The whole system on one machine: DynamoDB Local (real engine), the OpenNebula simulator, and
  * serverless-offline serving serverless.yml's functions. `npm start` and the end-to-end tests
- * both start it from here.
+ * both start it from here. Given a cloud (`cloud`), it starts no simulator: the functions talk
+ * to that OpenNebula, with its credentials.
  */
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DEFAULT_CONFIG = path.join(ROOT, 'local/svmsched.xml');
 export const ONE_PASSWORD = 'opennebula';
 
+/** A real OpenNebula: its XML-RPC endpoint, and a one_auth file or a password for the configuration's user. */
+export interface OneTarget {
+  readonly endpoint: string;
+  readonly auth: { readonly file: string } | { readonly password: string };
+}
+
 export interface StackOptions {
   readonly httpPort?: number;
   readonly lambdaPort?: number;
@@ -39,6 +46,10 @@ export interface StackOptions {
   /** Extra environment for the functions (e.g. SVMSCHED_CRASH_POINTS). */
   readonly env?: Record<string, string>;
   readonly log?: (line: string) => void;
+  /** Another OpenNebula instead of the simulator. */
+  readonly cloud?: OneTarget;
+  /** Where the VMs call back (default: the API on this machine's loopback). */
+  readonly callbackUrl?: string;
 }
 
 export interface StackTokens {
@@ -56,6 +67,8 @@ export interface Stack {
   readonly userToken: string;
   readonly otherUserToken: string;
   readonly sim: Simulator;
+  /** The OpenNebula endpoint the functions call. */
+  readonly oneEndpoint: string;
   readonly dynamoEndpoint: string;
   readonly repositoryDir: string;
   readonly stage: string;
@@ -65,10 +78,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(o: StackOptions = {}): Promise<Stack> {
+/** The stack on another OpenNebula: no simulator. */
+export type CloudStack = Omit<Stack, 'sim'> & { readonly sim?: undefined };
+
+export function startStack(o?: StackOptions & { cloud?: undefined }): Promise<Stack>;
+export function startStack(o: StackOptions & { cloud: OneTarget }): Promise<CloudStack>;
+export function startStack(o: StackOptions): Promise<Stack | CloudStack>;
+export async function startStack(o: StackOptions = {}): Promise<Stack | CloudStack> {
   const stage = o.stage ?? 'local';
   const configPath = o.configPath ?? DEFAULT_CONFIG;
-  const config = await loadConfig(configPath, { ...process.env, SVMSCHED_ONE_PASSWORD: ONE_PASSWORD });
+  const config = await loadConfig(configPath, o.cloud ? process.env : { ...process.env, SVMSCHED_ONE_PASSWORD: ONE_PASSWORD });
   const [httpPort, lambdaPort, simPort, dynamoPort] = await Promise.all([
     o.httpPort ?? freePort(), o.lambdaPort ?? freePort(), o.simPort ?? freePort(), o.dynamoPort ?? freePort(),
   ]);
@@ -103,8 +122,12 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     ]);
     ddb.destroy();
 
-    const sim = await startSimulator({ ...o.sim, port: simPort, repositories });
-    stops.push(() => sim.close());
+    const sim = o.cloud ? undefined : await startSimulator({ ...o.sim, port: simPort, repositories });
+    if (sim) stops.push(() => sim.close());
+    // What the functions connect with: the simulator's, or the cloud's (ONE_AUTH reaches them as SVMSCHED_ONE_AUTH, see serverless.yml).
+    const one = o.cloud
+      ? { ONE_XMLRPC: o.cloud.endpoint, SVMSCHED_ONE_PASSWORD: 'password' in o.cloud.auth ? o.cloud.auth.password : '', SVMSCHED_ONE_AUTH: 'file' in o.cloud.auth ? o.cloud.auth.file : '' }
+      : { ONE_XMLRPC: sim!.url, SVMSCHED_ONE_PASSWORD: ONE_PASSWORD, SVMSCHED_ONE_AUTH: '' };
 
     const buildDir = stage === 'local' ? '.esbuild' : `.esbuild-${stage}`;
     if (stage !== 'local') stops.push(() => rm(path.join(ROOT, buildDir), { recursive: true, force: true }));
@@ -112,10 +135,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       stage, httpPort, lambdaPort, log: o.log,
       env: {
         DYNAMODB_ENDPOINT: dynamo.endpoint,
-        ONE_XMLRPC: sim.url,
-        SVMSCHED_ONE_PASSWORD: ONE_PASSWORD,
+        ...one,
         SVMSCHED_CONFIG: configPath,
-        SVMSCHED_CALLBACK_URL: `http://127.0.0.1:${httpPort}`,
+        SVMSCHED_CALLBACK_URL: o.callbackUrl ?? `http://127.0.0.1:${httpPort}`,
         LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
         SVMSCHED_BUILD_DIR: buildDir,
@@ -123,7 +145,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       },
     });
     stops.push(() => offline.stop());
-    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, sim, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
+    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, sim, oneEndpoint: one.ONE_XMLRPC, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -14,6 +14,8 @@ export const ADMIN_EXIT = {
   cloud: 4,
   /** No token has this id. */
   notFound: 5,
+  /** The preflight (check) found something that keeps jobs from running. */
+  blocked: 6,
   /** A bug, not the operator's doing (EX_SOFTWARE). */
   internal: 70,
 } as const;
@@ -61,5 +63,13 @@ export class AdminConfigError extends AdminError {
   constructor(message: string, options?: ErrorOptions) {
     super(ADMIN_EXIT.usage, 'config', message, options);
     this.name = 'AdminConfigError';
+  }
+}
+
+/** `check` found a blocking failure; the table on stdout says which, and how to fix it. */
+export class PreflightFailedError extends AdminError {
+  constructor(message: string) {
+    super(ADMIN_EXIT.blocked, 'preflight', message);
+    this.name = 'PreflightFailedError';
   }
 }

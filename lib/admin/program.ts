@@ -6,7 +6,9 @@
 import { Command, Option } from 'commander';
 import { ROLES, tokenId, type Role } from '../store';
 import { escapeJsonForTerminal } from '../cli/format/escape';
-import { AdminUsageError, TokenNotFoundError } from './errors';
+import { AdminUsageError, PreflightFailedError, TokenNotFoundError } from './errors';
+import { checkCommand, formatChecks } from './check';
+import { blocks } from './preflight';
 import { formatTokenTable } from './format';
 import { formatOptimizeReport, optimizeCommand } from './optimize';
 import { openTokenStore, storeFailure, type Env, type OpenTokenStore, type StoreOptions } from './tokenStore';
@@ -25,7 +27,7 @@ const TOKEN_ID = /^[0-9a-f]{16}$/;
 
 export function buildAdminProgram(io: AdminIo, version: string): Command {
   const program = new Command('svmsched-admin')
-    .description('Manage svmsched API tokens in DynamoDB, and see or apply optimisation plans')
+    .description('Manage svmsched API tokens in DynamoDB, see or apply optimisation plans, and check an OpenNebula before use')
     .version(version)
     .option('--table-prefix <prefix>', 'table name prefix, <service>-<stage> (default: $SVMSCHED_TABLE_PREFIX)')
     .option('--endpoint <url>', 'DynamoDB endpoint, e.g. DynamoDB Local (default: $DYNAMODB_ENDPOINT, else AWS)')
@@ -90,6 +92,17 @@ export function buildAdminProgram(io: AdminIo, version: string): Command {
       const o = cmd.optsWithGlobals<GlobalOptions>();
       const report = await optimizeCommand({ ...opts, tablePrefix: o.tablePrefix, endpoint: o.endpoint }, io.env);
       print(o, report, formatOptimizeReport(report));
+    });
+
+  program.command('check')
+    .description('preflight: what svmsched relies on in OpenNebula (version, hosts, the services\' images, networks and datastores, OneGate, the callback URL), each failure with its fix; exits non-zero when something blocks')
+    .option('--config <file>', 'svmsched configuration (default: $SVMSCHED_CONFIG, else svmsched.xml)')
+    .action(async (opts: { config?: string }, cmd: Command) => {
+      const o = cmd.optsWithGlobals<GlobalOptions>();
+      const report = await checkCommand(opts, io.env);
+      print(o, report, formatChecks(report.checks));
+      const failed = report.checks.filter((c) => c.status === 'fail');
+      if (blocks(report.checks)) throw new PreflightFailedError(`${failed.length} check${failed.length > 1 ? 's' : ''} failed (${failed.map((c) => c.check).join(', ')}): jobs cannot run on ${report.endpoint} until fixed`);
     });
 
   return program;

@@ -11,6 +11,7 @@ import type { Crasher } from './crash';
 import { logger } from '../log';
 import { JobStateConflictError } from '../store/errors';
 import { withLease } from './lease';
+import { vmPhase, type VmPhase } from './vmPhase';
 
 export interface TickDeps {
   readonly store: JobStore;
@@ -51,6 +52,8 @@ const LEASE_TTL_MS = 60_000;
 /** While jobs are on their way, the cluster view is saved at most this often (and on a tick's first and last rounds). */
 export const VIEW_EVERY_MS = 3_000;
 const IN_FLIGHT = new Set<Job['state']>(['DISPATCHING', 'PREEMPTING', 'RESUMING']);
+/** VM phases on their way to giving their host's room back. */
+const FREEING = new Set<VmPhase>(['ending', 'saving']);
 
 /** The lease expired under a long round and another tick may hold it: stop acting at once. */
 export class LeaseLostError extends Error {
@@ -176,5 +179,9 @@ async function round(
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
   const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;
-  return deferred || moving || ending;
+  // Room on its way: a VM of ours shutting down or saving (a cancelled or finished job's, a
+  // preemption's) still holds its host until oned has ended it; a job waits for that room, so
+  // stay and place it as soon as the VM is gone rather than at the next scheduled tick.
+  const freeing = result.waiting.size > 0 && snapshot.vms.some((v) => v.jobId !== undefined && FREEING.has(vmPhase(v)));
+  return deferred || moving || ending || freeing;
 }

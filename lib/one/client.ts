@@ -9,7 +9,7 @@ import pRetry from 'p-retry';
 import type { Cluster, Datastore, Host, Snapshot, Vm, VmStateName, Vnet, XmlNode } from '../sched/model';
 import { VM_STATES } from '../sched/model';
 import { OneError, OneProtocolError, OneRpcFaultError, OneUnavailableError, ONE_ERROR_CODES } from './errors';
-import { clusterPoolFromXml, datastorePoolFromXml, hostFromXml, hostPoolFromXml, vmFromXml, vmPoolFromXml, vnetPoolFromXml } from './parse';
+import { clusterPoolFromXml, datastorePoolFromXml, hostFromXml, hostPoolFromXml, imagePoolFromXml, vmFromXml, vmPoolFromXml, vnetPoolFromXml, type OneImage } from './parse';
 import { xmlRpcCall, type XmlRpcParam } from './transport';
 import { parseXml } from './xml';
 
@@ -46,6 +46,10 @@ export interface OneClient {
   clusterPoolInfo(): Promise<Cluster[]>;
   datastorePoolInfo(): Promise<Datastore[]>;
   vnetPoolInfo(): Promise<Vnet[]>;
+  /** Every image the user may see (the preflight: do the services' images exist). */
+  imagePoolInfo(): Promise<OneImage[]>;
+  /** oned.conf as XML (OPENNEBULA_CONFIGURATION); oneadmin's group only. */
+  systemConfig(): Promise<XmlNode>;
   /** The short VM bodies (vm_pool.xsd). */
   vmPoolInfo(query?: VmPoolQuery): Promise<Vm[]>;
   /** The full VM bodies (vm_pool_extended.xsd). */
@@ -149,6 +153,14 @@ export class XmlRpcOneClient implements OneClient {
 
   async vnetPoolInfo(): Promise<Vnet[]> {
     return vnetPoolFromXml(await this.readXml('one.vnpool.info', [POOL_FILTER.ALL, -1, -1]));
+  }
+
+  async imagePoolInfo(): Promise<OneImage[]> {
+    return imagePoolFromXml(await this.readXml('one.imagepool.info', [POOL_FILTER.ALL, -1, -1]));
+  }
+
+  async systemConfig(): Promise<XmlNode> {
+    return this.readXml('one.system.config', []);
   }
 
   async vmPoolInfo(query: VmPoolQuery = {}): Promise<Vm[]> {

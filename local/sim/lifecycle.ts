@@ -181,7 +181,6 @@ export class Lifecycle {
       this.flow(vm, async (wait) => {
         if (!(await wait(hard ? Math.min(this.timing.shutdown, 1) : this.timing.shutdown))) return;
         this.closeHistory(vm, action);
-        this.releaseHosts(vm);
         this.cloud.setState(vm, 'ACTIVE', 'EPILOG');
         if (this.current(vm)) this.current(vm)!.estime = this.cloud.now();
         if (!(await wait(this.timing.epilog))) return;
@@ -192,7 +191,7 @@ export class Lifecycle {
     }
     // SUSPENDED, POWEROFF, STOPPED, UNDEPLOYED: straight to EPILOG; *_FAILURE: cleanup and delete.
     const failed = vm.state === vmState('ACTIVE');
-    this.releaseHosts(vm);
+    // oned frees the host at the epilog's end (done); a VM off its host holds nothing already.
     this.closeHistory(vm, action);
     this.cloud.setState(vm, 'ACTIVE', failed ? 'CLEANUP_DELETE' : 'EPILOG');
     this.flow(vm, async (wait) => {
@@ -203,7 +202,7 @@ export class Lifecycle {
 
   /**
    * Leaving the host for good or for a while (stop, undeploy): an optional first phase (save or
-   * shutdown), then the epilog during which the host is freed, then the final state.
+   * shutdown), then the epilog, at whose end the host is freed (oned's epilog_success), then the final state.
    */
   private leave(vm: SimVm, first: { lcm: LcmStateName; ms: number } | undefined, epilog: LcmStateName, final: VmStateName): void {
     this.cloud.setState(vm, 'ACTIVE', first?.lcm ?? epilog);
@@ -213,8 +212,8 @@ export class Lifecycle {
         this.cloud.setState(vm, 'ACTIVE', epilog);
       }
       this.closeHistory(vm, vm.lastAction);
-      this.releaseHosts(vm);
       if (!(await wait(this.timing.epilog))) return;
+      this.releaseHosts(vm);
       this.cloud.setState(vm, final);
     });
   }

@@ -5,7 +5,8 @@ import { Cloud, vmState, lcmState, VM_ACTION, type SimHost, type SimUser, type S
 import { actionError, noExists, ONE_ERROR, OneRequestError } from './errors';
 import type { Lifecycle } from './lifecycle';
 import { Params } from './params';
-import { clusterXml, datastoreXml, hostXml, poolXml, vmShortXml, vmXml, vnetXml } from './render';
+import { clusterXml, datastoreXml, hostXml, imageXml, poolXml, vmShortXml, vmXml, vnetXml } from './render';
+import { escapeText, el } from './xml';
 import type { RpcValue } from './xmlrpc';
 
 export interface CallContext {
@@ -285,6 +286,14 @@ export const METHODS: Record<string, Method> = {
   'one.vnpool.info': ({ cloud, params, user }) => poolXml('VNET_POOL', listed(cloud, cloud.vnets.values(), user, params.int(1), params.int(2), params.int(3)).map((v) => vnetXml(v, false))),
   'one.vnpool.infoextended': ({ cloud, params, user }) => poolXml('VNET_POOL', listed(cloud, cloud.vnets.values(), user, params.int(1), params.int(2), params.int(3)).map((v) => vnetXml(v, true))),
   'one.vn.info': ({ cloud, params }) => vnetXml(byId(cloud.vnets, 'virtual network', params.int(1)), true),
+  'one.imagepool.info': ({ cloud, params, user }) => poolXml('IMAGE_POOL', listed(cloud, cloud.images.values(), user, params.int(1), params.int(2), params.int(3)).map((i) => imageXml(cloud, i))),
+  'one.image.info': ({ cloud, params }) => imageXml(cloud, byId(cloud.images, 'image', params.int(1))),
+  // oned.conf, as RequestManagerSystem's SystemConfig answers it: for the oneadmin group only.
+  'one.system.config': ({ cloud, user }) => {
+    if (user.gid !== 0) throw new OneRequestError(ONE_ERROR.AUTHORIZATION, `User [${user.id}] : Not authorized to perform MANAGE SYSTEM.`);
+    const gate = cloud.oneGateEndpoint ? el('ONEGATE_ENDPOINT', escapeText(cloud.oneGateEndpoint)) : '';
+    return el('OPENNEBULA_CONFIGURATION', el('API_LIST_ORDER', cloud.listOrder) + gate + el('PORT', 2633));
+  },
   'one.vmpool.info': vmPool(false),
   'one.vmpool.infoextended': vmPool(true),
   'one.vm.info': ({ cloud, params }) => vmXml(cloud, getVm(cloud, params.int(1))),

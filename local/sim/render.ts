@@ -1,5 +1,5 @@
 import { isVector, templateGet, type TemplateAttr } from '../../lib/one/template';
-import type { Cloud, HistoryRecord, SimCluster, SimDatastore, SimHost, SimVm, SimVnet } from './cloud';
+import type { Cloud, HistoryRecord, SimCluster, SimDatastore, SimHost, SimImage, SimVm, SimVnet } from './cloud';
 import { cdata, el, escapeText } from './xml';
 
 /** oned keeps template attributes in a std::multimap: sorted by name, repeated ones in insertion order. */
@@ -90,6 +90,24 @@ export function datastoreXml(cloud: Cloud, d: SimDatastore): string {
     el('TYPE', DS_TYPE[d.type]), el('DISK_TYPE', 0), el('STATE', 0), ids('CLUSTERS', d.clusterIds),
     el('TOTAL_MB', d.totalMb), el('FREE_MB', Math.max(0, d.totalMb - used)), el('USED_MB', used), ids('IMAGES', d.imageIds),
     templateXml('TEMPLATE', d.template),
+  ].join(''));
+}
+
+const IMAGE_TYPE: Record<string, number> = { OS: 0, CDROM: 1, DATABLOCK: 2, KERNEL: 3, RAMDISK: 4, CONTEXT: 5 };
+
+/** An IMAGE (image.xsd), always READY (STATE 1), or USED (2) while VMs have it. */
+export function imageXml(cloud: Cloud, i: SimImage): string {
+  const usesIt = (vm: SimVm) => vm.template.some((a) => a.name === 'DISK' && isVector(a) && a.vector.some((p) => p.name === 'IMAGE_ID' && p.value === String(i.id)));
+  const vms = [...cloud.vms.values()].filter((vm) => vm.state !== 6 && usesIt(vm)).map((vm) => vm.id);
+  const ds = cloud.datastores.get(i.datastoreId);
+  return el('IMAGE', [
+    el('ID', i.id), el('UID', 0), el('GID', 0), el('UNAME', 'oneadmin'), el('GNAME', 'oneadmin'), el('NAME', escapeText(i.name)),
+    PERMISSIONS, el('TYPE', IMAGE_TYPE[i.type] ?? 0), el('DISK_TYPE', 0), el('PERSISTENT', 0), el('REGTIME', 0),
+    el('SOURCE', cdata(`/var/lib/one//datastores/${i.datastoreId}/${i.id}`)), el('PATH', cdata('')), el('FORMAT', cdata('raw')), el('FS', cdata('')),
+    el('SIZE', i.sizeMb), el('STATE', vms.length > 0 ? 2 : 1), el('PREV_STATE', 1), el('RUNNING_VMS', vms.length),
+    el('CLONING_OPS', 0), el('CLONING_ID', -1), el('TARGET_SNAPSHOT', -1), el('DATASTORE_ID', i.datastoreId),
+    el('DATASTORE', escapeText(ds?.name ?? '')), ids('VMS', vms), ids('CLONES', []), ids('APP_CLONES', []),
+    templateXml('TEMPLATE', i.template), el('SNAPSHOTS', el('ALLOW_ORPHANS', cdata('NO')) + el('CURRENT_BASE', -1) + el('NEXT_SNAPSHOT', 0)),
   ].join(''));
 }
 

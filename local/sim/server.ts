@@ -56,6 +56,8 @@ export interface Simulator {
   readonly oneGate?: Pick<OneGate, 'url' | 'port' | 'refuseConnections'>;
   readonly faults: FaultControl;
   readonly state: SimState;
+  /** XML-RPC calls received so far, by method (whoever made them, answered or not). */
+  calls(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
   }
 
+  const received = new Map<string, number>();
   const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
     if (req.url !== '/RPC2') return respond(res, 404, '');
@@ -133,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     try {
       const parsed = decodeCall(body);
       method = parsed.method;
+      received.set(method, (received.get(method) ?? 0) + 1);
       const wait = faults.latencyMs(method);
       if (wait > 0) await sleep(wait);
       const failure = faults.failure(method);
@@ -194,6 +198,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(oneGate ? { oneGate } : {}),
     faults: control,
     state,
+    calls: () => Object.fromEntries(received),
     async close() {
       if (closed) return;
       closed = true;

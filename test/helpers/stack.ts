@@ -10,7 +10,7 @@ export type { Stack };
 
 let n = 0;
 
-export async function startStack(o: StackOptions = {}): Promise<Stack> {
+export async function startStack(o: StackOptions & { cloud?: undefined } = {}): Promise<Stack> {
   n++;
   return start({
     stage: `t${process.pid}x${n}`,

@@ -89,6 +89,29 @@ describe('VM lifecycle and accounting', () => {
     expect(Number(xpath(vm, 'ETIME'))).toBeGreaterThan(0);
   });
 
+  it('holds the host until the epilog ends (oned\'s epilog_success), for terminate and stop alike', async () => {
+    // Prepare: a slow epilog, so the VM is seen in it
+    await t.close();
+    t = await startTestSim({ bootScripts: false, timing: { ...FAST_TIMING, epilog: 400 } });
+    const held = { cpu: 100, mem: 1024 * 1024, vms: 1 };
+    const free = { cpu: 0, mem: 0, vms: 0 };
+    const terminated = await running(0);
+    const stopped = await running(1);
+
+    // Act
+    await t.ok('one.vm.action', SESSION, 'terminate-hard', terminated);
+    await t.ok('one.vm.action', SESSION, 'stop', stopped);
+    await reach(t, terminated, [3, 11]); // ACTIVE/EPILOG
+    await reach(t, stopped, [3, 10]); // ACTIVE/EPILOG_STOP
+    const during = [await share(t, 0), await share(t, 1)];
+    await reach(t, terminated, [6, 0]);
+    await reach(t, stopped, [4, 0]);
+
+    // Assess
+    expect(during).toEqual([held, held]);
+    expect([await share(t, 0), await share(t, 1)]).toEqual([free, free]);
+  });
+
   it('enforces capacity on deploy only when asked, and records when a host went past MAX', async () => {
     // node04: 400 CPU, 8 GB. Two 2-CPU VMs fill its CPU.
     const big = `NAME = b\nCPU = 2\nMEMORY = 1024\n`;

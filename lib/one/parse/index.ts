@@ -3,4 +3,5 @@ export { clusterFromXml } from './cluster';
 export { datastoreFromXml } from './datastore';
 export { vnetFromXml } from './vnet';
 export { vmFromXml } from './vm';
-export { hostPoolFromXml, clusterPoolFromXml, datastorePoolFromXml, vnetPoolFromXml, vmPoolFromXml } from './pool';
+export { hostPoolFromXml, clusterPoolFromXml, datastorePoolFromXml, vnetPoolFromXml, vmPoolFromXml, imagePoolFromXml } from './pool';
+export { imageFromXml, IMAGE_STATES, type OneImage, type ImageStateName } from './image';

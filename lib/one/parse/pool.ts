@@ -3,6 +3,7 @@ import { childrenNamed } from '../xml';
 import { clusterFromXml } from './cluster';
 import { datastoreFromXml } from './datastore';
 import { hostFromXml } from './host';
+import { imageFromXml, type OneImage } from './image';
 import { expectRoot, requiredInt } from './fields';
 import { vmFromXml } from './vm';
 import { vnetFromXml } from './vnet';
@@ -28,4 +29,5 @@ export function hostPoolFromXml(pool: XmlNode, clusters?: readonly Cluster[]): H
 export const clusterPoolFromXml: (pool: XmlNode) => Cluster[] = poolOf('CLUSTER_POOL', 'CLUSTER', clusterFromXml);
 export const datastorePoolFromXml: (pool: XmlNode) => Datastore[] = poolOf('DATASTORE_POOL', 'DATASTORE', datastoreFromXml);
 export const vnetPoolFromXml: (pool: XmlNode) => Vnet[] = poolOf('VNET_POOL', 'VNET', vnetFromXml);
+export const imagePoolFromXml: (pool: XmlNode) => OneImage[] = poolOf('IMAGE_POOL', 'IMAGE', imageFromXml);
 export const vmPoolFromXml: (pool: XmlNode) => Vm[] = poolOf('VM_POOL', 'VM', vmFromXml);
