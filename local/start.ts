@@ -12,7 +12,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startStack, writeLocalToken, ROOT, type StackTokens } from './stack';
 import { endLeftovers, processTree, recordProcesses } from './leftovers';
-import { isFinal, type JobState } from '../lib/jobs/model';
+import { isFinal, type JobState } from '../lib/domain/job';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 

@@ -15,7 +15,7 @@ import { kickTick } from '../lifecycle/kick';
 import { keepingReasons } from '../lifecycle/reasons';
 import type { Cloud } from '../lifecycle/ports';
 import { openStore, type Store } from '../store';
-import type { Caller } from '../http/handler';
+import type { Caller } from '../domain/caller';
 
 export interface App {
   readonly config: SvmschedConfig;

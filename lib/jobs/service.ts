@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Job, JobClass, JobState } from './model';
-import { isFinal } from './model';
+import type { Job, JobClass, JobState } from '../domain/job';
+import { isFinal } from '../domain/job';
 import type { Service, SvmschedConfig } from '../config/types';
-import type { Caller } from '../http/handler';
+import type { Caller } from '../domain/caller';
 import { badRequest, forbidden, notFound, conflict, tooManyRequests, HttpError } from '../http/errors';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';

@@ -1,4 +1,4 @@
-import type { Job, JobState } from '../jobs/model';
+import type { Job, JobState } from '../domain/job';
 import type { SvmschedConfig } from '../config/types';
 import type { Vm } from '../sched/model';
 import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/types';

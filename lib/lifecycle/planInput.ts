@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { Service, SvmschedConfig, SchedulingPolicy } from '../config/types';
 import type { Snapshot, Vm } from '../sched/model';
 import type { NicRequest, Policy, PlanInput, QueuedJob, RunningJob } from '../sched/types';

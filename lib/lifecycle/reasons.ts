@@ -1,5 +1,5 @@
-import type { JobState } from '../jobs/model';
-import { isFinal } from '../jobs/model';
+import type { JobState } from '../domain/job';
+import { isFinal } from '../domain/job';
 import type { JobPatch, JobRepository } from './ports';
 
 const WAITING = new Set<JobState>(['QUEUED', 'PREEMPTED']);

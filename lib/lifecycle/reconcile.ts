@@ -1,5 +1,5 @@
-import type { Job, JobState, PreemptMode } from '../jobs/model';
-import { isFinal } from '../jobs/model';
+import type { Job, JobState, PreemptMode } from '../domain/job';
+import { isFinal } from '../domain/job';
 import type { Vm } from '../sched/model';
 import { vmPhase, type VmPhase } from './vmPhase';
 import { exitOutcome } from './outcome';

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/model';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';

@@ -4,7 +4,7 @@
  * Units follow the job service (CPUs, MB); the planner converts to OpenNebula's
  * (CPU×100, KB) itself.
  */
-import type { JobClass, PreemptMode } from '../jobs/model';
+import type { JobClass, PreemptMode } from '../domain/job';
 import type { Snapshot } from './model';
 
 export type { JobClass, PreemptMode };

@@ -7,7 +7,7 @@ import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../jobs/model';
+import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../domain/job';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import {
   IdempotencyKeyReusedError, JobNotFoundError, JobStateConflictError, ProtectedFieldError,

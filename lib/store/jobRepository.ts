@@ -3,7 +3,7 @@
  * declares what they need; this one matches it); DynamoJobRepository is the implementation,
  * and the tests run it on DynamoDB Local.
  */
-import type { Job, JobClass, JobEvent, JobState } from '../jobs/model';
+import type { Job, JobClass, JobEvent, JobState } from '../domain/job';
 
 export interface CreatedJob {
   readonly job: Job;

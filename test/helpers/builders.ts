@@ -1,4 +1,4 @@
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 import type { Vm } from '../../lib/sched/model';
 import { newJob } from '../store/newJob';
 

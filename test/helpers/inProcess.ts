@@ -11,7 +11,7 @@ import { JobService } from '../../lib/jobs/service';
 import { runTick, type TickReport } from '../../lib/lifecycle/tick';
 import { keepingReasons } from '../../lib/lifecycle/reasons';
 import { XmlRpcOneClient } from '../../lib/one/client';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 
 export interface InProcess {
   readonly config: SvmschedConfig;

@@ -14,7 +14,7 @@ import { cloudFrom } from '../../lib/app';
 import { runTick } from '../../lib/lifecycle/tick';
 import { CrashInjected, type CrashPoint } from '../../lib/lifecycle/crash';
 import { HttpError } from '../../lib/http/errors';
-import type { Job, JobState } from '../../lib/jobs/model';
+import type { Job, JobState } from '../../lib/domain/job';
 
 const dynamo = useDynamoLocal();
 let sim: Simulator;
