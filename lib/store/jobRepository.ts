@@ -57,6 +57,7 @@ export interface JobRepository {
    * Moves the job from one of `expected` to `next`, applies `patch` and appends the event
    * to its history, in one conditional write. Throws JobStateConflictError when the job
    * is in another state, JobNotFoundError when it does not exist. Returns the job as written.
+   * The job's `reason` follows its state (./jobReason.ts) unless the patch sets or clears it.
    */
   transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job>;
   /** Changes fields without a transition (no history entry), e.g. the planner's waiting reason; conditional on the state. */
