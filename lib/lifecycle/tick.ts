@@ -172,7 +172,7 @@ async function round(
     const job = ctx.jobs.get(id)!;
     await deps.store.patch(id, job.state, { reason: w.message });
   }, 'reason');
-  const deferred = result.actions.some((a) => a.type === 'deploy' && (a.after?.length ?? 0) > 0);
+  const deferred = result.actions.some((a) => a.type === 'deployAfterVictims');
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
   const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;

@@ -21,7 +21,7 @@
 import { cpuShare, memoryKb } from './capacity';
 import type { GroupRegistry } from './groups';
 import type { FilterContext, PreparedJob } from './phases';
-import { confirmHost } from './select';
+import { confirmHost } from './filters/chain';
 import { compareIds } from './order';
 import type { RunningJob } from './types';
 

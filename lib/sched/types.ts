@@ -165,13 +165,27 @@ export interface DeployAction {
   readonly hostId: number;
   readonly datastoreId: number;
   readonly nics: readonly NicChoice[];
-  /** Jobs preempted in this plan to make room: deploy only once they released the host. */
-  readonly after?: readonly string[];
   /**
    * false when the room comes from suspended VMs: OpenNebula still books a suspended VM's
-   * capacity on its host, so the deploy must be sent with enforce=false.
+   * capacity on its host, so the deploy must be sent with enforce=false (and goes now).
    */
   readonly enforce: boolean;
+}
+
+/**
+ * Deploy once these victims have left: room made by stopping, undeploying or requeueing jobs
+ * preempted in this plan frees only when they have left the host. Nothing is sent for it now;
+ * the next round plans again with the host free (the victims' preempt actions are in this plan).
+ */
+export interface DeployAfterVictimsAction {
+  readonly type: 'deployAfterVictims';
+  readonly jobId: string;
+  readonly vmId?: number;
+  readonly hostId: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  /** The jobs preempted in this plan to make the room. */
+  readonly victims: readonly string[];
 }
 
 export interface PreemptAction {
@@ -215,7 +229,7 @@ export interface FailAction {
   readonly reason: string;
 }
 
-export type Action = DeployAction | PreemptAction | ResumeAction | MigrateAction | TerminateAction | FailAction;
+export type Action = DeployAction | DeployAfterVictimsAction | PreemptAction | ResumeAction | MigrateAction | TerminateAction | FailAction;
 
 export type WaitCode =
   | 'requirements.syntax'

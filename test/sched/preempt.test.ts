@@ -17,7 +17,7 @@ describe('preemption', () => {
     const p = plan(input(snap, [job({ id: 'p', cpu: 4 })], { running }));
     // Assess
     expect(preempts(p.actions).map((a) => [a.jobId, a.hostId, a.byJobId, a.mode])).toEqual([['r3', 2, 'p', 'stop']]);
-    expect(p.actions.at(-1)).toMatchObject({ type: 'deploy', jobId: 'p', hostId: 2, after: ['r3'], enforce: true });
+    expect(p.actions.at(-1)).toMatchObject({ type: 'deployAfterVictims', jobId: 'p', hostId: 2, victims: ['r3'] });
   });
 
   it('breaks ties by least work lost since the last checkpoint, then lowest priority', () => {

@@ -80,12 +80,12 @@ function usageAfter(w: World, actions: readonly Action[]) {
       else if (r.state === 'RUNNING') { h.cpu -= c; h.mem -= m; }
       else if (r.preemptMode === 'suspend') { h.cpu -= c; h.mem -= m; h.heldCpu -= c; h.heldMem -= m; }
     }
-    if (a.type === 'deploy' || a.type === 'resume') {
+    if (a.type === 'deploy' || a.type === 'deployAfterVictims' || a.type === 'resume') {
       const j = queued.get(a.jobId)!;
       const h = u.get(a.hostId)!;
       const [c, m] = [cpuShare(j.cpu), memoryKb(j.memoryMb)];
       if (j.preempted?.mode === 'suspend') { h.heldCpu -= c; h.heldMem -= m; } else { h.cpu += c; h.mem += m; }
-      if (a.type === 'deploy') disk += j.diskMb;
+      if (a.type === 'deploy' || a.type === 'deployAfterVictims') disk += j.diskMb;
       leases += a.nics.length;
     }
   }

@@ -6,6 +6,7 @@ import { PASS, type HostFilter } from '../phases';
 
 export function capacityFilter(maxHost: number): HostFilter {
   return {
+    kind: 'host',
     name: 'capacity',
     check(ctx, job, i) {
       // A suspended VM's own room is booked already: it resumes once that room is physically idle.

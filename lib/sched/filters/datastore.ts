@@ -16,6 +16,7 @@ const MONITOR: Rejection = { code: 'datastore.monitor' };
 const chosen = new Map<number, { readonly ok: true; readonly value: number }>();
 
 export const datastoreFilter = {
+  kind: 'datastore',
   name: 'datastore',
   choose(ctx, job, i) {
     const cluster = ctx.ledger.hosts[i].host.clusterId;

@@ -2,6 +2,7 @@
 import { PASS, type HostFilter } from '../phases';
 
 export const excludedFilter = {
+  kind: 'host',
   name: 'excluded',
   check(ctx, job, i) {
     return job.excluded.has(ctx.ledger.hosts[i].host.id) ? { ok: false, reason: { code: 'excluded' } } : PASS;

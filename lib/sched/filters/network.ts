@@ -14,6 +14,7 @@ const CLUSTER: Rejection = { code: 'network.cluster' };
 const LEASES: Rejection = { code: 'network.leases', need: 1, free: 0 };
 
 export const networkFilter = {
+  kind: 'network',
   name: 'network',
   choose(ctx, job, i) {
     if (job.nics.length === 0 || job.kind === 'migrate' || job.kind === 'resumeSuspended') return NONE;

@@ -10,6 +10,7 @@ import { PASS, type HostFilter } from '../phases';
 
 export function requirementsFilter(registry: GroupRegistry): HostFilter {
   return {
+    kind: 'host',
     name: 'requirements',
     check(ctx, job, i) {
       if (!job.group) return { ok: false, reason: { code: 'requirements', term: job.requirementError } };
