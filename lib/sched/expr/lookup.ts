@@ -10,7 +10,7 @@
  * planner asks the same few names of thousands of objects many times.
  */
 import type { Datastore, Host, Vnet, XmlNode } from '../model';
-import type { AttrLookup } from './index';
+import type { AttrLookup } from './compiled';
 import { isPlainAttributeName } from './names';
 import { parseIntLikeIstream } from './numbers';
 
