@@ -8,7 +8,7 @@ import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports'
 import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
-import type { Vm } from '../sched/model';
+import type { Vm } from '../sched/snapshot';
 import { exitOutcome } from '../lifecycle/outcome';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';

@@ -4,7 +4,7 @@
  * API hides other users' job ids when it answers (lib/jobs/clusterView.ts).
  */
 import type { Job } from '../domain/job';
-import type { Snapshot } from '../sched/model';
+import type { Snapshot } from '../sched/snapshot';
 
 /** An svmsched VM on a host; without job fields when its job is not unfinished (any more). */
 export interface RecordedVm {

@@ -1,7 +1,7 @@
 import type { Job, JobState } from '../domain/job';
 import type { SvmschedConfig } from '../config/types';
-import type { Vm } from '../sched/model';
-import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/types';
+import type { Vm } from '../sched/snapshot';
+import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/contract';
 import { newSecret, sha256Hex } from '../store/secrets';
 import { OneUnavailableError } from '../one/errors';
 import { TemplateValueError } from '../one/template';

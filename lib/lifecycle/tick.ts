@@ -1,5 +1,5 @@
 import type { Job } from '../domain/job';
-import type { Snapshot } from '../sched/model';
+import type { Snapshot } from '../sched/snapshot';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
 import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';

@@ -9,7 +9,7 @@
  */
 import type { GroupRegistry } from './groups';
 import { confirmHost } from './filters/chain';
-import type { FilterContext, Placement, PreparedJob } from './phases';
+import type { FilterContext, Placement, PreparedJob } from './filter';
 
 export interface FollowedLeader {
   /** The job with the leader's datastore first (itself when it has no placed leader). */

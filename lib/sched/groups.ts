@@ -8,17 +8,15 @@
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { CURRENT_VMS, hostLookup, withCurrentVms } from './expr';
-import { OVER_BUDGET, type ExprCache } from './compile';
+import { OVER_BUDGET, type ExprCache } from './exprCache';
 import { RankScorer, type RankTable } from './scorer';
 import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
 import type { Ledger } from './ledger';
-import type { Host } from './model';
-import type { RunningJob } from './types';
+import { SCHEDULABLE, type Host } from './snapshot';
+import type { RunningJob } from './contract';
 import { cpuShare, memoryKb } from './capacity';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
-/** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
-const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']);
 
 export interface HostGroup {
   readonly key: string;

@@ -21,7 +21,7 @@
  * one matching host is always taken for it); a beff job is bounded by its pending deadline,
  * which fails it with the reason it waited.
  */
-import { ExprCache, requirementStepLimit } from './compile';
+import { ExprCache, requirementStepLimit } from './exprCache';
 import { capacityFilter } from './filters/capacity';
 import { datastoreFilter } from './filters/datastore';
 import { excludedFilter } from './filters/excluded';
@@ -32,16 +32,16 @@ import { FailureCache } from './failureCache';
 import { GroupRegistry } from './groups';
 import { Ledger } from './ledger';
 import { pendingDeadlineMessage, terminateExpired } from './lifetimes';
-import type { Snapshot } from './model';
+import type { Snapshot } from './snapshot';
 import { compareIds, orderQueue } from './order';
-import type { Filter, FilterContext, Placement, PreparedJob } from './phases';
+import type { Filter, FilterContext, Placement, PreparedJob } from './filter';
 import { createPreemptor, type PreemptionCandidate } from './preempt';
 import { JobPreparer } from './prepare';
 import { explainWait } from './reasons';
 import { reschedEntries } from './resched';
 import { confirmHost } from './filters/chain';
 import { commitPlacement, imageDatastoresFit, selectHost } from './select';
-import type { Action, DeployAction, DeployAfterVictimsAction, Plan, PlanInput, RunningJob, WaitReason } from './types';
+import type { Action, DeployAction, DeployAfterVictimsAction, Plan, PlanInput, RunningJob, WaitReason } from './contract';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -6,7 +6,7 @@
  * (rank expression, host), so groups sharing a rank share its evaluations.
  */
 import type { AttrLookup, CompiledRank } from './expr';
-import { rankValue } from './compile';
+import { rankValue } from './exprCache';
 import type { Ledger } from './ledger';
 import { sortedLeaves } from './hostTree';
 

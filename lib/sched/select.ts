@@ -5,7 +5,7 @@
  * is taken. Rejections are counted per reason (Nomad's AllocMetric) for the waiting reason.
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, Placement, PreparedJob, RejectCode } from './phases';
+import type { FilterContext, Placement, PreparedJob, RejectCode } from './filter';
 import { confirmHost } from './filters/chain';
 import { followLeader } from './affinity';
 

@@ -1,4 +1,4 @@
-import type { LcmStateName, VmStateName } from '../../lib/sched/model';
+import type { LcmStateName, VmStateName } from '../../lib/sched/snapshot';
 import { Cloud, lcmState, setAttr, vmState, VM_ACTION, type HistoryRecord, type SimHost, type SimVm } from './cloud';
 import type { Guest } from './guest';
 import type { Logger } from './logger';

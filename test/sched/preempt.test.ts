@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import type { DeployAction, PreemptAction } from '../../lib/sched/types';
+import type { DeployAction, PreemptAction } from '../../lib/sched/contract';
 import { host, input, job, runningJob, snapshot } from './helpers';
 
 const preempts = (actions: readonly { type: string }[]) => actions.filter((a) => a.type === 'preempt') as PreemptAction[];

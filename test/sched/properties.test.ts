@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
 import { cpuShare, memoryKb } from '../../lib/sched/capacity';
-import type { Action, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/types';
+import type { Action, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/contract';
 import { datastore, host, input, job, runningJob, snapshot, vnet } from './helpers';
 
 const HV = ['kvm', 'xen'] as const;

@@ -9,7 +9,7 @@
  * Each object's index is built once, on first use, and each name's answer is kept: the
  * planner asks the same few names of thousands of objects many times.
  */
-import type { Datastore, Host, Vnet, XmlNode } from '../model';
+import type { Datastore, Host, Vnet, XmlNode } from '../snapshot';
 import type { AttrLookup } from './compiled';
 import { isPlainAttributeName } from './names';
 import { parseIntLikeIstream } from './numbers';

@@ -3,8 +3,8 @@
  * datastore and the network filters, which also choose), stopping at the first that turns the
  * host down. The list itself is built once, in pipeline.ts.
  */
-import type { FilterContext, Filter, PreparedJob, RejectCode } from '../phases';
-import type { NicChoice } from '../types';
+import type { FilterContext, Filter, PreparedJob, RejectCode } from '../filter';
+import type { NicChoice } from '../contract';
 
 export type Confirmed =
   | { readonly ok: true; readonly datastoreId: number; readonly nics: readonly NicChoice[] }

@@ -5,8 +5,8 @@
  *  - host-local: need < the host's free MB for it (strictly, even for 0).
  */
 import { datastoreLookup } from '../expr';
-import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
-import type { Rejection } from '../phases';
+import type { DatastoreFilter, FilterContext, PreparedJob } from '../filter';
+import type { Rejection } from '../filter';
 import { rankedNow } from './dynamicOrder';
 
 const NONE: Rejection = { code: 'datastore.none' };

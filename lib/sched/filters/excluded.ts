@@ -1,5 +1,5 @@
 /** Excluded-hosts filter: hosts where a deploy of this job already failed (and a migrating VM's own host). */
-import { PASS, type HostFilter } from '../phases';
+import { PASS, type HostFilter } from '../filter';
 
 export const excludedFilter = {
   kind: 'host',

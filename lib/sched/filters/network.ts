@@ -4,9 +4,9 @@
  * (Scheduler::dispatch). Leases are only taken when the job is placed.
  */
 import { vnetLookup } from '../expr';
-import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../phases';
+import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../filter';
 import { rankedNow } from './dynamicOrder';
-import type { NicChoice } from '../types';
+import type { NicChoice } from '../contract';
 
 const NONE = { ok: true, value: [] } as const;
 const NO_NETWORK: Rejection = { code: 'network.none' };

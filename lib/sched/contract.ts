@@ -5,7 +5,7 @@
  * (CPU×100, KB) itself.
  */
 import type { JobClass, PreemptMode } from '../domain/job';
-import type { Snapshot } from './model';
+import type { Snapshot } from './snapshot';
 
 export type { JobClass, PreemptMode };
 
@@ -134,13 +134,13 @@ export interface Policy {
    * Work the evaluations of one requirement expression may cost in a plan, at most, in steps
    * (one per comparison, plus what wildcard matching reads: about bytes × pattern length); past
    * it, the jobs with that expression wait with the reason `requirements.budget` and the plan
-   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/exprCache.ts).
    */
   readonly maxRequirementSteps?: number;
   /**
    * Steps all requirements of a plan may cost together: each distinct expression gets an equal
    * share (not below MIN_REQUIREMENT_STEPS, not above maxRequirementSteps). Absent:
-   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/exprCache.ts).
    */
   readonly maxPlanRequirementSteps?: number;
 }

@@ -4,7 +4,7 @@
  */
 import type { Ledger } from './ledger';
 import type { HostGroup } from './groups';
-import type { NicChoice, QueuedJob } from './types';
+import type { NicChoice, QueuedJob } from './contract';
 import type { CompiledRank } from './expr';
 
 export type RejectCode =
