@@ -8,7 +8,7 @@
 import type { AttrLookup, CompiledRank } from './expr';
 import { rankValue } from './exprCache';
 import type { Ledger } from './ledger';
-import { sortedLeaves } from './hostTree';
+import { sortedLeaves } from './hostIndex';
 
 /** One method: the score of a host (ledger index) under a rank expression. */
 export interface Scorer {
