@@ -4,7 +4,7 @@
  *   npx tsx bench/expr.bench.ts
  */
 import { compileRank, compileRequirement, hostLookup } from '../lib/sched/expr';
-import type { XmlNode } from '../lib/sched/model';
+import type { XmlNode } from '../lib/sched/snapshot';
 
 const el = (name: string, text: string | number = '', children: XmlNode[] = []): XmlNode => ({ name, text: String(text), children });
 

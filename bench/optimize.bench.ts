@@ -5,7 +5,7 @@
  * and without MAX_ACTIONS_PER_CLUSTER. Run: npx tsx bench/optimize.bench.ts
  */
 import { pathToFileURL } from 'node:url';
-import type { Host, Snapshot, Vm, XmlNode } from '../lib/sched/model';
+import type { Host, Snapshot, Vm, XmlNode } from '../lib/sched/snapshot';
 import { optimize, type OptimizePolicyName } from '../lib/sched/optimize';
 import { rng } from './schedFixture';
 

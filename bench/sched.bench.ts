@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { plan } from '../lib/sched';
 import { DEFAULT_POLICY } from '../lib/sched/policy';
-import type { RankMode } from '../lib/sched/types';
+import type { RankMode } from '../lib/sched/contract';
 import { benchQueue, benchRunning, benchSnapshot } from './schedFixture';
 
 export const SIZES: ReadonlyArray<readonly [number, number]> = [[1_000, 1_000], [2_500, 10_000], [10_000, 100_000]];

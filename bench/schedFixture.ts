@@ -1,6 +1,6 @@
 /** Synthetic clouds and queues for the planner benchmarks (seeded, so every run plans the same input). */
-import type { Host, Snapshot, XmlNode } from '../lib/sched/model';
-import type { QueuedJob, RunningJob } from '../lib/sched/types';
+import type { Host, Snapshot, XmlNode } from '../lib/sched/snapshot';
+import type { QueuedJob, RunningJob } from '../lib/sched/contract';
 import { mulberry32 } from '../local/sim/prng';
 
 const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>

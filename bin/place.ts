@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { configPath, place, policyFromConf, PLACER_DEFAULTS, PlacerConfigError } from '../lib/placer';
-import type { Policy } from '../lib/sched/types';
+import type { Policy } from '../lib/sched/contract';
 
 function loadPolicy(file: string | undefined): Policy {
   const path = file ?? configPath(process.env);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { homedir } from 'node:os';
 import { DEFAULT_CONFIG, startStack, writeLocalToken, ROOT, type OneTarget, type StackTokens } from './stack';
 import { endLeftovers, processTree, recordProcesses } from './leftovers';
-import { isFinal, type JobState } from '../lib/jobs/model';
+import { isFinal, type JobState } from '../lib/domain/job';
 import { loadConfig, type SvmschedConfig } from '../lib/config';
 import { connectionFor } from '../lib/admin/gather';
 import { formatChecks, runPreflight } from '../lib/admin/check';

@@ -5,7 +5,7 @@
  * A failure blocks: jobs could not run. A warning works but with less (e.g. no OneGate).
  */
 import type { Service, SvmschedConfig } from '../config/types';
-import type { HostStateName } from '../sched/model';
+import type { HostStateName } from '../sched/snapshot';
 import type { ImageStateName } from '../one/parse';
 
 /** A fact, or why it could not be had. */

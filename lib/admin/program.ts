@@ -4,7 +4,8 @@
  * hash is stored.
  */
 import { Command, Option } from 'commander';
-import { ROLES, tokenId, type Role } from '../store';
+import { ROLES, type Role } from '../domain/caller';
+import { tokenId } from '../store';
 import { escapeJsonForTerminal } from '../cli/format/escape';
 import { AdminUsageError, PreflightFailedError, TokenNotFoundError } from './errors';
 import { checkCommand, formatChecks } from './check';

@@ -12,10 +12,9 @@ import { runTick, type TickReport } from '../lifecycle/tick';
 import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
 import { crasherFrom } from '../lifecycle/crash';
 import { kickTick } from '../lifecycle/kick';
-import { keepingReasons } from '../lifecycle/reasons';
 import type { Cloud } from '../lifecycle/ports';
 import { openStore, type Store } from '../store';
-import type { Caller } from '../http/handler';
+import type { Caller } from '../domain/caller';
 
 export interface App {
   readonly config: SvmschedConfig;
@@ -58,8 +57,7 @@ export async function buildApp(env: Env = process.env, overrides: AppOverrides =
   const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
   // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
   const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;
-  const opened: Store = openStore(env, config);
-  const store = { ...opened, jobs: keepingReasons(opened.jobs) };
+  const store: Store = openStore(env, config);
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();
   const invoke = overrides.invokeTick ?? tickInvoker(env);

@@ -1,4 +1,4 @@
-import type { Job, JobClass, JobState, PreemptMode } from '../jobs/model';
+import type { Job, JobClass, JobState, PreemptMode } from '../domain/job';
 import type { Connection } from './config';
 import { isLocalServer } from './server';
 import {

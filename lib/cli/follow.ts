@@ -1,5 +1,5 @@
-import type { Job } from '../jobs/model';
-import { isFinal } from '../jobs/model';
+import type { Job } from '../domain/job';
+import { isFinal } from '../domain/job';
 import type { SvmschedApi } from './api';
 import { InterruptedError, ServerError, ServerUnreachableError } from './errors';
 import type { CliIo } from './io';

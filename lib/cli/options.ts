@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { JOB_CLASSES, JOB_STATES, type JobClass, type JobState } from '../jobs/model';
+import { JOB_CLASSES, JOB_STATES, type JobClass, type JobState } from '../domain/job';
 
 /** Options every command takes: where the server is, who we are, how to print. */
 export interface CommonOptions {

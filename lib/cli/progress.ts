@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import { escapeTerminal, escapeTerminalDeep } from './format/escape';
 import { eventLine } from './format/jobs';
 import { elapsedSince, formatDuration, type Paint, paintState } from './format/text';

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import { escapeJsonForTerminal } from './format/escape';
 
 /**

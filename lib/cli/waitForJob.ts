@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { SvmschedApi } from './api';
 import type { CommandContext } from './context';
 import { JobUnsuccessfulError } from './errors';

@@ -3,7 +3,7 @@
  * file, validated against schemas/config.json and cross-checked. Every default is
  * already applied: fields without `?` are always present.
  */
-import type { JobClass, PreemptMode } from '../jobs/model';
+import type { JobClass, PreemptMode } from '../domain/job';
 
 /** Host ranking, as DEFAULT_SCHED in OpenNebula's rank.conf (0 packing … 4 fixed, 3 custom). */
 export const HOST_POLICIES = ['packing', 'striping', 'load-aware', 'fixed', 'custom'] as const;

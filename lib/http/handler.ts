@@ -4,12 +4,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { accessLog, bodyLimit, jsonBody, jsonErrors } from './middleware';
 import { unauthorized } from './errors';
 import { contextSecret, isSealed } from './contextSeal';
+import type { Caller } from '../domain/caller';
 
-export type Role = 'user' | 'admin';
-export interface Caller {
-  readonly user: string;
-  readonly role: Role;
-}
 
 /** What a handler's logic sees of a request: parsed, validated, with the authenticated caller. */
 export interface HttpRequest<B = unknown> {

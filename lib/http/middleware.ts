@@ -1,7 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, badRequest, payloadTooLarge, serviceUnavailable } from './errors';
-import { ClusterUnavailableError } from '../jobs/errors';
+import { HttpError, badRequest, conflict, forbidden, notFound, payloadTooLarge, serviceUnavailable, tooManyRequests } from './errors';
+import {
+  CallbackTokenError, ClusterUnavailableError, CompletionNotLiveError, InvalidJobRequestError, JobAlreadyFinishedError,
+  NotJobOwnerError, UnknownJobError, UserJobLimitError, VmStateUnknownError,
+} from '../jobs/errors';
 import { IdempotencyKeyReusedError, InvalidCursorError } from '../store/errors';
 import { json } from './respond';
 import { validate } from './validation';
@@ -52,16 +55,27 @@ function fromStore(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-/** Conditions of the job service that pass: 503, with a message that says so (and no internal detail). */
+/**
+ * The job service's conditions, as the HTTP errors they are. Those that pass (OpenNebula
+ * unreachable) are 503, with a message that says so (and no internal detail).
+ */
 function fromService(err: unknown): HttpError | undefined {
-  if (err instanceof ClusterUnavailableError) return serviceUnavailable(err.message);
+  if (err instanceof InvalidJobRequestError) return badRequest(err.field, err.message);
+  if (err instanceof NotJobOwnerError || err instanceof CallbackTokenError) return forbidden(err.message);
+  if (err instanceof UnknownJobError) return notFound(err.message);
+  if (err instanceof JobAlreadyFinishedError || err instanceof CompletionNotLiveError) return conflict(err.message);
+  if (err instanceof UserJobLimitError) return tooManyRequests(err.message);
+  if (err instanceof ClusterUnavailableError || err instanceof VmStateUnknownError) return serviceUnavailable(err.message);
   return undefined;
 }
+
+/** What an error answers over HTTP: a store's or the job service's condition mapped, any other error as it is. */
+export const asHttpError = (err: unknown): unknown => fromStore(err) ?? fromService(err) ?? err;
 
 /** Every error becomes a JSON body; internal ones are logged and never show their message or stack. */
 export const jsonErrors = (): Mw => ({
   onError: (request) => {
-    const err = fromStore(request.error) ?? fromService(request.error) ?? request.error;
+    const err = asHttpError(request.error);
     if (err instanceof HttpError) {
       request.response = json(err.statusCode, { error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
       return;

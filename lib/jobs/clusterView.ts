@@ -1,4 +1,4 @@
-import type { Caller } from '../http/handler';
+import type { Caller } from '../domain/caller';
 import type { ClusterRecord, HostView as RecordedHost } from '../lifecycle/clusterRecord';
 
 export interface HostView extends Omit<RecordedHost, 'jobs'> {

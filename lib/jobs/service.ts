@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import type { Job, JobClass, JobState } from './model';
-import { isFinal } from './model';
+import type { Job, JobClass, JobState } from '../domain/job';
+import { isFinal } from '../domain/job';
 import type { Service, SvmschedConfig } from '../config/types';
-import type { Caller } from '../http/handler';
-import { badRequest, forbidden, notFound, conflict, tooManyRequests, HttpError } from '../http/errors';
+import type { Caller } from '../domain/caller';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
 import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
-import type { Vm } from '../sched/model';
+import type { Vm } from '../sched/snapshot';
 import { exitOutcome } from '../lifecycle/outcome';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
 import { clusterView, type ClusterView } from './clusterView';
 import { asClusterRecord, recordCluster } from '../lifecycle/clusterRecord';
-import { ClusterUnavailableError } from './errors';
+import {
+  CallbackTokenError, ClusterUnavailableError, CompletionNotLiveError, InvalidJobRequestError, JobAlreadyFinishedError,
+  NotJobOwnerError, UnknownJobError, UserJobLimitError, VmStateUnknownError,
+} from './errors';
 
 export interface SubmitRequest {
   readonly service: string;
@@ -71,7 +73,7 @@ export function serviceView(s: Service) {
 }
 
 function within(field: string, value: number, max: number | undefined, service: string, unit: string) {
-  if (max !== undefined && value > max) throw badRequest(field, `${field} ${value}${unit} is more than service ${service} allows (${max}${unit})`);
+  if (max !== undefined && value > max) throw new InvalidJobRequestError(field, `${field} ${value}${unit} is more than service ${service} allows (${max}${unit})`);
 }
 
 export class JobService {
@@ -83,7 +85,7 @@ export class JobService {
 
   private service(id: string): Service {
     const s = this.deps.config.services.find((x) => x.id === id);
-    if (!s) throw badRequest('service', `service '${id}' does not exist (known: ${this.deps.config.services.map((x) => x.id).join(', ')})`);
+    if (!s) throw new InvalidJobRequestError('service', `service '${id}' does not exist (known: ${this.deps.config.services.map((x) => x.id).join(', ')})`);
     return s;
   }
 
@@ -102,12 +104,12 @@ export class JobService {
         // It must also go into the VM template as it is (no "]]>", no control characters).
         writeValue(andRequirements(service.requirements, requirements), 'requirements');
       } catch (err) {
-        if (err instanceof ExprSyntaxError || err instanceof TemplateValueError) throw badRequest('requirements', `requirements: ${err.message}`);
+        if (err instanceof ExprSyntaxError || err instanceof TemplateValueError) throw new InvalidJobRequestError('requirements', `requirements: ${err.message}`);
         throw err;
       }
     }
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
-      throw badRequest('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
+      throw new InvalidJobRequestError('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
     await this.withinUserLimit(caller);
     const now = this.deps.clock();
@@ -143,14 +145,14 @@ export class JobService {
     const max = this.deps.config.jobs.maxUnfinishedPerUser;
     if (!max) return;
     if ((await this.deps.repo.countUnfinished(caller.user, max)) >= max) {
-      throw tooManyRequests(`user ${caller.user} already has ${max} unfinished jobs, the most allowed (jobs.maxUnfinishedPerUser): wait for some to finish, or cancel some, before submitting more`);
+      throw new UserJobLimitError(caller.user, max);
     }
   }
 
   private async owned(caller: Caller, id: string): Promise<Job> {
     const job = await this.deps.repo.get(id);
-    if (!job) throw notFound(`job ${id} does not exist`);
-    if (caller.role !== 'admin' && job.owner !== caller.user) throw forbidden(`job ${id} belongs to another user`);
+    if (!job) throw new UnknownJobError(id);
+    if (caller.role !== 'admin' && job.owner !== caller.user) throw new NotJobOwnerError(id);
     return job;
   }
 
@@ -167,7 +169,7 @@ export class JobService {
   async cancel(caller: Caller, id: string): Promise<Job> {
     for (;;) {
       const job = await this.owned(caller, id);
-      if (isFinal(job.state)) throw conflict(`job ${id} is already ${job.state}`);
+      if (isFinal(job.state)) throw new JobAlreadyFinishedError(id, job.state);
       try {
         const done = await this.deps.repo.transition(id, job.state, 'CANCELLED',
           { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
@@ -193,7 +195,7 @@ export class JobService {
     for (;;) {
       let job = await this.deps.repo.jobForCallback(id, req.token);
       // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
-      if (!job) throw forbidden('callback token does not match this job\'s current VM');
+      if (!job) throw new CallbackTokenError();
       if (isFinal(job.state)) return job; // a repeated callback: the first one counted
       const vm = await this.liveVm(job);
       try {
@@ -220,13 +222,13 @@ export class JobService {
   }
 
   /**
-   * Whether the job's run is live, so its completion may count (409 otherwise). RUNNING is live
+   * Whether the job's run is live, so its completion may count (CompletionNotLiveError otherwise). RUNNING is live
    * as recorded: the guest calls back before it powers off, and a retried callback after the
    * poweroff must still count until the tick has seen it. In the other states the record lags
    * OpenNebula or leads it, so OpenNebula says: the VM must be running now. Returns that VM.
    */
   private async liveVm(job: Job): Promise<Vm | undefined> {
-    const refuse = (why: string) => conflict(`job ${job.id} is ${job.state}: ${why}; a completion counts only while its VM runs`);
+    const refuse = (why: string) => new CompletionNotLiveError(job.id, job.state, why);
     if (job.vmId === undefined) throw refuse('it has no VM');
     if (job.state === 'RUNNING') return undefined;
     if (job.state !== 'DISPATCHING' && job.state !== 'RESUMING' && job.state !== 'PREEMPTING') {
@@ -237,7 +239,7 @@ export class JobService {
       vm = await this.deps.cloud.vm(job.vmId);
     } catch (err) {
       // The guest tries again; nothing is decided without OpenNebula's word.
-      if (err instanceof OneUnavailableError) throw new HttpError(503, 'unavailable', `OpenNebula cannot say whether job ${job.id}'s VM runs; try again`);
+      if (err instanceof OneUnavailableError) throw new VmStateUnknownError(job.id, { cause: err });
       throw err;
     }
     if (!vm || vm.jobId !== job.id) throw refuse(`its VM ${job.vmId} is gone`);
@@ -264,6 +266,6 @@ export class JobService {
 function lifetimeFromArgs(service: Service, args: readonly string[] | undefined): number | undefined {
   if (!service.lifetimeFromArgument) return undefined;
   const first = args?.[0];
-  if (first === undefined || !/^[1-9][0-9]{0,8}$/.test(first)) throw badRequest('args', `service ${service.id} takes its lifetime in seconds as first argument`);
+  if (first === undefined || !/^[1-9][0-9]{0,8}$/.test(first)) throw new InvalidJobRequestError('args', `service ${service.id} takes its lifetime in seconds as first argument`);
   return Number(first);
 }

@@ -3,8 +3,8 @@
  * API never takes an OpenNebula snapshot per request. Recorded for nobody in particular: the
  * API hides other users' job ids when it answers (lib/jobs/clusterView.ts).
  */
-import type { Job } from '../jobs/model';
-import type { Snapshot } from '../sched/model';
+import type { Job } from '../domain/job';
+import type { Snapshot } from '../sched/snapshot';
 
 /** An svmsched VM on a host; without job fields when its job is not unfinished (any more). */
 export interface RecordedVm {

@@ -1,7 +1,7 @@
-import type { Job, JobState } from '../jobs/model';
+import type { Job, JobState } from '../domain/job';
 import type { SvmschedConfig } from '../config/types';
-import type { Vm } from '../sched/model';
-import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/types';
+import type { Vm } from '../sched/snapshot';
+import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/contract';
 import { newSecret, sha256Hex } from '../store/secrets';
 import { OneUnavailableError } from '../one/errors';
 import { TemplateValueError } from '../one/template';
@@ -175,13 +175,9 @@ async function finish(ctx: StepContext, job: Job, to: JobState, reason: string, 
 
 export async function applyAction(ctx: StepContext, a: Action): Promise<void> {
   switch (a.type) {
-    case 'deploy':
-      // Room made by stopping, undeploying or requeueing victims frees only once they have left
-      // the host: the tick's next round plans again with the host free. Suspended victims keep
-      // their room booked in OpenNebula (the planner marks that deploy enforce=false), so it
-      // goes now, or the room would never be offered again.
-      if (a.after && a.after.length > 0 && a.enforce) return;
-      return deploy(ctx, a);
+    case 'deploy': return deploy(ctx, a);
+    // The room frees once the victims have left the host: the tick's next round plans again with it free.
+    case 'deployAfterVictims': return;
     case 'preempt': return preempt(ctx, a);
     case 'resume': return resume(ctx, a);
     case 'migrate': return ctx.cloud.migrate(a.vmId, a.hostId, false, true, a.datastoreId);

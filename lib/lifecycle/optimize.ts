@@ -10,7 +10,7 @@
  * (not worth a move). A migration the tick races anyway (it preempts a VM on its way) fails in
  * OpenNebula and is repaired by the tick's next round, as any refused call.
  */
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { OptimizeSettings, SvmschedConfig } from '../config/types';
 import { optimize, type OptimizeAction, type OptimizeOptions, type OptimizePlan } from '../sched/optimize';
 import { JobStateConflictError } from '../store/errors';

@@ -1,4 +1,4 @@
-import type { Job, JobState } from '../jobs/model';
+import type { Job, JobState } from '../domain/job';
 import type { JobPatch } from './ports';
 
 export interface ExitOutcome {

@@ -1,8 +1,8 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { Service, SvmschedConfig, SchedulingPolicy } from '../config/types';
-import type { Snapshot, Vm } from '../sched/model';
-import type { NicRequest, Policy, PlanInput, QueuedJob, RunningJob } from '../sched/types';
-import { DS_POLICIES, HOST_POLICIES } from '../sched/types';
+import type { Snapshot, Vm } from '../sched/snapshot';
+import type { NicRequest, Policy, PlanInput, QueuedJob, RunningJob } from '../sched/contract';
+import { DS_POLICIES, HOST_POLICIES } from '../sched/contract';
 import { andRequirements } from './vmTemplate';
 import { vmPhase } from './vmPhase';
 

@@ -6,7 +6,8 @@
 import type { JobRepository } from '../store/jobRepository';
 import type { LeaseRepository } from '../store/lease';
 import type { KickRepository } from '../store/kick';
-import type { Snapshot, Vm } from '../sched/model';
+import type { Snapshot, Vm } from '../sched/snapshot';
+import type { VmAction } from '../one/client';
 import type { ClusterViewRepository } from '../store/clusterViews';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
@@ -18,10 +19,6 @@ export type LeaseStore = Pick<LeaseRepository, 'acquire' | 'renew' | 'release'>;
 
 /** Early ticks, coalesced (lib/store/kick.ts). */
 export type KickStore = Pick<KickRepository, 'kick' | 'kicks' | 'releaseUnlessKicked'>;
-
-export type VmAction =
-  | 'terminate' | 'terminate-hard' | 'stop' | 'suspend' | 'resume' | 'undeploy' | 'undeploy-hard'
-  | 'poweroff' | 'poweroff-hard' | 'hold' | 'release' | 'resched' | 'unresched';
 
 /** The tick's last cluster view (lib/store/clusterViews.ts); what it reads back is checked (lib/lifecycle/clusterRecord.ts). */
 export type ClusterViewStore = Pick<ClusterViewRepository, 'save' | 'latest'>;

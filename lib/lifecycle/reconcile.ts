@@ -1,6 +1,6 @@
-import type { Job, JobState, PreemptMode } from '../jobs/model';
-import { isFinal } from '../jobs/model';
-import type { Vm } from '../sched/model';
+import type { Job, JobState, PreemptMode } from '../domain/job';
+import { isFinal } from '../domain/job';
+import type { Vm } from '../sched/snapshot';
 import { vmPhase, type VmPhase } from './vmPhase';
 import { exitOutcome } from './outcome';
 import type { JobPatch } from './ports';

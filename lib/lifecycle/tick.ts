@@ -1,5 +1,5 @@
-import type { Job } from '../jobs/model';
-import type { Snapshot } from '../sched/model';
+import type { Job } from '../domain/job';
+import type { Snapshot } from '../sched/snapshot';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
 import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
@@ -175,7 +175,7 @@ async function round(
     const job = ctx.jobs.get(id)!;
     await deps.store.patch(id, job.state, { reason: w.message });
   }, 'reason');
-  const deferred = result.actions.some((a) => a.type === 'deploy' && (a.after?.length ?? 0) > 0);
+  const deferred = result.actions.some((a) => a.type === 'deployAfterVictims');
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
   const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;

@@ -1,4 +1,4 @@
-import type { Vm } from '../sched/model';
+import type { Vm } from '../sched/snapshot';
 
 /**
  * What a VM's STATE/LCM_STATE means for its job. OpenNebula has ~70 LCM states; the job

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/model';
+import type { Job } from '../domain/job';
 import type { Repository, Service, SvmschedConfig } from '../config/types';
 import { writeTemplate, type TemplateAttr, type TemplatePair } from '../one/template';
 import { START_SCRIPT } from './startScript';

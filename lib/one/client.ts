@@ -6,8 +6,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import pRetry from 'p-retry';
-import type { Cluster, Datastore, Host, Snapshot, Vm, VmStateName, Vnet, XmlNode } from '../sched/model';
-import { VM_STATES } from '../sched/model';
+import type { Cluster, Datastore, Host, Snapshot, Vm, VmStateName, Vnet, XmlNode } from '../sched/snapshot';
+import { VM_STATES } from '../sched/snapshot';
 import { OneError, OneProtocolError, OneRpcFaultError, OneUnavailableError, ONE_ERROR_CODES } from './errors';
 import { clusterPoolFromXml, datastorePoolFromXml, hostFromXml, hostPoolFromXml, imagePoolFromXml, vmFromXml, vmPoolFromXml, vnetPoolFromXml, type OneImage } from './parse';
 import { xmlRpcCall, type XmlRpcParam } from './transport';

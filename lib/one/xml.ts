@@ -1,5 +1,5 @@
 /**
- * OpenNebula XML documents as XmlNode trees (lib/sched/model.ts), element order kept: the
+ * OpenNebula XML documents as XmlNode trees (lib/sched/snapshot.ts), element order kept: the
  * planner evaluates requirements as XPath unions where the first match in document order wins.
  *
  * A single-pass scanner rather than fast-xml-parser: on a 10,000-VM pool (44 MB) that parser
@@ -9,7 +9,7 @@
  * oned's documents use no DTD and no attributes that matter: attributes are skipped,
  * a DOCTYPE is refused.
  */
-import type { XmlNode } from '../sched/model';
+import type { XmlNode } from '../sched/snapshot';
 import { OneXmlError } from './errors';
 
 interface Frame {

@@ -3,7 +3,7 @@
  * oned's API needs. The `xmlrpc` package decodes answers through sax, character by character:
  * 17 s of CPU for one 10,000-VM pool. This decoder reuses the document scanner.
  */
-import type { XmlNode } from '../sched/model';
+import type { XmlNode } from '../sched/snapshot';
 import { OneXmlError } from './errors';
 import { child, escapeXml, parseXml } from './xml';
 

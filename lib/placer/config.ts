@@ -4,7 +4,7 @@
  * placer finds it: $ONE_LOCATION/etc/schedulers/rank.conf, else /etc/one/schedulers/rank.conf.
  */
 import { parseTemplate, templateGet, templateVectors, vectorGet, type TemplateAttr } from '../one/template';
-import type { Policy, RankPolicy } from '../sched/types';
+import type { Policy, RankPolicy } from '../sched/contract';
 import { DEFAULT_POLICY } from '../sched/policy';
 import { PlacerConfigError } from './errors';
 

@@ -3,7 +3,7 @@
  * by svmsched's scheduling core with OpenNebula's placer semantics (ranks once per run).
  */
 import { plan } from '../sched';
-import type { Policy } from '../sched/types';
+import type { Policy } from '../sched/contract';
 import { PLACER_DEFAULTS } from './config';
 import { decodeRequest } from './decode';
 import { planToXml } from './plan';

@@ -8,7 +8,7 @@
  */
 import { parse } from 'yaml';
 import { vmFromXml } from '../one/parse';
-import type { Vm } from '../sched/model';
+import type { Vm } from '../sched/snapshot';
 import { optimize, type OptimizeOptions, type OptimizePlan, type Weights } from '../sched/optimize';
 import { decodeRequest } from './decode';
 import { PlacerConfigError } from './errors';

@@ -2,7 +2,7 @@
  * A Plan as OpenNebula's PLAN document: ID -1 (as the rank placer writes it), one ACTION per
  * deploy (a resume is a deploy for oned) or migrate, children in plan.xsd's order.
  */
-import type { Plan } from '../sched/types';
+import type { Plan } from '../sched/contract';
 
 export function planToXml(plan: Plan): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<PLAN>', '  <ID>-1</ID>'];

@@ -17,10 +17,10 @@
  */
 import { parseXml, child, childrenNamed } from '../one/xml';
 import { clusterFromXml, datastoreFromXml, hostFromXml, vnetFromXml } from '../one/parse';
-import type { Datastore, Snapshot, XmlNode } from '../sched/model';
-import type { NicRequest, Policy, PlanInput, QueuedJob } from '../sched/types';
+import type { Datastore, Snapshot, XmlNode } from '../sched/snapshot';
+import type { NicRequest, Policy, PlanInput, QueuedJob } from '../sched/contract';
 import { readFloat, readInt, textAt } from '../sched/xmlPath';
-import { combineRequirements } from '../sched/compile';
+import { combineRequirements } from '../sched/exprCache';
 import { systemDsNeedMb } from '../sched/capacity';
 import { applyVmGroups, type GroupedVm, type RoleVm } from './affinity';
 import { PlacerInputError } from './errors';

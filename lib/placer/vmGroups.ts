@@ -9,7 +9,7 @@
  *    are kept once per role set, ordered by that set read as a number.
  */
 import { child, childrenNamed } from '../one/xml';
-import type { XmlNode } from '../sched/model';
+import type { XmlNode } from '../sched/snapshot';
 import { readInt, textAt } from '../sched/xmlPath';
 
 /** VMGroupRoles::MAX_ROLES. */

@@ -8,8 +8,8 @@
  * never takes its own host this way. Without a placed leader nothing changes.
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, PreparedJob } from './phases';
-import type { Placement, confirmHost } from './select';
+import { confirmHost } from './filters/chain';
+import type { FilterContext, Placement, PreparedJob } from './filter';
 
 export interface FollowedLeader {
   /** The job with the leader's datastore first (itself when it has no placed leader). */
@@ -18,7 +18,7 @@ export interface FollowedLeader {
   readonly placement?: Placement;
 }
 
-export function followLeader(ctx: FilterContext, registry: GroupRegistry, job: PreparedJob, confirm: typeof confirmHost): FollowedLeader {
+export function followLeader(ctx: FilterContext, registry: GroupRegistry, job: PreparedJob): FollowedLeader {
   const leaderId = job.job.followsVmId;
   const leader = leaderId === undefined ? undefined : ctx.ledger.placedVms.get(leaderId);
   // A VM without matching datastores was dropped before dispatch: nothing to add to.
@@ -27,7 +27,7 @@ export function followLeader(ctx: FilterContext, registry: GroupRegistry, job: P
   const i = leader.hostIndex;
   if (job.kind === 'migrate' && ctx.ledger.hosts[i].host.id === job.job.migrateFrom!.hostId) return { job: followed };
   if (registry.test(job.group, registry.lookupAsPlaced(i)) !== true) return { job: followed };
-  const confirmed = confirm(ctx, followed, i, ctx.placementFilters.filter((f) => f.name !== 'requirements'));
+  const confirmed = confirmHost(ctx, followed, i, ctx.placementFilters.filter((f) => f.name !== 'requirements'));
   if (!confirmed.ok) return { job: followed };
   const enforce = ctx.ledger.fitsBooked(i, job.cpu, job.mem);
   return { job: followed, placement: { hostIndex: i, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce } };

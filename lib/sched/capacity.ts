@@ -1,7 +1,7 @@
 /**
  * Capacity arithmetic in OpenNebula's units and roundings.
  */
-import type { Cluster, Datastore, Host } from './model';
+import type { Cluster, Datastore, Host } from './snapshot';
 import { nodesAt, readInt, textAt } from './xmlPath';
 
 /**

@@ -7,8 +7,8 @@
  * preemption frees is taken at once by its preemptor, and "free + beff room" never grows),
  * the others are dropped.
  */
-import type { PreparedJob } from './phases';
-import type { WaitReason } from './types';
+import type { PreparedJob } from './filter';
+import type { WaitReason } from './contract';
 
 interface Entry {
   readonly cpu: number;

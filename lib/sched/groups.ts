@@ -1,6 +1,6 @@
 /**
  * Host groups: the hosts that match one distinct requirement (within one candidate set),
- * ranked by one rank expression, kept in a HostTree. Jobs share few distinct expressions, so
+ * ranked by one rank expression, kept in a host index (hostIndex.ts). Jobs share few distinct expressions, so
  * a requirement is evaluated once per (expression, host) and a rank once per (rank, host),
  * whatever the number of jobs (ranks through the Scorer). Trees follow the ledger: a change of
  * a host is marked in the groups it belongs to and applied when a group is next searched.
@@ -8,17 +8,17 @@
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { CURRENT_VMS, hostLookup, withCurrentVms } from './expr';
-import { OVER_BUDGET, type ExprCache } from './compile';
+import { OVER_BUDGET, type ExprCache } from './exprCache';
 import { RankScorer, type RankTable } from './scorer';
-import { HostTree, StaticHostTree, type HostIndex } from './hostTree';
+import { DynamicHostTree } from './dynamicHostTree';
+import type { HostIndex } from './hostIndex';
+import { StaticHostTree } from './staticHostTree';
 import type { Ledger } from './ledger';
-import type { Host } from './model';
-import type { RunningJob } from './types';
+import { SCHEDULABLE, type Host } from './snapshot';
+import type { RunningJob } from './contract';
 import { cpuShare, memoryKb } from './capacity';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
-/** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
-const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']);
 
 export interface HostGroup {
   readonly key: string;
@@ -215,7 +215,7 @@ export class GroupRegistry {
     const rank = this.exprs.rank(rankSource);
     const number = this.all.length;
     const group: HostGroup = {
-      key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new HostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
+      key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new DynamicHostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
       pending: [], dirty: new Uint8Array(hosts.length), roomPending: [], roomDirty: new Uint8Array(hosts.length),
     };

@@ -9,7 +9,7 @@
  * since OpenNebula still books the suspended VM), and the suspended VM resumes once the
  * physical room (MAX − USAGE + held) is back.
  */
-import type { Cluster, Datastore, Host, Vnet } from './model';
+import type { Cluster, Datastore, Host, Vnet } from './snapshot';
 import { datastoreFree, hostCapacity, hostLocalDsFree } from './capacity';
 
 export interface HostBook {

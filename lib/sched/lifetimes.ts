@@ -4,7 +4,7 @@
  * deadline fail (after placement had its chance: a job that can start now starts).
  */
 import type { Ledger } from './ledger';
-import type { Action, RunningJob } from './types';
+import type { Action, RunningJob } from './contract';
 import { cpuShare, memoryKb } from './capacity';
 
 export function terminateExpired(running: readonly RunningJob[], ledger: Ledger, now: number, actions: Action[]): Set<string> {

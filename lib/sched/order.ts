@@ -2,7 +2,7 @@
  * Queue order: prod before beff; within a class higher priority first, then oldest, then id
  * (numeric ids compare as numbers, so the placer keeps OpenNebula's VM id order).
  */
-import type { QueuedJob } from './types';
+import type { QueuedJob } from './contract';
 
 const NUMERIC = /^\d+$/;
 

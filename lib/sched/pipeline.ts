@@ -21,24 +21,27 @@
  * one matching host is always taken for it); a beff job is bounded by its pending deadline,
  * which fails it with the reason it waited.
  */
-import { ExprCache, requirementStepLimit } from './compile';
+import { ExprCache, requirementStepLimit } from './exprCache';
 import { capacityFilter } from './filters/capacity';
+import { datastoreFilter } from './filters/datastore';
 import { excludedFilter } from './filters/excluded';
+import { networkFilter } from './filters/network';
 import { requirementsFilter } from './filters/requirements';
 import { cpuShare, memoryKb } from './capacity';
 import { FailureCache } from './failureCache';
 import { GroupRegistry } from './groups';
 import { Ledger } from './ledger';
 import { pendingDeadlineMessage, terminateExpired } from './lifetimes';
-import type { Snapshot } from './model';
+import type { Snapshot } from './snapshot';
 import { compareIds, orderQueue } from './order';
-import type { FilterContext, PreparedJob } from './phases';
+import type { Filter, FilterContext, Placement, PreparedJob } from './filter';
 import { createPreemptor, type PreemptionCandidate } from './preempt';
 import { JobPreparer } from './prepare';
 import { explainWait } from './reasons';
 import { reschedEntries } from './resched';
-import { commitPlacement, confirmHost, imageDatastoresFit, selectHost, type Placement } from './select';
-import type { Action, DeployAction, Plan, PlanInput, RunningJob, WaitReason } from './types';
+import { confirmHost } from './filters/chain';
+import { commitPlacement, imageDatastoresFit, selectHost } from './select';
+import type { Action, DeployAction, DeployAfterVictimsAction, Plan, PlanInput, RunningJob, WaitReason } from './contract';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -84,11 +87,11 @@ export function plan(input: PlanInput): Plan {
   // 1. Compile.
   const exprs = new ExprCache(requirementStepLimit(policy, queue));
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
-  // 2. Filters, in the order a host must pass them; datastore and network filters follow (select.ts).
-  const placementFilters = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost)];
+  // 2. Filters, in the order a host must pass them (run by filters/chain.ts).
+  const placementFilters: readonly Filter[] = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost), datastoreFilter, networkFilter];
   const ctx: FilterContext = {
     ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic',
-    placementFilters, preemptionFilters: placementFilters.slice(0, 2),
+    placementFilters, preemptionFilters: placementFilters.filter((f) => f.name !== 'capacity'),
   };
   const preparer = new JobPreparer(ledger, registry, exprs, policy);
 
@@ -104,16 +107,20 @@ export function plan(input: PlanInput): Plan {
   const failures = new FailureCache();
   let placed = 0;
 
-  const emit = (job: PreparedJob, p: Placement, after?: readonly string[]): void => {
+  const emit = (job: PreparedJob, p: Placement, victims?: readonly string[]): void => {
     const hostId = ledger.hosts[p.hostIndex].host.id;
     const j = job.job;
     if (job.kind === 'migrate') {
       actions.push({ type: 'migrate', ...(synthetic.has(j.id) ? {} : { jobId: j.id }), vmId: j.vmId!, hostId, datastoreId: p.datastoreId });
+    } else if (job.kind === 'deploy' && victims && p.enforce) {
+      // Room booked by OpenNebula until the victims have left (none of them suspended, see DeployAction.enforce).
+      const deploy: Mutable<DeployAfterVictimsAction> = { type: 'deployAfterVictims', jobId: j.id, hostId, datastoreId: p.datastoreId, nics: p.nics, victims };
+      if (j.vmId !== undefined) deploy.vmId = j.vmId;
+      actions.push(deploy);
     } else if (job.kind === 'deploy') {
       // Optional keys set by assignment: spreading temporary objects costs more than the rest of a dispatch.
       const deploy: Mutable<DeployAction> = { type: 'deploy', jobId: j.id, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce };
       if (j.vmId !== undefined) deploy.vmId = j.vmId;
-      if (after) deploy.after = after;
       actions.push(deploy);
     } else {
       actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce });

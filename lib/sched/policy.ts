@@ -3,7 +3,7 @@
  * (src/schedm_mad/remotes/rank/src/sched/SchedulerTemplate.cc): an unknown policy number
  * gives an empty rank (every resource ranks 0).
  */
-import type { Policy, RankPolicy } from './types';
+import type { Policy, RankPolicy } from './contract';
 
 /** OpenNebula's defaults when rank.conf is missing: striping everywhere, DIFFERENT_VNETS, no scale, no MAX_HOST. */
 export const DEFAULT_POLICY: Policy = {

@@ -20,10 +20,10 @@
  */
 import { cpuShare, memoryKb } from './capacity';
 import type { GroupRegistry } from './groups';
-import type { FilterContext, PreparedJob } from './phases';
-import { confirmHost } from './select';
+import type { FilterContext, PreparedJob } from './filter';
+import { confirmHost } from './filters/chain';
 import { compareIds } from './order';
-import type { RunningJob } from './types';
+import type { RunningJob } from './contract';
 
 export interface PreemptionCandidate {
   readonly hostIndex: number;

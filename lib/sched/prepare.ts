@@ -4,14 +4,14 @@
  * networks, matched and ranked once per distinct expression.
  */
 import { datastoreLookup, vnetLookup, type CompiledRank } from './expr';
-import { combineRequirements, OVER_BUDGET, rankValue, type ExprCache } from './compile';
+import { combineRequirements, OVER_BUDGET, rankValue, type ExprCache } from './exprCache';
 import { cpuShare, memoryKb, systemDsNeedMb } from './capacity';
 import type { GroupRegistry } from './groups';
 import type { Ledger } from './ledger';
-import type { Datastore, Vnet } from './model';
-import type { OverBudget, PlacementKind, PreparedJob, PreparedNic } from './phases';
+import type { Datastore, Vnet } from './snapshot';
+import type { OverBudget, PlacementKind, PreparedJob, PreparedNic } from './filter';
 import { datastoreRankSource, hostRankSource, nicRankSource } from './policy';
-import type { Policy, QueuedJob } from './types';
+import type { Policy, QueuedJob } from './contract';
 import { textAt } from './xmlPath';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 

@@ -4,8 +4,8 @@
  * jobs went first).
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, OverBudget, PreparedJob, RejectCode } from './phases';
-import type { WaitCode, WaitReason } from './types';
+import type { FilterContext, OverBudget, PreparedJob, RejectCode } from './filter';
+import type { WaitCode, WaitReason } from './contract';
 
 export interface ReasonContext {
   readonly ctx: FilterContext;

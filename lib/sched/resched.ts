@@ -3,8 +3,8 @@
  * off (VirtualMachinePoolXML's selection) become queue entries whose answer is a migrate
  * action to another host, keeping their system datastore.
  */
-import type { Snapshot } from './model';
-import type { QueuedJob, RunningJob } from './types';
+import type { Snapshot } from './snapshot';
+import type { QueuedJob, RunningJob } from './contract';
 
 export function reschedEntries(snapshot: Snapshot, queue: readonly QueuedJob[], running: readonly RunningJob[]): QueuedJob[] {
   const queued = new Set(queue.map((j) => j.vmId).filter((v) => v !== undefined));

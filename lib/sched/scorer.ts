@@ -6,9 +6,9 @@
  * (rank expression, host), so groups sharing a rank share its evaluations.
  */
 import type { AttrLookup, CompiledRank } from './expr';
-import { rankValue } from './compile';
+import { rankValue } from './exprCache';
 import type { Ledger } from './ledger';
-import { sortedLeaves } from './hostTree';
+import { sortedLeaves } from './hostIndex';
 
 /** One method: the score of a host (ledger index) under a rank expression. */
 export interface Scorer {

@@ -1,23 +1,13 @@
 /**
  * Phases 2–4 for one job: filter, score, select. The group's tree yields the best-ranked host
- * with CPU and memory room (capacity filter + rank scorer in one descent); the datastore and
- * network filters then confirm or reject it; a rejected host is set aside and the next best
+ * with CPU and memory room (capacity filter + rank scorer in one descent); the filter chain
+ * (filters/chain.ts) then confirms or rejects it; a rejected host is set aside and the next best
  * is taken. Rejections are counted per reason (Nomad's AllocMetric) for the waiting reason.
  */
 import type { GroupRegistry } from './groups';
-import type { FilterContext, HostFilter, PreparedJob, RejectCode } from './phases';
-import { datastoreFilter } from './filters/datastore';
-import { networkFilter } from './filters/network';
+import type { FilterContext, Placement, PreparedJob, RejectCode } from './filter';
+import { confirmHost } from './filters/chain';
 import { followLeader } from './affinity';
-import type { NicChoice } from './types';
-
-export interface Placement {
-  readonly hostIndex: number;
-  readonly datastoreId: number;
-  readonly nics: readonly NicChoice[];
-  /** false when the job only fits in room booked by suspended VMs. */
-  readonly enforce: boolean;
-}
 
 export type Selection =
   | { readonly ok: true; readonly placement: Placement }
@@ -34,26 +24,12 @@ export function imageDatastoresFit(ctx: FilterContext, job: PreparedJob): boolea
   return true;
 }
 
-/** The host filters, then the datastore and network filters, on one host. */
-export function confirmHost(ctx: FilterContext, job: PreparedJob, i: number, hostFilters: readonly HostFilter[] = ctx.placementFilters):
-  { ok: true; datastoreId: number; nics: readonly NicChoice[] } | { ok: false; code: RejectCode } {
-  for (const filter of hostFilters) {
-    const r = filter.check(ctx, job, i);
-    if (!r.ok) return { ok: false, code: r.reason.code };
-  }
-  const ds = datastoreFilter.choose(ctx, job, i);
-  if (!ds.ok) return { ok: false, code: ds.reason.code };
-  const nics = networkFilter.choose(ctx, job, i);
-  if (!nics.ok) return { ok: false, code: nics.reason.code };
-  return { ok: true, datastoreId: ds.value, nics: nics.value };
-}
-
 export function selectHost(ctx: FilterContext, registry: GroupRegistry, prepared: PreparedJob): Selection {
   const group = prepared.group;
   if (!group || group.hosts.length === 0) return { ok: false, rejected: new Map() };
   if (prepared.kind === 'resumeSuspended') return resumeInPlace(ctx, prepared, group.hosts[0], new Map());
   // Only OpenNebula VM-group followers have a leader to go after (most jobs: nothing to do).
-  const lead = prepared.job.followsVmId === undefined ? undefined : followLeader(ctx, registry, prepared, confirmHost);
+  const lead = prepared.job.followsVmId === undefined ? undefined : followLeader(ctx, registry, prepared);
   if (lead?.placement) return { ok: true, placement: lead.placement };
   const job = lead?.job ?? prepared;
   registry.flush(group);

@@ -1,5 +1,5 @@
 /** Minimal reads of an XmlNode tree by child path ("HOST_SHARE/DATASTORES/DS"), for the few raw fields the planner needs. */
-import type { XmlNode } from './model';
+import type { XmlNode } from './snapshot';
 
 /** Every node at `path` under `node`, in document order. */
 export function nodesAt(node: XmlNode | undefined, path: string): XmlNode[] {

@@ -7,7 +7,8 @@ import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../jobs/model';
+import { reasonPatch } from './jobReason';
+import { isFinal, JOB_STATES, type Job, type JobEvent, type JobState } from '../domain/job';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
 import {
   IdempotencyKeyReusedError, JobNotFoundError, JobStateConflictError, ProtectedFieldError,
@@ -210,10 +211,12 @@ export class DynamoJobRepository implements JobRepository {
     return count;
   }
 
-  async transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
+  async transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, asked: JobPatch, event: TransitionEvent): Promise<Job> {
     const states = expectedStates(expected);
     checkState(next);
-    checkPatch(patch);
+    checkPatch(asked);
+    // The job's reason follows its state, whoever moves it.
+    const patch = reasonPatch(next, event.reason, asked);
     if (states.length === 1) return this.transitionFrom(jobId, states[0]!, states, next, patch, event);
     // The history records where the job came from, so with several candidates read which one it is.
     for (let attempt = 1; ; attempt++) {

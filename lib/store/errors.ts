@@ -1,5 +1,5 @@
 /** Conditions the store reports; each names what happened and carries what a caller needs to react. */
-import type { JobState } from '../jobs/model';
+import type { JobState } from '../domain/job';
 
 /** A conditional transition found the job in another state: another writer moved it first. */
 export class JobStateConflictError extends Error {

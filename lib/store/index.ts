@@ -4,7 +4,7 @@ export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJo
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
 export { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
-export { DynamoTokenRepository, ROLES, tokenId, type Role, type TokenInfo, type TokenRepository } from './tokens';
+export { DynamoTokenRepository, tokenId, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';
 export { createTables, readTableDeclarations, tableNames, tableNamesFromEnv, TABLE_LOGICAL_IDS, TABLES_DECLARATION, type TableNames } from './tables';
 export { countCapacity, createCountingClient, type CapacityCounts, type CountingClient, type OperationCount } from './counting';

@@ -3,7 +3,7 @@
  * jobs carry `queueKey`, so the sparse `queue` index holds exactly them; finished ones
  * carry `expiresAt` instead, for TTL.
  */
-import { isFinal, type Job, type JobClass } from '../jobs/model';
+import { isFinal, type Job, type JobClass } from '../domain/job';
 
 /** The one partition of the queue index: the tick reads it in a single Query. */
 export const QUEUE_PARTITION = 'unfinished';

@@ -3,7 +3,7 @@
  * declares what they need; this one matches it); DynamoJobRepository is the implementation,
  * and the tests run it on DynamoDB Local.
  */
-import type { Job, JobClass, JobEvent, JobState } from '../jobs/model';
+import type { Job, JobClass, JobEvent, JobState } from '../domain/job';
 
 export interface CreatedJob {
   readonly job: Job;
@@ -57,6 +57,7 @@ export interface JobRepository {
    * Moves the job from one of `expected` to `next`, applies `patch` and appends the event
    * to its history, in one conditional write. Throws JobStateConflictError when the job
    * is in another state, JobNotFoundError when it does not exist. Returns the job as written.
+   * The job's `reason` follows its state (./jobReason.ts) unless the patch sets or clears it.
    */
   transition(jobId: string, expected: JobState | readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job>;
   /** Changes fields without a transition (no history entry), e.g. the planner's waiting reason; conditional on the state. */

@@ -5,12 +5,11 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ROLES, type Role } from '../domain/caller';
 import { InvalidTokenRequestError } from './errors';
 import { queryAll } from './queryAll';
 import { newSecret, sameHash, sha256Hex } from './secrets';
 
-export const ROLES = ['user', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface TokenInfo {
   readonly id: string;

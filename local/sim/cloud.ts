@@ -1,4 +1,4 @@
-import { HOST_STATES, LCM_STATES, VM_STATES, type LcmStateName, type VmStateName } from '../../lib/sched/model';
+import { HOST_STATES, LCM_STATES, VM_STATES, type LcmStateName, type VmStateName } from '../../lib/sched/snapshot';
 import { isVector, templateGet, type TemplateAttr } from '../../lib/one/template';
 import type { Fixture, FixtureTemplate } from './fixture';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { HostStateName } from '../../lib/sched/model';
+import type { HostStateName } from '../../lib/sched/snapshot';
 import { FixtureInvalidError } from './errors';
 
 /** Template attributes in a fixture: a value, a vector (object) or a list of either (repeated attribute). */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, openSync, closeSync, rmSync, symlinkS
 import { dirname, join } from 'node:path';
 import { isVector, type TemplateVector } from '../../lib/one/template';
 import type { SimHost, SimVm } from './cloud';
-import type { Logger } from './lifecycle';
+import type { Logger } from './logger';
 import { wantsToken } from './onegate';
 
 /** What the state machine asks of a VM's guest. */

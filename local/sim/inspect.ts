@@ -1,4 +1,4 @@
-import { LCM_STATES, VM_STATES } from '../../lib/sched/model';
+import { LCM_STATES, VM_STATES } from '../../lib/sched/snapshot';
 import type { Cloud, Placement, StateChange } from './cloud';
 import type { GuestRun } from './guest';
 

@@ -1,6 +1,7 @@
-import type { LcmStateName, VmStateName } from '../../lib/sched/model';
+import type { LcmStateName, VmStateName } from '../../lib/sched/snapshot';
 import { Cloud, lcmState, setAttr, vmState, VM_ACTION, type HistoryRecord, type SimHost, type SimVm } from './cloud';
 import type { Guest } from './guest';
+import type { Logger } from './logger';
 
 /** Milliseconds each transient LCM phase lasts. */
 export interface Timing {
@@ -15,11 +16,6 @@ export interface Timing {
 export const DEFAULT_TIMING: Timing = { prolog: 1500, boot: 1000, shutdown: 500, epilog: 500, save: 500, migrate: 1500 };
 /** Near-zero phases for tests: every transition still passes through its real intermediate states. */
 export const FAST_TIMING: Timing = { prolog: 5, boot: 5, shutdown: 5, epilog: 5, save: 5, migrate: 5 };
-
-export interface Logger {
-  info(msg: string): void;
-  error(msg: string): void;
-}
 
 /** Decides whether a boot fails (fault injection). */
 export type BootFailure = (vm: SimVm, host: SimHost) => boolean;

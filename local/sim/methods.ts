@@ -1,4 +1,4 @@
-import { LCM_STATES, VM_STATES } from '../../lib/sched/model';
+import { LCM_STATES, VM_STATES } from '../../lib/sched/snapshot';
 import { isVector, parseTemplate, vectorGet, type TemplateVector } from '../../lib/one/template';
 import { allocateVm, resolveNic } from './allocate';
 import { Cloud, vmState, lcmState, VM_ACTION, type SimHost, type SimUser, type SimVm } from './cloud';

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { isVector, parseTemplate, TemplateSyntaxError, type TemplateAttr } from '../../lib/one/template';
 import type { Cloud, SimVm } from './cloud';
 import type { Faults } from './faults';
-import type { Logger } from './lifecycle';
+import type { Logger } from './logger';
 
 /**
  * OneGate, OpenNebula's guest-to-cloud HTTP service, as far as a guest of svmsched uses it

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XmlRpcOneClient } from '../../lib/one/client';
-import type { XmlNode } from '../../lib/sched/model';
+import type { XmlNode } from '../../lib/sched/snapshot';
 import { ONE_PASSWORD } from '../../local/stack';
 import { api, startStack, waitForJob, type Stack } from '../helpers/stack';
 import { expectWellFormed } from './answers';

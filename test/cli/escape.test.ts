@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 import type { ClusterInfo, ServiceInfo } from '../../lib/cli/api';
 import { clusterTable, servicesTable } from '../../lib/cli/format/cluster';
 import { escapeJsonForTerminal, escapeTerminal } from '../../lib/cli/format/escape';

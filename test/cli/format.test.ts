@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 import { clusterTable, servicesTable, usageBar } from '../../lib/cli/format/cluster';
 import { historyText, jobDetail, jobsTable } from '../../lib/cli/format/jobs';
 import { formatDuration } from '../../lib/cli/format/text';

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 import { ACTIVE, HOSTILE, hostileJob } from '../fixtures/hostileText';
 import { runClient } from './cliProcess';
 

@@ -1,5 +1,5 @@
-import type { Job } from '../../lib/jobs/model';
-import type { Vm } from '../../lib/sched/model';
+import type { Job } from '../../lib/domain/job';
+import type { Vm } from '../../lib/sched/snapshot';
 import { newJob } from '../store/newJob';
 
 /** A VM as lib/one parses it, with only what a test cares about set. */

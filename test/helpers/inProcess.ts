@@ -9,9 +9,8 @@ import { openStoreWith, type TableNames } from '../../lib/store';
 import { cloudFrom } from '../../lib/app';
 import { JobService } from '../../lib/jobs/service';
 import { runTick, type TickReport } from '../../lib/lifecycle/tick';
-import { keepingReasons } from '../../lib/lifecycle/reasons';
 import { XmlRpcOneClient } from '../../lib/one/client';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 
 export interface InProcess {
   readonly config: SvmschedConfig;
@@ -25,8 +24,7 @@ export interface InProcess {
 export async function inProcess(client: DynamoDBClient, names: TableNames, simUrl: string): Promise<InProcess> {
   const env = { SVMSCHED_ONE_PASSWORD: 'opennebula', ONE_XMLRPC: simUrl };
   const config = await loadConfig(fileURLToPath(new URL('../../local/svmsched.xml', import.meta.url)), env);
-  const opened = openStoreWith(client, names, config);
-  const store = { ...opened, jobs: keepingReasons(opened.jobs) };
+  const store = openStoreWith(client, names, config);
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();
   const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => {} });

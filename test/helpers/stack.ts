@@ -4,7 +4,7 @@
  */
 import { startStack as start, type Stack, type StackOptions } from '../../local/stack';
 import { FAST_TIMING } from '../../local/sim';
-import { isFinal } from '../../lib/jobs/model';
+import { isFinal } from '../../lib/domain/job';
 
 export type { Stack };
 

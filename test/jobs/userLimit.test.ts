@@ -9,7 +9,8 @@ import { useDynamoLocal } from '../helpers/dynamo';
 import { loadConfig } from '../../lib/config';
 import { openStoreWith } from '../../lib/store';
 import { JobService } from '../../lib/jobs/service';
-import { HttpError } from '../../lib/http/errors';
+import { UserJobLimitError } from '../../lib/jobs/errors';
+import { asHttpError } from '../../lib/http/middleware';
 import type { Cloud } from '../../lib/lifecycle/ports';
 
 const dynamo = useDynamoLocal();
@@ -42,11 +43,11 @@ describe('per-user limit on unfinished jobs', () => {
     const admin = await submit(jobs, root).catch((e: unknown) => e);
 
     // Assess
-    expect(refused).toBeInstanceOf(HttpError);
-    expect(refused).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
+    expect(refused).toBeInstanceOf(UserJobLimitError);
+    expect(asHttpError(refused)).toMatchObject({ statusCode: 429, code: 'too_many_requests' });
     expect((refused as Error).message).toMatch(/alice already has 3 unfinished jobs.*jobs\.maxUnfinishedPerUser.*cancel/);
     expect(other.state).toBe('QUEUED');
-    expect(admin).toMatchObject({ statusCode: 429 });
+    expect(admin).toBeInstanceOf(UserJobLimitError);
   });
 
   it('counts only unfinished jobs: a cancelled one makes room again', async () => {
@@ -62,7 +63,7 @@ describe('per-user limit on unfinished jobs', () => {
 
     // Assess
     expect(again.state).toBe('QUEUED');
-    expect(full).toMatchObject({ statusCode: 429 });
+    expect(full).toBeInstanceOf(UserJobLimitError);
     expect(await store.jobs.countUnfinished('alice', 100)).toBe(2);
   });
 

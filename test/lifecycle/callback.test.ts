@@ -14,7 +14,8 @@ import { cloudFrom } from '../../lib/app';
 import { runTick } from '../../lib/lifecycle/tick';
 import { CrashInjected, type CrashPoint } from '../../lib/lifecycle/crash';
 import { HttpError } from '../../lib/http/errors';
-import type { Job, JobState } from '../../lib/jobs/model';
+import { asHttpError } from '../../lib/http/middleware';
+import type { Job, JobState } from '../../lib/domain/job';
 
 const dynamo = useDynamoLocal();
 let sim: Simulator;
@@ -49,8 +50,10 @@ async function refusal(app: InProcess, id: string, token: string): Promise<{ sta
     await app.jobs.complete(id, { token, exitCode: 0 });
     return undefined;
   } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    return { status: err.statusCode, message: err.message };
+    // As the HTTP edge answers it.
+    const answer = asHttpError(err);
+    if (!(answer instanceof HttpError)) throw err;
+    return { status: answer.statusCode, message: answer.message };
   }
 }
 

@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startStack, type Stack } from '../helpers/stack';
 import { listAllJobs } from './listAll';
-import { isFinal } from '../../lib/jobs/model';
+import { isFinal } from '../../lib/domain/job';
 
 const JOBS = Number(process.env.SVMSCHED_LOAD_JOBS ?? 40);
 const WORKERS = 20;

@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { OneXmlError } from '../../lib/one/errors';
 import { at, child, childrenNamed, escapeXml, parseXml, textAt, writeXml } from '../../lib/one/xml';
-import type { XmlNode } from '../../lib/sched/model';
+import type { XmlNode } from '../../lib/sched/snapshot';
 import { fixture } from './fixture';
 
 describe('parseXml', () => {

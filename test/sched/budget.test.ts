@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import { DEFAULT_PLAN_REQUIREMENT_STEPS, DEFAULT_REQUIREMENT_STEPS, MIN_REQUIREMENT_STEPS, requirementStepLimit } from '../../lib/sched/compile';
+import { DEFAULT_PLAN_REQUIREMENT_STEPS, DEFAULT_REQUIREMENT_STEPS, MIN_REQUIREMENT_STEPS, requirementStepLimit } from '../../lib/sched/exprCache';
 import { compileRequirement, hostLookup, StepMeter } from '../../lib/sched/expr';
 import { datastore, host, input, job, snapshot } from './helpers';
 

@@ -1,7 +1,7 @@
 /** Builders for planner inputs: hosts, datastores, networks and jobs with the XML OpenNebula would send. */
-import type { Cluster, Datastore, Host, Snapshot, Vm, Vnet, XmlNode } from '../../lib/sched/model';
+import type { Cluster, Datastore, Host, Snapshot, Vm, Vnet, XmlNode } from '../../lib/sched/snapshot';
 import { DEFAULT_POLICY } from '../../lib/sched/policy';
-import type { Policy, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/types';
+import type { Policy, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/contract';
 
 export const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>
   typeof content === 'object' ? { name, text: '', children: content } : { name, text: String(content), children: [] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import type { DeployAction, PreemptAction } from '../../lib/sched/types';
+import type { DeployAction, PreemptAction } from '../../lib/sched/contract';
 import { host, input, job, runningJob, snapshot } from './helpers';
 
 const preempts = (actions: readonly { type: string }[]) => actions.filter((a) => a.type === 'preempt') as PreemptAction[];
@@ -17,7 +17,7 @@ describe('preemption', () => {
     const p = plan(input(snap, [job({ id: 'p', cpu: 4 })], { running }));
     // Assess
     expect(preempts(p.actions).map((a) => [a.jobId, a.hostId, a.byJobId, a.mode])).toEqual([['r3', 2, 'p', 'stop']]);
-    expect(p.actions.at(-1)).toMatchObject({ type: 'deploy', jobId: 'p', hostId: 2, after: ['r3'], enforce: true });
+    expect(p.actions.at(-1)).toMatchObject({ type: 'deployAfterVictims', jobId: 'p', hostId: 2, victims: ['r3'] });
   });
 
   it('breaks ties by least work lost since the last checkpoint, then lowest priority', () => {

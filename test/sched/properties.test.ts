@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
 import { cpuShare, memoryKb } from '../../lib/sched/capacity';
-import type { Action, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/types';
+import type { Action, PlanInput, QueuedJob, RunningJob } from '../../lib/sched/contract';
 import { datastore, host, input, job, runningJob, snapshot, vnet } from './helpers';
 
 const HV = ['kvm', 'xen'] as const;
@@ -80,12 +80,12 @@ function usageAfter(w: World, actions: readonly Action[]) {
       else if (r.state === 'RUNNING') { h.cpu -= c; h.mem -= m; }
       else if (r.preemptMode === 'suspend') { h.cpu -= c; h.mem -= m; h.heldCpu -= c; h.heldMem -= m; }
     }
-    if (a.type === 'deploy' || a.type === 'resume') {
+    if (a.type === 'deploy' || a.type === 'deployAfterVictims' || a.type === 'resume') {
       const j = queued.get(a.jobId)!;
       const h = u.get(a.hostId)!;
       const [c, m] = [cpuShare(j.cpu), memoryKb(j.memoryMb)];
       if (j.preempted?.mode === 'suspend') { h.heldCpu -= c; h.heldMem -= m; } else { h.cpu += c; h.mem += m; }
-      if (a.type === 'deploy') disk += j.diskMb;
+      if (a.type === 'deploy' || a.type === 'deployAfterVictims') disk += j.diskMb;
       leases += a.nics.length;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import type { DeployAction } from '../../lib/sched/types';
+import type { DeployAction } from '../../lib/sched/contract';
 import { host, input, job, snapshot } from './helpers';
 
 const hostsOf = (actions: readonly unknown[]): number[] => (actions as DeployAction[]).map((a) => a.hostId);

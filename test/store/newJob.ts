@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/domain/job';
 import { documentClient, DynamoJobRepository, type TableNames } from '../../lib/store';
 import type { DynamoFixture } from '../helpers/dynamo';
 

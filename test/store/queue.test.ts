@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_STATES } from '../../lib/jobs/model';
+import { FINAL_STATES } from '../../lib/domain/job';
 import { useDynamoLocal } from '../helpers/dynamo';
 import { freshRepository, newJob } from './newJob';
 

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoTokenRepository, InvalidTokenRequestError, tokenId, type Role } from '../../lib/store';
+import type { Role } from '../../lib/domain/caller';
+import { DynamoTokenRepository, InvalidTokenRequestError, tokenId } from '../../lib/store';
 import { useDynamoLocal } from '../helpers/dynamo';
 
 const dynamo = useDynamoLocal();

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { JOB_CLASSES, type Job } from '../../jobs/model';
+import { JOB_CLASSES, type Job } from '../../domain/job';
 import type { CommandContext } from '../context';
 import { escapeTerminalDeep } from '../format/escape';
 import { historyText, jobDetail, jobsTable } from '../format/jobs';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import type { Job } from '../../jobs/model';
+import type { Job } from '../../domain/job';
 import type { SubmitRequest, SvmschedApi } from '../api';
 import type { CommandContext } from '../context';
 import { CliError, ServerError, ServerUnreachableError, UsageError } from '../errors';

@@ -1,5 +1,5 @@
-import type { Job } from '../../jobs/model';
-import { isFinal } from '../../jobs/model';
+import type { Job } from '../../domain/job';
+import { isFinal } from '../../domain/job';
 import { hostOf } from '../view';
 import { escapeTerminalDeep } from './escape';
 import { renderTable } from './table';

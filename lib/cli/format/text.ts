@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { JobState } from '../../jobs/model';
+import type { JobState } from '../../domain/job';
 
 /** 42 s → "42s", 3723 s → "1h02m03s", 7200 s → "2h": short enough for a table, exact enough to compare. */
 export function formatDuration(ms: number): string {

@@ -1,4 +1,4 @@
-import type { Cluster, XmlNode } from '../../sched/model';
+import type { Cluster, XmlNode } from '../../sched/snapshot';
 import { child } from '../xml';
 import { expectRoot, ids, requiredInt, text } from './fields';
 

@@ -1,4 +1,4 @@
-import type { Datastore, DatastoreType, XmlNode } from '../../sched/model';
+import type { Datastore, DatastoreType, XmlNode } from '../../sched/snapshot';
 import { OneXmlError } from '../errors';
 import { child } from '../xml';
 import { expectRoot, ids, requiredInt, text } from './fields';

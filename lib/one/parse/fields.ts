@@ -1,5 +1,5 @@
 /** Reading typed fields from OpenNebula XML elements, with the element path in every error. */
-import type { XmlNode } from '../../sched/model';
+import type { XmlNode } from '../../sched/snapshot';
 import { OneXmlError } from '../errors';
 import { child, childrenNamed } from '../xml';
 

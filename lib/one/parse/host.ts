@@ -1,4 +1,4 @@
-import { HOST_STATES, type Host, type HostShare, type XmlNode } from '../../sched/model';
+import { HOST_STATES, type Host, type HostShare, type XmlNode } from '../../sched/snapshot';
 import { at, child } from '../xml';
 import { expectRoot, ids, optionalInt, requiredChild, requiredInt, stateName, text } from './fields';
 

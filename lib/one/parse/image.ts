@@ -1,4 +1,4 @@
-import type { XmlNode } from '../../sched/model';
+import type { XmlNode } from '../../sched/snapshot';
 import { expectRoot, requiredInt, text } from './fields';
 
 /** Image STATE names (include/Image.h, ImageState); index = STATE number. */

@@ -1,4 +1,4 @@
-import type { Cluster, Datastore, Host, Vm, Vnet, XmlNode } from '../../sched/model';
+import type { Cluster, Datastore, Host, Vm, Vnet, XmlNode } from '../../sched/snapshot';
 import { childrenNamed } from '../xml';
 import { clusterFromXml } from './cluster';
 import { datastoreFromXml } from './datastore';

@@ -1,4 +1,4 @@
-import { LCM_STATES, VM_STATES, type Vm, type VmDisk, type VmNic, type XmlNode } from '../../sched/model';
+import { LCM_STATES, VM_STATES, type Vm, type VmDisk, type VmNic, type XmlNode } from '../../sched/snapshot';
 import { child, childrenNamed } from '../xml';
 import { expectRoot, maybeInt, optionalInt, requiredInt, stateName, templateNumber, text } from './fields';
 

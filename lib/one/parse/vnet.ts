@@ -1,4 +1,4 @@
-import type { Vnet, XmlNode } from '../../sched/model';
+import type { Vnet, XmlNode } from '../../sched/snapshot';
 import { child, childrenNamed } from '../xml';
 import { expectRoot, ids, requiredInt, text } from './fields';
 

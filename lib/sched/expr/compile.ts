@@ -9,7 +9,7 @@ import type { Meter } from './budget';
 import { ExprSyntaxError } from './errors';
 import { compileGlob, fnmatchBytes, toBytes, type Matcher } from './fnmatch';
 import { LruMap } from './lru';
-import type { AttrLookup, CompiledRank, CompiledRequirement } from './index';
+import type { AttrLookup, CompiledRank, CompiledRequirement } from './compiled';
 import { CURRENT_VMS, currentVmsOf } from './lookup';
 import { parseFloatLikeIstream, parseIntLikeIstream, floatToInt } from './numbers';
 import { parseRankAst, parseRequirementAst } from './parser';

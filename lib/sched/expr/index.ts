@@ -3,32 +3,7 @@
  * Public surface of the expression language; the implementation lives beside this file.
  * CONTRACT used by the planner (lib/sched) — keep these signatures.
  */
-import type { Meter } from './budget';
-
-/**
- * Every value of an attribute for one object, in document order ([] when missing). `numeric`,
- * when present, answers some attributes as the number their text would be read as (a plan's
- * own figures, without a round trip through text); undefined means: read the text.
- */
-export type AttrLookup = ((attr: string) => readonly string[]) & { readonly numeric?: (attr: string) => number | undefined };
-
-export interface CompiledRequirement {
-  readonly source: string;
-  /**
-   * true when the object satisfies the expression (an empty expression is true). With a meter,
-   * the work is counted on it and EvaluationBudgetExceeded is thrown once it is over its limit.
-   */
-  test(lookup: AttrLookup, meter?: Meter): boolean;
-  /** The first term (its source text) that made the expression false for this object, for waiting reasons; undefined when it holds. */
-  failingTerm(lookup: AttrLookup, meter?: Meter): string | undefined;
-}
-
-export interface CompiledRank {
-  readonly source: string;
-  /** Rank value, truncated to an integer as OpenNebula does (an empty expression is 0). */
-  value(lookup: AttrLookup): number;
-}
-
+export type { AttrLookup, CompiledRank, CompiledRequirement } from './compiled';
 export { ExprSyntaxError } from './errors';
 export { EvaluationBudgetExceeded, StepMeter, type Meter } from './budget';
 export { compileRequirement, compileRank } from './compile';

@@ -9,8 +9,8 @@
  * Each object's index is built once, on first use, and each name's answer is kept: the
  * planner asks the same few names of thousands of objects many times.
  */
-import type { Datastore, Host, Vnet, XmlNode } from '../model';
-import type { AttrLookup } from './index';
+import type { Datastore, Host, Vnet, XmlNode } from '../snapshot';
+import type { AttrLookup } from './compiled';
 import { isPlainAttributeName } from './names';
 import { parseIntLikeIstream } from './numbers';
 

@@ -2,10 +2,11 @@
  * Capacity filter: CPU×100 and MEMORY×1024 KB against MAX − USAGE (plus the plan's promises),
  * CPU tested first as HostShareXML::test_capacity does; and the MAX_HOST dispatch limit.
  */
-import { PASS, type HostFilter } from '../phases';
+import { PASS, type HostFilter } from '../filter';
 
 export function capacityFilter(maxHost: number): HostFilter {
   return {
+    kind: 'host',
     name: 'capacity',
     check(ctx, job, i) {
       // A suspended VM's own room is booked already: it resumes once that room is physically idle.

@@ -5,8 +5,8 @@
  *  - host-local: need < the host's free MB for it (strictly, even for 0).
  */
 import { datastoreLookup } from '../expr';
-import type { DatastoreFilter, FilterContext, PreparedJob } from '../phases';
-import type { Rejection } from '../phases';
+import type { DatastoreFilter, FilterContext, PreparedJob } from '../filter';
+import type { Rejection } from '../filter';
 import { rankedNow } from './dynamicOrder';
 
 const NONE: Rejection = { code: 'datastore.none' };
@@ -16,6 +16,7 @@ const MONITOR: Rejection = { code: 'datastore.monitor' };
 const chosen = new Map<number, { readonly ok: true; readonly value: number }>();
 
 export const datastoreFilter = {
+  kind: 'datastore',
   name: 'datastore',
   choose(ctx, job, i) {
     const cluster = ctx.ledger.hosts[i].host.clusterId;

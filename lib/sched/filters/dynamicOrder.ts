@@ -2,7 +2,7 @@
  * Dynamic rank mode for datastores and networks: candidates re-ranked with one attribute
  * (FREE_MB, USED_LEASES) as the plan left it; best first, ties by lowest id.
  */
-import { overlayLookup, rankValue } from '../compile';
+import { overlayLookup, rankValue } from '../exprCache';
 import type { AttrLookup, CompiledRank } from '../expr';
 
 export interface Promised<T> {

@@ -4,9 +4,9 @@
  * (Scheduler::dispatch). Leases are only taken when the job is placed.
  */
 import { vnetLookup } from '../expr';
-import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../phases';
+import type { FilterContext, NetworkFilter, PreparedNic, Rejection } from '../filter';
 import { rankedNow } from './dynamicOrder';
-import type { NicChoice } from '../types';
+import type { NicChoice } from '../contract';
 
 const NONE = { ok: true, value: [] } as const;
 const NO_NETWORK: Rejection = { code: 'network.none' };
@@ -14,6 +14,7 @@ const CLUSTER: Rejection = { code: 'network.cluster' };
 const LEASES: Rejection = { code: 'network.leases', need: 1, free: 0 };
 
 export const networkFilter = {
+  kind: 'network',
   name: 'network',
   choose(ctx, job, i) {
     if (job.nics.length === 0 || job.kind === 'migrate' || job.kind === 'resumeSuspended') return NONE;

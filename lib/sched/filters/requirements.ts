@@ -4,12 +4,13 @@
  * is tested again on a host this plan already placed VMs on, with those VMs counted (as
  * OpenNebula's placer re-evaluates it at dispatch, HostXML::dispatched_vms).
  */
-import { OVER_BUDGET } from '../compile';
+import { OVER_BUDGET } from '../exprCache';
 import type { GroupRegistry } from '../groups';
-import { PASS, type HostFilter } from '../phases';
+import { PASS, type HostFilter } from '../filter';
 
 export function requirementsFilter(registry: GroupRegistry): HostFilter {
   return {
+    kind: 'host',
     name: 'requirements',
     check(ctx, job, i) {
       if (!job.group) return { ok: false, reason: { code: 'requirements', term: job.requirementError } };

@@ -12,8 +12,8 @@
  *   - only RUNNING VMs move, never one left alone; each at most once;
  *   - the objective after the plan is never above the objective before it.
  */
-import { ExprCache } from '../compile';
-import type { Snapshot } from '../model';
+import { ExprCache } from '../exprCache';
+import type { Snapshot } from '../snapshot';
 import { Assignment } from './assignment';
 import { searchBalance } from './balance';
 import { EPS, objective } from './objective';

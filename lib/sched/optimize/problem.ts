@@ -14,17 +14,15 @@
  * "total" capacity check), within the caller's candidate hosts, and, for a host-local system
  * datastore, with room for its cloned disks there.
  */
-import { ExprCache, OVER_BUDGET, combineRequirements } from '../compile';
+import { ExprCache, OVER_BUDGET, combineRequirements } from '../exprCache';
 import { cpuShare, memoryKb } from '../capacity';
 import { hostLookup } from '../expr';
 import { Ledger } from '../ledger';
-import type { Cluster, Datastore, Host, Snapshot, Vm } from '../model';
+import { SCHEDULABLE, type Cluster, type Datastore, type Host, type Snapshot, type Vm } from '../snapshot';
 import { readFloat, textAt } from '../xmlPath';
 import type { ClusterSettings } from './settings';
 import type { Metric, OptimizeOptions } from './types';
 
-/** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
-const SCHEDULABLE = new Set<Host['state']>(['MONITORING_MONITORED', 'MONITORED']);
 /** VM states oned keeps booked on their host. */
 const BOOKED = new Set<Vm['state']>(['ACTIVE', 'SUSPENDED', 'POWEROFF']);
 

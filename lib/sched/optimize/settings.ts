@@ -3,7 +3,7 @@
  * does, optimizer_parser.py `_parse_cluster`) by the cluster's TEMPLATE/ONE_DRS attributes
  * POLICY, MIGRATION_THRESHOLD, PREDICTIVE and CPU_USAGE_WEIGHT / CPU_WEIGHT / MEMORY_WEIGHT.
  */
-import type { Cluster } from '../model';
+import type { Cluster } from '../snapshot';
 import { nodesAt, readFloat, readInt, textAt } from '../xmlPath';
 import { OptimizeOptionsError } from './errors';
 import { METRICS, OPTIMIZE_POLICIES, type Metric, type OptimizeOptions, type OptimizePolicyName, type Weights } from './types';

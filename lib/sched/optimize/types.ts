@@ -4,7 +4,7 @@
  * DS_MIGRATION_THRESHOLD, WEIGHTS, PREDICTIVE) and oned.conf (MAX_ACTIONS_PER_HOST,
  * MAX_ACTIONS_PER_CLUSTER), in camelCase as the rest of svmsched's configuration.
  */
-import type { MigrateAction } from '../types';
+import type { MigrateAction } from '../contract';
 
 export const OPTIMIZE_POLICIES = ['balance', 'pack'] as const;
 export type OptimizePolicyName = (typeof OPTIMIZE_POLICIES)[number];

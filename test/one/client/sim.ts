@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { FAST_TIMING, startSimulator, type Simulator, type SimulatorOptions } from '../../../local/sim';
 import { XmlRpcOneClient, type XmlRpcOneClientOptions } from '../../../lib/one/client';
-import type { Vm } from '../../../lib/sched/model';
+import type { Vm } from '../../../lib/sched/snapshot';
 import { xmlRpcCall } from '../../../lib/one/transport';
 
 export const ADMIN = 'oneadmin:opennebula';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseXml } from '../../../lib/one/xml';
-import type { XmlNode } from '../../../lib/sched/model';
+import type { XmlNode } from '../../../lib/sched/snapshot';
 import type { AttrLookup } from '../../../lib/sched/expr';
 
 /** A lookup over plain values: each name maps to its values in document order. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../../lib/sched';
-import { combineRequirements } from '../../../lib/sched/compile';
+import { combineRequirements } from '../../../lib/sched/exprCache';
 import { datastore, host, input, job, snapshot } from '../helpers';
 
 describe('requirements filter', () => {

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { compileRequirement, hostLookup } from '../../../lib/sched/expr';
-import { combineRequirements } from '../../../lib/sched/compile';
-import type { Host, Snapshot, Vm } from '../../../lib/sched/model';
+import { combineRequirements } from '../../../lib/sched/exprCache';
+import type { Host, Snapshot, Vm } from '../../../lib/sched/snapshot';
 import type { OptimizeAction, OptimizeOptions } from '../../../lib/sched/optimize';
 import { cluster, datastore, el, host } from '../helpers';
 

@@ -1,7 +1,7 @@
 /** optimize(): balance and pack on small clusters, and the rules every plan keeps. */
 import { describe, expect, it } from 'vitest';
 import { optimize } from '../../../lib/sched/optimize';
-import type { Snapshot } from '../../../lib/sched/model';
+import type { Snapshot } from '../../../lib/sched/snapshot';
 import { datastore, el } from '../helpers';
 import { clusterSnapshot, type HostSpec, type VmSpec } from './fixture';
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { optimize, type OptimizeOptions } from '../../../lib/sched/optimize';
-import type { Snapshot } from '../../../lib/sched/model';
+import type { Snapshot } from '../../../lib/sched/snapshot';
 import { allowedByRules, clusterArb, optionsArb, placementAfter, referenceObjective } from './fixture';
 
 const RUNS = { numRuns: 300 };

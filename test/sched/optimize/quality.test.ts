@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Snapshot, Vm } from '../../../lib/sched/model';
+import type { Snapshot, Vm } from '../../../lib/sched/snapshot';
 import { optimize } from '../../../lib/sched/optimize';
 import { allowedByRules, clusterSnapshot, referenceObjective, type HostSpec, type VmSpec } from './fixture';
 

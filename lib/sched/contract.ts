@@ -4,8 +4,8 @@
  * Units follow the job service (CPUs, MB); the planner converts to OpenNebula's
  * (CPU×100, KB) itself.
  */
-import type { JobClass, PreemptMode } from '../jobs/model';
-import type { Snapshot } from './model';
+import type { JobClass, PreemptMode } from '../domain/job';
+import type { Snapshot } from './snapshot';
 
 export type { JobClass, PreemptMode };
 
@@ -134,13 +134,13 @@ export interface Policy {
    * Work the evaluations of one requirement expression may cost in a plan, at most, in steps
    * (one per comparison, plus what wildcard matching reads: about bytes × pattern length); past
    * it, the jobs with that expression wait with the reason `requirements.budget` and the plan
-   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   * goes on. Absent: DEFAULT_REQUIREMENT_STEPS (lib/sched/exprCache.ts).
    */
   readonly maxRequirementSteps?: number;
   /**
    * Steps all requirements of a plan may cost together: each distinct expression gets an equal
    * share (not below MIN_REQUIREMENT_STEPS, not above maxRequirementSteps). Absent:
-   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/compile.ts).
+   * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/exprCache.ts).
    */
   readonly maxPlanRequirementSteps?: number;
 }
@@ -165,13 +165,27 @@ export interface DeployAction {
   readonly hostId: number;
   readonly datastoreId: number;
   readonly nics: readonly NicChoice[];
-  /** Jobs preempted in this plan to make room: deploy only once they released the host. */
-  readonly after?: readonly string[];
   /**
    * false when the room comes from suspended VMs: OpenNebula still books a suspended VM's
-   * capacity on its host, so the deploy must be sent with enforce=false.
+   * capacity on its host, so the deploy must be sent with enforce=false (and goes now).
    */
   readonly enforce: boolean;
+}
+
+/**
+ * Deploy once these victims have left: room made by stopping, undeploying or requeueing jobs
+ * preempted in this plan frees only when they have left the host. Nothing is sent for it now;
+ * the next round plans again with the host free (the victims' preempt actions are in this plan).
+ */
+export interface DeployAfterVictimsAction {
+  readonly type: 'deployAfterVictims';
+  readonly jobId: string;
+  readonly vmId?: number;
+  readonly hostId: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  /** The jobs preempted in this plan to make the room. */
+  readonly victims: readonly string[];
 }
 
 export interface PreemptAction {
@@ -215,7 +229,7 @@ export interface FailAction {
   readonly reason: string;
 }
 
-export type Action = DeployAction | PreemptAction | ResumeAction | MigrateAction | TerminateAction | FailAction;
+export type Action = DeployAction | DeployAfterVictimsAction | PreemptAction | ResumeAction | MigrateAction | TerminateAction | FailAction;
 
 export type WaitCode =
   | 'requirements.syntax'

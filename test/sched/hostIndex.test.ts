@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HostTree, StaticHostTree, type HostIndex } from '../../lib/sched/hostTree';
+import { DynamicHostTree } from '../../lib/sched/dynamicHostTree';
+import type { HostIndex } from '../../lib/sched/hostIndex';
+import { StaticHostTree } from '../../lib/sched/staticHostTree';
 
 /** The best-ranked leaf (ties: lowest) with room, by brute force. */
 function brute(rank: number[], cpu: number[], mem: number[], c: number, m: number): number {
@@ -17,7 +19,7 @@ describe('host indexes', () => {
   it('find the best-ranked host with room, as a scan would, through any updates', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200 }), fc.array(op, { maxLength: 200 }), fc.boolean(), (n, ops, dynamic) => {
       // Prepare
-      const index: HostIndex = dynamic ? new HostTree(n) : new StaticHostTree(n);
+      const index: HostIndex = dynamic ? new DynamicHostTree(n) : new StaticHostTree(n);
       const rank = Array.from({ length: n }, (_, i) => (i * 7) % 5);
       const cpu = Array.from({ length: n }, (_, i) => (i * 3) % 11);
       const mem = Array.from({ length: n }, (_, i) => (i * 5) % 13);
@@ -40,7 +42,7 @@ describe('host indexes', () => {
   it('keeps rank order while hosts pile onto few ranks (blocks fill, empty, hand leaves on and split)', () => {
     fc.assert(fc.property(fc.integer({ min: 60, max: 400 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.nat(12)), { minLength: 200, maxLength: 1500 }), (n, moves) => {
       // Prepare: every host in rank order, then most of them moved onto three ranks
-      const index = new HostTree(n);
+      const index = new DynamicHostTree(n);
       const rank = Array.from({ length: n }, (_, i) => i);
       const room = Array.from({ length: n }, (_, i) => i % 13);
       rank.forEach((r, i) => index.setRaw(i, room[i], room[i], r));

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { reasonPatch } from '../../lib/lifecycle/reasons';
+import { reasonPatch } from '../../lib/store/jobReason';
 
 describe('reasonPatch', () => {
   it('keeps the final reason, the waiting reason, and clears it while the job runs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../lib/sched';
-import type { Vm } from '../../lib/sched/model';
+import type { Vm } from '../../lib/sched/snapshot';
 import { host, input, job, runningJob, snapshot } from './helpers';
 
 describe('lifetimes, deadlines, resumes, resched', () => {

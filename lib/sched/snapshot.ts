@@ -24,6 +24,9 @@ export const HOST_STATES = [
 ] as const;
 export type HostStateName = (typeof HOST_STATES)[number];
 
+/** Hosts the placer schedules on (HostPoolXML: STATE 1 or 2). */
+export const SCHEDULABLE: ReadonlySet<HostStateName> = new Set<HostStateName>(['MONITORING_MONITORED', 'MONITORED']);
+
 /** OpenNebula VM states (include/VirtualMachine.h, VmState); index = STATE number. 7 is unused. */
 export const VM_STATES = [
   'INIT', 'PENDING', 'HOLD', 'ACTIVE', 'STOPPED', 'SUSPENDED', 'DONE', 'FAILED',

@@ -1,134 +1,13 @@
 /**
- * One group's candidate hosts kept in rank order (best rank first, ties by lowest host id) in a
- * treap whose subtrees know their most free CPU and memory. `best(cpu, mem)` is a leftmost-fit
- * descent: the best-ranked host with room, in about O(log hosts) instead of a scan. A host
- * whose rank changes (dynamic ranks) is moved to its new place in O(log hosts).
- * Treap priorities come from a hash of the leaf number: deterministic, no randomness.
+ * The host index for ranks that move during the plan: the hosts in rank order cut into blocks
+ * that know their most free CPU and memory, under a segment tree over the blocks' maxima.
  */
-/** A group's hosts, searchable for the best-ranked one with room. */
-export interface HostIndex {
-  readonly leaves: number;
-  setRaw(leaf: number, cpu: number, mem: number, rank: number): void;
-  /** Puts the leaves in rank order; `order`, when given, is that order already (best first, ties by lowest leaf). */
-  build(order?: ArrayLike<number>): void;
-  set(leaf: number, cpu: number, mem: number, rank: number): void;
-  leafCpu(leaf: number): number;
-  leafMem(leaf: number): number;
-  leafRank(leaf: number): number;
-  maxCpu(): number;
-  maxMem(): number;
-  /**
-   * Best-ranked leaf (ties: lowest leaf) with cpu ≥ needCpu and mem ≥ needMem, or -1. `again`:
-   * the same search once more after the leaf it found was set aside or moved down (an index may
-   * resume where it stopped).
-   */
-  best(needCpu: number, needMem: number, again?: boolean): number;
-  /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, best rank first, until it returns false; the index must not change meanwhile. */
-  forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void;
-}
+import { sortedLeaves, type HostIndex } from './hostIndex';
 
 function maxOf(values: Float64Array): number {
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
   return max;
-}
-
-/** Leaves best rank first, ties by lowest leaf. */
-export function sortedLeaves(rank: Float64Array): number[] {
-  return Array.from({ length: rank.length }, (_, i) => i).sort((a, b) => rank[b] - rank[a] || a - b);
-}
-
-/**
- * Ranks fixed for the whole plan (OpenNebula's placer computes them once): hosts are sorted
- * once by rank, and a flat segment tree over that order answers leftmost-fit queries.
- */
-export class StaticHostTree implements HostIndex {
-  private readonly size: number;
-  private readonly maxC: Float64Array;
-  private readonly maxM: Float64Array;
-  private readonly rank: Float64Array;
-  private readonly pos: Int32Array;
-  private readonly leafAt: Int32Array;
-
-  constructor(readonly leaves: number) {
-    let size = 1;
-    while (size < Math.max(1, leaves)) size <<= 1;
-    this.size = size;
-    this.maxC = new Float64Array(2 * size).fill(-Infinity);
-    this.maxM = new Float64Array(2 * size).fill(-Infinity);
-    this.rank = new Float64Array(leaves);
-    this.pos = new Int32Array(leaves);
-    this.leafAt = new Int32Array(leaves);
-  }
-
-  setRaw(leaf: number, cpu: number, mem: number, rank: number): void {
-    this.rank[leaf] = Number.isNaN(rank) ? 0 : rank;
-    // Capacity is parked at the leaf's own index until build() knows its place.
-    this.maxC[this.size + leaf] = cpu;
-    this.maxM[this.size + leaf] = mem;
-  }
-
-  build(order: ArrayLike<number> = sortedLeaves(this.rank)): void {
-    const cpu = this.maxC.slice(this.size, this.size + this.leaves);
-    const mem = this.maxM.slice(this.size, this.size + this.leaves);
-    for (let p = 0; p < order.length; p++) {
-      const leaf = order[p];
-      this.pos[leaf] = p;
-      this.leafAt[p] = leaf;
-      this.maxC[this.size + p] = cpu[leaf];
-      this.maxM[this.size + p] = mem[leaf];
-    }
-    for (let i = this.size - 1; i >= 1; i--) {
-      this.maxC[i] = Math.max(this.maxC[2 * i], this.maxC[2 * i + 1]);
-      this.maxM[i] = Math.max(this.maxM[2 * i], this.maxM[2 * i + 1]);
-    }
-  }
-
-  /** Ranks are fixed: a new rank is ignored. */
-  set(leaf: number, cpu: number, mem: number): void {
-    const maxC = this.maxC;
-    const maxM = this.maxM;
-    let i = this.size + this.pos[leaf];
-    maxC[i] = cpu;
-    maxM[i] = mem;
-    for (i >>= 1; i >= 1; i >>= 1) {
-      const c = Math.max(maxC[2 * i], maxC[2 * i + 1]);
-      const m = Math.max(maxM[2 * i], maxM[2 * i + 1]);
-      // Nodes above an unchanged one are unchanged too.
-      if (c === maxC[i] && m === maxM[i]) return;
-      maxC[i] = c;
-      maxM[i] = m;
-    }
-  }
-
-  leafCpu(leaf: number): number { return this.maxC[this.size + this.pos[leaf]]; }
-  leafMem(leaf: number): number { return this.maxM[this.size + this.pos[leaf]]; }
-  leafRank(leaf: number): number { return this.rank[leaf]; }
-  maxCpu(): number { return this.maxC[1]; }
-  maxMem(): number { return this.maxM[1]; }
-
-  best(needCpu: number, needMem: number): number {
-    const p = this.find(1, needCpu, needMem);
-    return p < 0 ? -1 : this.leafAt[p];
-  }
-
-  /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, in order, until it returns false. */
-  forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void {
-    this.walk(1, needCpu, needMem, visit);
-  }
-
-  private walk(node: number, c: number, m: number, visit: (leaf: number) => boolean): boolean {
-    if (this.maxC[node] < c || this.maxM[node] < m) return true;
-    if (node >= this.size) return visit(this.leafAt[node - this.size]);
-    return this.walk(2 * node, c, m, visit) && this.walk(2 * node + 1, c, m, visit);
-  }
-
-  private find(node: number, c: number, m: number): number {
-    if (this.maxC[node] < c || this.maxM[node] < m) return -1;
-    if (node >= this.size) return node - this.size;
-    const l = this.find(2 * node, c, m);
-    return l >= 0 ? l : this.find(2 * node + 1, c, m);
-  }
 }
 
 interface Block {
@@ -152,7 +31,7 @@ const BLOCK = 32;
  * maxima. Moving a host to its new rank costs O(64 + log blocks); a search descends to the
  * first block that may hold room in O(log blocks) and reads its leaves.
  */
-export class HostTree implements HostIndex {
+export class DynamicHostTree implements HostIndex {
   private readonly rank: Float64Array;
   private readonly cpu: Float64Array;
   private readonly mem: Float64Array;
@@ -507,4 +386,3 @@ export class HostTree implements HostIndex {
     if (this.blocks[block.pos] === block) this.lift(block);
   }
 }
-

@@ -9,7 +9,7 @@ import {
   compileRank, compileRequirement, EvaluationBudgetExceeded, StepMeter,
   type AttrLookup, type CompiledRank, type CompiledRequirement,
 } from './expr';
-import type { Policy, QueuedJob } from './types';
+import type { Policy, QueuedJob } from './contract';
 
 /**
  * Steps one requirement may cost in a plan by default: about a tenth of a second of evaluation,

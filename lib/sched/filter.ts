@@ -4,7 +4,7 @@
  */
 import type { Ledger } from './ledger';
 import type { HostGroup } from './groups';
-import type { NicChoice, QueuedJob } from './types';
+import type { NicChoice, QueuedJob } from './contract';
 import type { CompiledRank } from './expr';
 
 export type RejectCode =
@@ -68,24 +68,38 @@ export interface FilterContext {
   readonly ledger: Ledger;
   readonly differentVnets: boolean;
   readonly dynamicRanks: boolean;
-  /** Host filters a placement must pass, in order (requirements, exclusions, capacity). */
-  readonly placementFilters: readonly HostFilter[];
-  /** Host filters a preemption candidate must pass before its victims are gone (no capacity). */
-  readonly preemptionFilters: readonly HostFilter[];
+  /** The filters a placement must pass, in order (requirements, exclusions, capacity, datastore, network). */
+  readonly placementFilters: readonly Filter[];
+  /** The same without capacity: a preemption candidate passes them before its victims are gone. */
+  readonly preemptionFilters: readonly Filter[];
 }
 
 /** Host-level filter: can host `hostIndex` take the job? */
 export interface HostFilter {
+  readonly kind: 'host';
   readonly name: string;
   check(ctx: FilterContext, job: PreparedJob, hostIndex: number): FilterResult;
 }
 
 /** A filter that also chooses: the datastore, or the networks of the job on that host. */
-export interface ChoosingFilter<T> {
+export interface ChoosingFilter<K extends 'datastore' | 'network', T> {
+  readonly kind: K;
   readonly name: string;
   choose(ctx: FilterContext, job: PreparedJob, hostIndex: number): FilterResult<T>;
 }
 
-export type DatastoreFilter = ChoosingFilter<number>;
-export type NetworkFilter = ChoosingFilter<readonly NicChoice[]>;
+export type DatastoreFilter = ChoosingFilter<'datastore', number>;
+export type NetworkFilter = ChoosingFilter<'network', readonly NicChoice[]>;
+
+/** One link of the chain a host must pass (built once, in order, in pipeline.ts; run by filters/chain.ts). */
+export type Filter = HostFilter | DatastoreFilter | NetworkFilter;
+
+/** Where a job goes: host, system datastore, networks. */
+export interface Placement {
+  readonly hostIndex: number;
+  readonly datastoreId: number;
+  readonly nics: readonly NicChoice[];
+  /** false when the job only fits in room booked by suspended VMs. */
+  readonly enforce: boolean;
+}
 
