@@ -91,10 +91,16 @@ describe('OneGate down and the API back after a while', () => {
     proxy = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const answer = await fetch(`${stack.url}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
-      forwarded.push(`${req.method} ${req.url} ${answer.status}`);
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(await answer.text());
+      try {
+        const answer = await fetch(`${stack.url}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+        forwarded.push(`${req.method} ${req.url} ${answer.status}`);
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(await answer.text());
+      } catch (err) {
+        // The guest gave up waiting (its curl has a time limit) while a loaded API was still at work: it tries again.
+        forwarded.push(`${req.method} ${req.url} ${(err as Error).message}`);
+        res.destroy();
+      }
     });
     await new Promise<void>((r) => proxy!.listen(callbackPort, '127.0.0.1', r));
 
@@ -102,7 +108,8 @@ describe('OneGate down and the API back after a while', () => {
     const done = await waitForJob(stack, stack.userToken, job.id);
     expect(done).toMatchObject({ state: 'COMPLETED', exitCode: 0 });
     expect(done.history.at(-1).reason).toBe('service exited with code 0');
-    expect(forwarded).toContain(`POST /jobs/${job.id}/complete 200`);
+    // It came by the callback (the reason has no OneGate in it), through the forwarder.
+    expect(forwarded.filter((f) => f.startsWith(`POST /jobs/${job.id}/complete `)).length, forwarded.join('; ')).toBeGreaterThan(0);
     expect(await consoleOf(done.vmId)).not.toContain('recorded through OneGate');
   });
 });
