@@ -21,6 +21,7 @@
  * one matching host is always taken for it); a beff job is bounded by its pending deadline,
  * which fails it with the reason it waited.
  */
+import { createBackfiller } from './backfill';
 import { ExprCache, requirementStepLimit } from './compile';
 import { capacityFilter } from './filters/capacity';
 import { excludedFilter } from './filters/excluded';
@@ -32,7 +33,7 @@ import { Ledger } from './ledger';
 import { pendingDeadlineMessage, terminateExpired } from './lifetimes';
 import type { Snapshot } from './model';
 import { compareIds, orderQueue } from './order';
-import type { FilterContext, PreparedJob } from './phases';
+import type { FilterContext, PreparedJob, RejectCode } from './phases';
 import { createPreemptor, type PreemptionCandidate } from './preempt';
 import { JobPreparer } from './prepare';
 import { explainWait } from './reasons';
@@ -41,6 +42,8 @@ import { commitPlacement, confirmHost, imageDatastoresFit, selectHost, type Plac
 import type { Action, DeployAction, Plan, PlanInput, RunningJob, WaitReason } from './types';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_REJECTIONS: ReadonlyMap<RejectCode, number> = new Map();
 
 const byId = <T extends { readonly id: number }>(a: T, b: T): number => a.id - b.id;
 
@@ -77,6 +80,7 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
+  const backfill = createBackfiller(policy.backfill ?? 'greedy', ledger, running, ended, now);
   const resched = reschedEntries(snapshot, input.queue, running);
   const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
   const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
@@ -86,6 +90,8 @@ export function plan(input: PlanInput): Plan {
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
   // 2. Filters, in the order a host must pass them; datastore and network filters follow (select.ts).
   const placementFilters = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost)];
+  // EASY: the reserved host is kept for its job (a filter on placements, not on preemptions).
+  if (policy.backfill === 'easy') placementFilters.push(backfill.filter);
   const ctx: FilterContext = {
     ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic',
     placementFilters, preemptionFilters: placementFilters.slice(0, 2),
@@ -107,6 +113,7 @@ export function plan(input: PlanInput): Plan {
   const emit = (job: PreparedJob, p: Placement, after?: readonly string[]): void => {
     const hostId = ledger.hosts[p.hostIndex].host.id;
     const j = job.job;
+    const shadow = backfill.placed(job, p.hostIndex);
     if (job.kind === 'migrate') {
       actions.push({ type: 'migrate', ...(synthetic.has(j.id) ? {} : { jobId: j.id }), vmId: j.vmId!, hostId, datastoreId: p.datastoreId });
     } else if (job.kind === 'deploy') {
@@ -114,9 +121,10 @@ export function plan(input: PlanInput): Plan {
       const deploy: Mutable<DeployAction> = { type: 'deploy', jobId: j.id, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce };
       if (j.vmId !== undefined) deploy.vmId = j.vmId;
       if (after) deploy.after = after;
+      if (shadow) deploy.shadow = shadow;
       actions.push(deploy);
     } else {
-      actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce });
+      actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce, ...(shadow ? { shadow } : {}) });
     }
     commitPlacement(ctx, job, p);
     placed++;
@@ -152,12 +160,18 @@ export function plan(input: PlanInput): Plan {
       preemptionOver = true;
       registry.dropPreemptionIndexes();
     }
+    const blocked = backfill.blocked();
+    if (blocked) {
+      waiting.set(job.id, blocked);
+      return;
+    }
     const p = preparer.prepare(job, order);
     const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
-    const key = failures.key(p, canPreempt);
+    const shape = failures.key(p, canPreempt);
+    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p);
     const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
     if (cached) {
-      waiting.set(job.id, cached);
+      waiting.set(job.id, backfill.waited(p, cached, NO_REJECTIONS));
       return;
     }
     const imageFit = imageDatastoresFit(ctx, p);
@@ -172,7 +186,7 @@ export function plan(input: PlanInput): Plan {
       const c = preemptor.find(ctx, p);
       if (c && preempt(p, c)) return;
     }
-    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit);
+    const why = backfill.waited(p, explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit), sel.rejected);
     waiting.set(job.id, why);
     if (key !== undefined) failures.add(key, p, canPreempt, why);
   });
