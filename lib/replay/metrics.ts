@@ -77,6 +77,19 @@ export interface JobOutcome {
   readonly realWait?: number;
 }
 
+/** Largest and smallest of many values (a spread into Math.max overflows the stack past ~100k). */
+export function maxOf(values: Iterable<number>, empty = 0): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m === -Infinity ? empty : m;
+}
+
+export function minOf(values: Iterable<number>, empty = 0): number {
+  let m = Infinity;
+  for (const v of values) if (v < m) m = v;
+  return m === Infinity ? empty : m;
+}
+
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -134,8 +147,8 @@ export function figures(result: SimResult): Figures {
   const list = outcomes(result);
   const { records, workload } = result;
   const capacity = workload.cloud.hosts * workload.cloud.hostCpus;
-  const first = Math.min(...records.map((r) => r.job.submit)) * 1000 + result.startMs;
-  const last = Math.max(...records.map((r) => r.end ?? first));
+  const first = minOf(records.map((r) => r.job.submit)) * 1000 + result.startMs;
+  const last = maxOf(records.map((r) => r.end ?? first), first);
   const makespan = Math.max(1, (last - first) / 1000);
   const useful = records.reduce((s, r) => s + r.job.cpu * r.kept, 0);
   const busy = result.segments.reduce((s, g) => s + (g.cpu * (g.end - g.start)) / 1000, 0);

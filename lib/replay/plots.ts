@@ -5,7 +5,7 @@
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { addSpan, bucketSteps, outcomes, quantile } from './metrics';
+import { addSpan, bucketSteps, maxOf, outcomes, quantile } from './metrics';
 import type { SimResult } from './engine';
 
 const BUCKETS = 300;
@@ -23,7 +23,7 @@ export async function renderSvg(spec: vl.TopLevelSpec): Promise<string> {
 
 function span(results: readonly SimResult[]): { t0: number; t1: number } {
   const t0 = results[0].startMs;
-  const t1 = Math.max(...results.flatMap((r) => r.records.map((x) => x.end ?? t0)));
+  const t1 = maxOf(results.flatMap((r) => r.records.map((x) => x.end ?? t0)), t0);
   return { t0, t1: Math.max(t1, t0 + 1) };
 }
 

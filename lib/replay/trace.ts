@@ -35,7 +35,7 @@ export interface TraceMapping {
 export const DEFAULT_TRACE_MAPPING: TraceMapping = { memoryPerCpuMb: 2048, oversize: 'split', tenantBy: 'user', beffFraction: 0.3, limit: true };
 
 export function traceWorkload(log: SwfLog, name: string, m: TraceMapping, random: Random): Workload {
-  const maxProcs = log.maxProcs ?? Math.max(1, ...log.jobs.map((j) => Math.max(j.procs, j.reqProcs)));
+  const maxProcs = log.maxProcs ?? log.jobs.reduce((m, j) => Math.max(m, j.procs, j.reqProcs), 1);
   const hostCpus = m.hostCpus ?? Math.ceil(maxProcs / (m.hosts ?? 1));
   const hosts = m.hosts ?? Math.ceil(maxProcs / hostCpus);
   const total = hosts * hostCpus;
@@ -43,7 +43,7 @@ export function traceWorkload(log: SwfLog, name: string, m: TraceMapping, random
   const count = (label: string, n = 1): void => { counts[label] = (counts[label] ?? 0) + n; };
   const from = m.from ?? 0;
   const slice = log.jobs.slice(from, m.count !== undefined ? from + m.count : undefined);
-  const t0 = slice.length > 0 ? Math.min(...slice.map((j) => j.submit)) : 0;
+  const t0 = slice.reduce((m, j) => Math.min(m, j.submit), slice.length > 0 ? Infinity : 0);
   const tenantOf = (j: (typeof slice)[number]): string => (m.tenantBy === 'user' ? `u${j.user}` : `g${j.group}`);
   const classes = classOfTenant(slice.map(tenantOf), m.beffFraction, random);
   const jobs: SimJob[] = [];
