@@ -12,14 +12,15 @@
  *   6. plan       — actions in decision order; reasons for every job left waiting; pending deadlines
  *
  * Order and starvation (design note): jobs are taken prod first, then by priority, then
- * oldest. A job that does not fit does not block the queue: the next job is tried anyway
- * (backfill), so a small job starts past a large one that cannot fit now, and nothing starves
- * behind a job that cannot fit. The large job is still tried first on every plan, so room
- * that appears on one host (jobs ending, lifetimes, preemption) goes to it before any job
- * behind it. The trade-off of backfill without reservations: room freed in fragments on many
- * hosts can keep going to smaller jobs. A prod job is protected by preemption (beff room on
- * one matching host is always taken for it); a beff job is bounded by its pending deadline,
- * which fails it with the reason it waited.
+ * oldest. With `backfill: 'greedy'` (absent; the placer's) a job that does not fit does not
+ * block the queue: the next job is tried anyway, so a small job starts past a large one that
+ * cannot fit now. The trade-off of backfill without reservations: room freed in fragments can
+ * keep going to smaller jobs, and a large job can wait for ever. With `backfill: 'easy'` the
+ * first job waiting for room gets a reservation (host and instant, from running jobs'
+ * expected ends) and later jobs start only where they cannot delay it (lib/sched/backfill.ts);
+ * `'none'` is strict order. A prod job is also protected by preemption (beff room on one
+ * matching host is always taken for it); a beff job is bounded by its pending deadline, which
+ * fails it with the reason it waited.
  */
 import { createBackfiller } from './backfill';
 import { ExprCache, requirementStepLimit } from './compile';
