@@ -120,6 +120,11 @@ function workloadOf(o: Options): Workload {
   }, mulberry32(o.seed));
 }
 
+/** The command as the report shows it: files by their names only (where they sit here says nothing to a reader). */
+function commandText(argv: readonly string[]): string {
+  return argv.map((a, i) => (i > 0 && ['--trace', '--out'].includes(argv[i - 1]) ? path.basename(a) : a.replace(/^(--(?:trace|out)=).*[\\/]/, '$1'))).join(' ');
+}
+
 export async function runSimulate(argv: readonly string[], io: SimulateIo): Promise<number> {
   let code = 0;
   const program = buildSimulateProgram(async (o, command) => {
@@ -162,7 +167,7 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
       }
     }
     io.stderr.write(`report: ${report.file}\n`);
-  }, argv.join(' '));
+  }, commandText(argv));
   program.exitOverride();
   program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   try {
