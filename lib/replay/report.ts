@@ -122,7 +122,7 @@ export async function writeReport(input: ReportInput): Promise<{ file: string; f
   if (machine && validation) {
     const v = validation;
     out.push('## Check against the machine\'s own log', '',
-      `The log records the wait its own EASY scheduler gave every job (field 3). The same jobs replayed under \`${machine.policy.name}\` (${machine.policy.label}):`, '',
+      `The log records the wait its own scheduler gave every job (field 3; KTH-SP2's ran EASY). The same jobs replayed under \`${machine.policy.name}\` (${machine.policy.label}):`, '',
       table(['waits', 'mean', 'p50', 'p95', 'max'], [
         ['logged', dur(v.logged.mean), dur(v.logged.p50), dur(v.logged.p95), dur(v.logged.max)],
         ['replayed', dur(v.replayed.mean), dur(v.replayed.p50), dur(v.replayed.p95), dur(v.replayed.max)],
