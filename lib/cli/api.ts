@@ -14,6 +14,7 @@ export interface SubmitRequest {
   readonly class?: JobClass;
   readonly priority?: number;
   readonly lifetime?: number;
+  readonly runtimeEstimate?: number;
   readonly requirements?: string;
 }
 
@@ -73,7 +74,7 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** The flag a user changes when the server refuses a field, so the message says what to type. */
 const FLAG_OF_FIELD: Record<string, string> = {
   service: '-r/--service', vcpu: '--vcpu', memory: '--memory', args: '-a/--args', class: '-t/--type',
-  priority: '--priority', lifetime: '--lifetime', requirements: '--requirements',
+  priority: '--priority', lifetime: '--lifetime', runtimeEstimate: '--estimate', requirements: '--requirements',
 };
 
 /** The svmsched HTTP API as the CLI uses it: one method per call, errors as CliError. */

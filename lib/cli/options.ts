@@ -17,6 +17,7 @@ export interface SubmitOptions extends CommonOptions {
   type?: JobClass;
   priority?: number;
   lifetime?: number;
+  estimate?: number;
   requirements?: string;
   idempotencyKey?: string;
   wait?: boolean;
@@ -83,6 +84,7 @@ export function addSubmitOptions(cmd: Command): Command {
       .choices(JOB_CLASSES))
     .option('--priority <n>', 'order within the class, higher first', integer)
     .option('--lifetime <duration>', 'end the VM after this running time: seconds, or 90m, 2h, 1d', duration)
+    .option('--estimate <duration>', 'how long it is expected to run (seconds, or 90m, 2h, 1d): lets the scheduler plan around it; it does not end the VM', duration)
     .option('--requirements <expr>', 'extra host requirements, OpenNebula syntax, e.g. \'HYPERVISOR = "kvm"\'')
     .option('--idempotency-key <key>', 'submitting twice with the same key makes one job (default: a fresh key, reused on retries)')
     .option('-q, --quiet', 'print only the job id'));

@@ -19,6 +19,10 @@ export interface RankPolicy<P extends string> {
   readonly rank: string;
 }
 
+/** What may start past the first job waiting for room (the planner's Policy.backfill). */
+export const BACKFILLS = ['easy', 'greedy', 'none'] as const;
+export type BackfillName = (typeof BACKFILLS)[number];
+
 export interface SchedulingPolicy {
   readonly host: RankPolicy<HostPolicyName>;
   readonly datastore: RankPolicy<StoragePolicyName>;
@@ -27,6 +31,8 @@ export interface SchedulingPolicy {
   readonly maxHost: number;
   /** Whether `prod` jobs may preempt `beff` jobs. */
   readonly preemption: boolean;
+  /** What may start past the first job waiting for room (lib/sched/backfill.ts). */
+  readonly backfill: BackfillName;
   /** Seconds a job may wait in the queue before it fails; 0 waits for ever. */
   readonly pendingDeadline: number;
   /** Seconds between two scheduled ticks. */

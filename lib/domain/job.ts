@@ -46,6 +46,8 @@ export interface Job {
   readonly args: readonly string[];
   /** Seconds of running time after which the VM is ended (EXPIRED); absent = service default or none. */
   readonly lifetime?: number;
+  /** Seconds the submitter expects it to run (EASY backfill plans with it; it does not end the job). */
+  readonly runtimeEstimate?: number;
   /** Extra SCHED_REQUIREMENTS, ANDed with the service's. */
   readonly requirements?: string;
   readonly preemptMode: PreemptMode;

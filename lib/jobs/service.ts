@@ -28,6 +28,7 @@ export interface SubmitRequest {
   readonly class?: JobClass;
   readonly priority?: number;
   readonly lifetime?: number;
+  readonly runtimeEstimate?: number;
   readonly requirements?: string;
 }
 
@@ -124,6 +125,7 @@ export class JobService {
       memory,
       args: req.args ?? [],
       lifetime,
+      ...(req.runtimeEstimate !== undefined ? { runtimeEstimate: req.runtimeEstimate } : {}),
       requirements,
       preemptMode: service.preemptMode,
       state: 'QUEUED',

@@ -1,7 +1,7 @@
 import type { Job, JobState } from '../domain/job';
 import type { SvmschedConfig } from '../config/types';
 import type { Vm } from '../sched/snapshot';
-import type { Action, DeployAction, PreemptAction, ResumeAction } from '../sched/contract';
+import type { Action, DeployAction, PreemptAction, ResumeAction, ShadowOf } from '../sched/contract';
 import { newSecret, sha256Hex } from '../store/secrets';
 import { OneUnavailableError } from '../one/errors';
 import { TemplateValueError } from '../one/template';
@@ -81,7 +81,7 @@ async function deploy(ctx: StepContext, a: DeployAction): Promise<void> {
       await ctx.store.transition(job.id, 'QUEUED', 'FAILED', {}, { reason: `its VM template cannot be written: ${err.message}` });
       return;
     }
-    job = await ctx.store.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256Hex(token) }, event(`dispatching to host ${hostName ?? a.hostId}`));
+    job = await ctx.store.transition(job.id, 'QUEUED', 'DISPATCHING', { callbackTokenHash: sha256Hex(token) }, event(`dispatching to host ${hostName ?? a.hostId}${shadowNote(a.shadow)}`));
     ctx.crash('after-dispatching');
     vmId = await ctx.cloud.allocate(template, true);
     ctx.crash('after-allocate');
@@ -140,7 +140,7 @@ async function resume(ctx: StepContext, a: ResumeAction): Promise<void> {
   const hostName = ctx.hostNames.get(a.hostId);
   const start = runStart(job, ctx.now());
   job = await ctx.store.transition(job.id, 'PREEMPTED', 'RESUMING', { hostId: a.hostId, hostName, datastoreId: a.datastoreId, ...start },
-    { reason: `resuming on host ${hostName ?? a.hostId}`, hostId: a.hostId, hostName, vmId: a.vmId });
+    { reason: `resuming on host ${hostName ?? a.hostId}${shadowNote(a.shadow)}`, hostId: a.hostId, hostName, vmId: a.vmId });
   ctx.crash('after-resuming');
   const vm = ctx.vms.get(a.vmId);
   try {
@@ -190,6 +190,12 @@ export async function applyAction(ctx: StepContext, a: Action): Promise<void> {
       return finish(ctx, job, 'FAILED', a.reason, {}, job.vmId);
     }
   }
+}
+
+/** A backfilled start's history says whose reservation it ran beside (EASY backfill). */
+function shadowNote(shadow: ShadowOf | undefined): string {
+  if (!shadow) return '';
+  return `, in the shadow of job ${shadow.jobId}'s reservation (host ${shadow.hostName} from ${new Date(shadow.from).toISOString().slice(0, 16).replace('T', ' ')} UTC): it ends before then or fits beside it`;
 }
 
 export async function applyFix(ctx: StepContext, f: Fix): Promise<void> {

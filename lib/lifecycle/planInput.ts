@@ -22,6 +22,7 @@ export function toPolicy(s: SchedulingPolicy): Policy {
     differentVnets: s.differentVnets,
     memorySystemDsScale: 0,
     preemption: s.preemption,
+    backfill: s.backfill,
     // The tick re-ranks after each dispatch, so striping really spreads a burst of jobs.
     rankMode: 'dynamic',
     // HOST_SHARE/MAX_* already carries the reservations oned (or the simulator) applied.
@@ -30,6 +31,18 @@ export function toPolicy(s: SchedulingPolicy): Policy {
 }
 
 const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : undefined);
+
+/**
+ * Seconds a job is still expected to run: its estimate, else its lifetime (the service default
+ * is already in it), less what it ran before; the smaller when both are known.
+ */
+function expectedRun(job: Job): number | undefined {
+  const ran = Math.floor(job.runSeconds ?? 0);
+  const byEstimate = job.runtimeEstimate !== undefined ? Math.max(1, job.runtimeEstimate - ran) : undefined;
+  const byLifetime = job.lifetime !== undefined ? Math.max(1, job.lifetime - ran) : undefined;
+  if (byEstimate === undefined) return byLifetime;
+  return byLifetime === undefined ? byEstimate : Math.min(byEstimate, byLifetime);
+}
 
 function nicsOf(service: Service): NicRequest[] {
   return service.networks.map((n, i) =>
@@ -64,12 +77,15 @@ function queued(job: Job, service: Service, config: SvmschedConfig, vm: Vm | und
       ? { mode: job.preemptMode, hostId: job.hostId, datastoreId: job.datastoreId }
       : undefined,
     preemptMode: job.preemptMode,
+    runtimeEstimate: expectedRun(job),
   };
 }
 
 function running(job: Job, vm: Vm): RunningJob | undefined {
   const hostId = vm.hostId ?? job.hostId;
   if (hostId === undefined) return undefined;
+  const startedAt = ms(job.runningSince) ?? ms(job.updatedAt)!;
+  const left = expectedRun(job);
   return {
     id: job.id,
     vmId: vm.id,
@@ -80,9 +96,11 @@ function running(job: Job, vm: Vm): RunningJob | undefined {
     cpu: job.vcpu,
     memoryMb: job.memory,
     preemptMode: job.preemptMode,
-    startedAt: ms(job.runningSince) ?? ms(job.updatedAt)!,
+    startedAt,
     checkpointAt: ms(job.checkpointAt),
     lifetimeEndsAt: ms(job.lifetimeEndsAt),
+    // The estimate (or the lifetime) from this segment's start; a lifetime's recorded end caps it.
+    expectedEndAt: left !== undefined ? Math.min(startedAt + left * 1000, ms(job.lifetimeEndsAt) ?? Infinity) : ms(job.lifetimeEndsAt),
     state: job.state === 'PREEMPTED' ? 'PREEMPTED' : 'RUNNING',
   };
 }

@@ -71,6 +71,12 @@ export interface QueuedJob {
   readonly followsVmId?: number;
   /** How this job is preempted when it runs (recorded for later; default stop). */
   readonly preemptMode?: PreemptMode;
+  /**
+   * Seconds it is expected to run from its start (the estimate given at submit, or what is left
+   * of its lifetime): EASY backfill lets it start past the first job in line only when it ends
+   * before that job's reservation or fits beside it (lib/sched/backfill.ts).
+   */
+  readonly runtimeEstimate?: number;
 }
 
 export type RunningState = 'RUNNING' | 'PREEMPTED';
@@ -91,6 +97,11 @@ export interface RunningJob {
   /** Last checkpoint (state saved); work since then is lost on preemption. */
   readonly checkpointAt?: number;
   readonly lifetimeEndsAt?: number;
+  /**
+   * When it is expected to end (ms): its lifetime's end, or its start plus its runtime estimate.
+   * EASY backfill reserves room from these; a job without one is taken to hold its room for ever.
+   */
+  readonly expectedEndAt?: number;
   readonly state: RunningState;
 }
 
@@ -111,6 +122,14 @@ export interface RankPolicy {
  * plan already promised), so striping really spreads a burst of jobs.
  */
 export type RankMode = 'opennebula' | 'dynamic';
+
+/**
+ * How jobs behind the first one that cannot start are placed: 'greedy' (any that fits starts;
+ * the default, and OpenNebula's placer), 'easy' (the first that cannot start gets a
+ * reservation, the others start only where they cannot delay it), 'none' (strict order: nothing
+ * starts past a job waiting for room).
+ */
+export type Backfill = 'greedy' | 'easy' | 'none';
 
 export interface Policy {
   readonly host: RankPolicy;
@@ -143,6 +162,8 @@ export interface Policy {
    * DEFAULT_PLAN_REQUIREMENT_STEPS (lib/sched/exprCache.ts).
    */
   readonly maxPlanRequirementSteps?: number;
+  /** Absent: 'greedy'. */
+  readonly backfill?: Backfill;
 }
 
 export interface PlanInput {
@@ -170,6 +191,17 @@ export interface DeployAction {
    * capacity on its host, so the deploy must be sent with enforce=false (and goes now).
    */
   readonly enforce: boolean;
+  /** Placed while another job held a reservation (EASY backfill): in that reservation's shadow. */
+  readonly shadow?: ShadowOf;
+}
+
+/** The reservation a backfilled job started beside. */
+export interface ShadowOf {
+  readonly jobId: string;
+  readonly hostId: number;
+  readonly hostName: string;
+  /** When the reserved job is due to start (ms). */
+  readonly from: number;
 }
 
 /**
@@ -206,6 +238,7 @@ export interface ResumeAction {
   readonly datastoreId: number;
   readonly nics: readonly NicChoice[];
   readonly enforce: boolean;
+  readonly shadow?: ShadowOf;
 }
 
 export interface MigrateAction {
@@ -242,6 +275,9 @@ export type WaitCode =
   | 'capacity.cpuAndMemory'
   | 'capacity.dispatchLimit'
   | 'queue.behind'
+  | 'queue.firstInLine'
+  | 'queue.reserved'
+  | 'queue.blocked'
   | 'datastore.none'
   | 'datastore.capacity'
   | 'image.capacity'

@@ -10,7 +10,8 @@ import type { CompiledRank } from './expr';
 export type RejectCode =
   | 'requirements' | 'excluded' | 'capacity.cpu' | 'capacity.memory' | 'dispatchLimit'
   | 'datastore.none' | 'datastore.cluster' | 'datastore.capacity' | 'datastore.monitor'
-  | 'network.none' | 'network.cluster' | 'network.leases';
+  | 'network.none' | 'network.cluster' | 'network.leases'
+  | 'reservation';
 
 export interface Rejection {
   readonly code: RejectCode;

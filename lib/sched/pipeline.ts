@@ -12,15 +12,17 @@
  *   6. plan       — actions in decision order; reasons for every job left waiting; pending deadlines
  *
  * Order and starvation (design note): jobs are taken prod first, then by priority, then
- * oldest. A job that does not fit does not block the queue: the next job is tried anyway
- * (backfill), so a small job starts past a large one that cannot fit now, and nothing starves
- * behind a job that cannot fit. The large job is still tried first on every plan, so room
- * that appears on one host (jobs ending, lifetimes, preemption) goes to it before any job
- * behind it. The trade-off of backfill without reservations: room freed in fragments on many
- * hosts can keep going to smaller jobs. A prod job is protected by preemption (beff room on
- * one matching host is always taken for it); a beff job is bounded by its pending deadline,
- * which fails it with the reason it waited.
+ * oldest. With `backfill: 'greedy'` (absent; the placer's) a job that does not fit does not
+ * block the queue: the next job is tried anyway, so a small job starts past a large one that
+ * cannot fit now. The trade-off of backfill without reservations: room freed in fragments can
+ * keep going to smaller jobs, and a large job can wait for ever. With `backfill: 'easy'` the
+ * first job waiting for room gets a reservation (host and instant, from running jobs'
+ * expected ends) and later jobs start only where they cannot delay it (lib/sched/backfill.ts);
+ * `'none'` is strict order. A prod job is also protected by preemption (beff room on one
+ * matching host is always taken for it); a beff job is bounded by its pending deadline, which
+ * fails it with the reason it waited.
  */
+import { createBackfiller } from './backfill';
 import { ExprCache, requirementStepLimit } from './exprCache';
 import { capacityFilter } from './filters/capacity';
 import { datastoreFilter } from './filters/datastore';
@@ -34,7 +36,7 @@ import { Ledger } from './ledger';
 import { pendingDeadlineMessage, terminateExpired } from './lifetimes';
 import type { Snapshot } from './snapshot';
 import { compareIds, orderQueue } from './order';
-import type { Filter, FilterContext, Placement, PreparedJob } from './filter';
+import type { Filter, FilterContext, Placement, PreparedJob, RejectCode } from './filter';
 import { createPreemptor, type PreemptionCandidate } from './preempt';
 import { JobPreparer } from './prepare';
 import { explainWait } from './reasons';
@@ -44,6 +46,8 @@ import { commitPlacement, imageDatastoresFit, selectHost } from './select';
 import type { Action, DeployAction, DeployAfterVictimsAction, Plan, PlanInput, RunningJob, WaitReason } from './contract';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_REJECTIONS: ReadonlyMap<RejectCode, number> = new Map();
 
 const byId = <T extends { readonly id: number }>(a: T, b: T): number => a.id - b.id;
 
@@ -80,6 +84,7 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
+  const backfill = createBackfiller(policy.backfill ?? 'greedy', ledger, running, ended, now);
   const resched = reschedEntries(snapshot, input.queue, running);
   const synthetic = new Set(resched.filter((j) => j.id.startsWith('vm-')).map((j) => j.id));
   const queue = orderQueue([...input.queue.filter((j) => !ended.has(j.id)), ...resched]);
@@ -87,11 +92,16 @@ export function plan(input: PlanInput): Plan {
   // 1. Compile.
   const exprs = new ExprCache(requirementStepLimit(policy, queue));
   const registry = new GroupRegistry(ledger, exprs, policy.rankMode === 'dynamic', maxHost);
-  // 2. Filters, in the order a host must pass them (run by filters/chain.ts).
-  const placementFilters: readonly Filter[] = [requirementsFilter(registry), excludedFilter, capacityFilter(maxHost), datastoreFilter, networkFilter];
+  // 2. Filters, in the order a host must pass them (run by filters/chain.ts). EASY: the reserved
+  //    host is kept for its job, a filter on placements only (preemption filters drop it with capacity).
+  const placementFilters: readonly Filter[] = [
+    requirementsFilter(registry), excludedFilter, capacityFilter(maxHost),
+    ...(policy.backfill === 'easy' ? [backfill.filter] : []),
+    datastoreFilter, networkFilter,
+  ];
   const ctx: FilterContext = {
     ledger, differentVnets: policy.differentVnets, dynamicRanks: policy.rankMode === 'dynamic',
-    placementFilters, preemptionFilters: placementFilters.filter((f) => f.name !== 'capacity'),
+    placementFilters, preemptionFilters: placementFilters.filter((f) => f.name !== 'capacity' && f.name !== 'reservation'),
   };
   const preparer = new JobPreparer(ledger, registry, exprs, policy);
 
@@ -110,6 +120,7 @@ export function plan(input: PlanInput): Plan {
   const emit = (job: PreparedJob, p: Placement, victims?: readonly string[]): void => {
     const hostId = ledger.hosts[p.hostIndex].host.id;
     const j = job.job;
+    const shadow = backfill.placed(job, p.hostIndex);
     if (job.kind === 'migrate') {
       actions.push({ type: 'migrate', ...(synthetic.has(j.id) ? {} : { jobId: j.id }), vmId: j.vmId!, hostId, datastoreId: p.datastoreId });
     } else if (job.kind === 'deploy' && victims && p.enforce) {
@@ -121,9 +132,10 @@ export function plan(input: PlanInput): Plan {
       // Optional keys set by assignment: spreading temporary objects costs more than the rest of a dispatch.
       const deploy: Mutable<DeployAction> = { type: 'deploy', jobId: j.id, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce };
       if (j.vmId !== undefined) deploy.vmId = j.vmId;
+      if (shadow) deploy.shadow = shadow;
       actions.push(deploy);
     } else {
-      actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce });
+      actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce, ...(shadow ? { shadow } : {}) });
     }
     commitPlacement(ctx, job, p);
     placed++;
@@ -159,12 +171,18 @@ export function plan(input: PlanInput): Plan {
       preemptionOver = true;
       registry.dropPreemptionIndexes();
     }
+    const blocked = backfill.blocked();
+    if (blocked) {
+      waiting.set(job.id, blocked);
+      return;
+    }
     const p = preparer.prepare(job, order);
     const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
-    const key = failures.key(p, canPreempt);
+    const shape = failures.key(p, canPreempt);
+    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p);
     const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
     if (cached) {
-      waiting.set(job.id, cached);
+      waiting.set(job.id, backfill.waited(p, cached, NO_REJECTIONS));
       return;
     }
     const imageFit = imageDatastoresFit(ctx, p);
@@ -179,7 +197,7 @@ export function plan(input: PlanInput): Plan {
       const c = preemptor.find(ctx, p);
       if (c && preempt(p, c)) return;
     }
-    const why = explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit);
+    const why = backfill.waited(p, explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit), sel.rejected);
     waiting.set(job.id, why);
     if (key !== undefined) failures.add(key, p, canPreempt, why);
   });

@@ -21,6 +21,7 @@ const CASES: Array<[string, string, string, RegExp]> = [
   ['a bad service id', minimalXml().replace('id="svc"', 'id="My Service"'), '/svmsched/services/service[1]/@id', /lower-case letters/],
   ['a bad endpoint', minimalXml().replace('http://localhost:2633/RPC2', 'localhost:2633'), '/svmsched/opennebula/endpoint', /http:\/\/localhost:2633\/RPC2/],
   ['a requirement OpenNebula rejects', minimalXml({ service: '<requirements>CPU &gt;</requirements>' }), '/svmsched/services/service[1]/requirements', /syntax error at column/],
+  ['an unknown backfill', minimalXml({ root: '<scheduling><backfill>conservative</backfill></scheduling>' }), '/svmsched/scheduling/backfill', /must be one of: easy, greedy, none/],
   ['a custom policy without rank', minimalXml({ root: '<scheduling><host><policy>custom</policy></host></scheduling>' }), '/svmsched/scheduling/host/rank', /needs a rank/],
   ['a rank with another policy', minimalXml({ root: '<scheduling><datastore><policy>packing</policy><rank>FREE_MB</rank></datastore></scheduling>' }), '/svmsched/scheduling/datastore/rank', /custom policy only/],
   ['a fixed network without vnet', minimalXml({ service: '<networks><network/></networks>' }), '/svmsched/services/service[1]/networks/network[1]/vnet', /needs a vnet/],

@@ -33,6 +33,10 @@ describe('loadConfig', () => {
 });
 
 describe('parseConfig', () => {
+  it('reads the backfill of the scheduling section', () => {
+    expect(parseConfig(minimalXml({ root: '<scheduling><backfill>greedy</backfill></scheduling>' }), {}).scheduling.backfill).toBe('greedy');
+  });
+
   it('applies the schema defaults and reads attributes as elements', () => {
     // Act
     const config = parseConfig(minimalXml(), {});
@@ -40,7 +44,7 @@ describe('parseConfig', () => {
     // Assess
     expect(config.scheduling).toEqual({
       host: { policy: 'striping', rank: '' }, datastore: { policy: 'striping', rank: '' }, nic: { policy: 'striping', rank: '' },
-      maxHost: 1, preemption: true, pendingDeadline: 0, tickInterval: 60, differentVnets: true,
+      maxHost: 1, preemption: true, backfill: 'easy', pendingDeadline: 0, tickInterval: 60, differentVnets: true,
     });
     expect(config.jobs).toEqual({ retentionDays: 7, maxAttempts: 3, maxUnfinishedPerUser: 1000, reportSeconds: 900 });
     expect(config.services[0]).toEqual({

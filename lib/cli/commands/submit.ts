@@ -36,6 +36,7 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
     ...(opts.type && { class: opts.type }),
     ...(opts.priority !== undefined && { priority: opts.priority }),
     ...(opts.lifetime !== undefined && { lifetime: opts.lifetime }),
+    ...(opts.estimate !== undefined && { runtimeEstimate: opts.estimate }),
     ...(opts.requirements !== undefined && { requirements: opts.requirements }),
   };
   const api = ctx.api(opts);

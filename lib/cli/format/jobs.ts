@@ -33,6 +33,7 @@ export function jobDetail(raw: Job, now: number, paint: Paint = plain): string {
     ['Resources', `${job.vcpu} vCPU, ${formatMb(job.memory)}`],
     ['Arguments', job.args.length ? job.args.map(quoteArg).join(' ') : undefined],
     ['Lifetime', job.lifetime !== undefined ? formatDuration(job.lifetime * 1000) : undefined],
+    ['Estimate', job.runtimeEstimate !== undefined ? formatDuration(job.runtimeEstimate * 1000) : undefined],
     ['Requirements', job.requirements],
     ['Host', host !== undefined ? `${host}${job.hostId !== undefined && job.hostName ? ` (id ${job.hostId})` : ''}` : undefined],
     ['VM', job.vmId !== undefined ? String(job.vmId) : undefined],
