@@ -131,7 +131,7 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
         const i = ctx.ledger.hostIndexById.get(v.hostId)!;
         if (usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) lone = candidateOf(i, [v]);
         else {
-          singles.tree.set(leaf, -Infinity, -Infinity);
+          index.setAside(singles, leaf);
           setAside.push(leaf);
         }
       }
