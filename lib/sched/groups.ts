@@ -4,7 +4,7 @@
  * a requirement is evaluated once per (expression, host) and a rank once per (rank, host),
  * whatever the number of jobs (ranks through the Scorer). Trees follow the ledger: a change of
  * a host is marked in the groups it belongs to and applied when a group is next searched.
- * The registry also keeps the preemption indexes of a group (room with beff jobs gone).
+ * (What preemption searches in a group, the room with beff jobs gone, is preemptionIndex.ts.)
  */
 import type { AttrLookup, CompiledRank, CompiledRequirement } from './expr';
 import { CURRENT_VMS, hostLookup, withCurrentVms } from './expr';
@@ -14,9 +14,7 @@ import { DynamicHostTree } from './dynamicHostTree';
 import type { HostIndex } from './hostIndex';
 import { StaticHostTree } from './staticHostTree';
 import type { Ledger } from './ledger';
-import { SCHEDULABLE, type Host } from './snapshot';
-import type { RunningJob } from './contract';
-import { cpuShare, memoryKb } from './capacity';
+import { SCHEDULABLE } from './snapshot';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
 
 
@@ -42,22 +40,7 @@ export interface HostGroup {
   /** Leaves whose host changed since the tree was last brought up to date (applied lazily, once). */
   readonly pending: number[];
   readonly dirty: Uint8Array;
-  /** The same for the preemption indexes below, brought up to date only when a preemption search reads them. */
-  readonly roomPending: number[];
-  readonly roomDirty: Uint8Array;
-  /** Room each host would have with its beff jobs gone, for hosts running two or more (built when a job of the group first needs preemption). */
-  room?: StaticHostTree;
-  /** Each beff job on the group's hosts as a lone victim, in tie-breaker order, with the room its host would then have. */
-  singles?: SinglesIndex;
 }
-
-export interface SinglesIndex {
-  readonly tree: StaticHostTree;
-  readonly victims: readonly RunningJob[];
-  readonly leavesOfHost: ReadonlyMap<number, readonly number[]>;
-}
-
-const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 
 /** A group that cannot be built: its requirement does not compile, or ran out of steps in this plan (`overBudget`). */
 export type GroupResult = { readonly ok: true; readonly group: HostGroup } | { readonly ok: false; readonly error: string; readonly overBudget?: boolean };
@@ -74,12 +57,6 @@ export class GroupRegistry {
   private readonly lookups: (AttrLookup | undefined)[];
   private readonly failing = new Map<HostGroup, Map<string, number>>();
   private readonly scorer: RankScorer;
-  /** The beff jobs still running on each host (by ledger index), cheapest victim first, and all of them in tie-breaker order. */
-  private beffLists: (readonly RunningJob[])[] = [];
-  private beffOrdered: readonly RunningJob[] = NO_JOBS;
-  /** Results of roomOf / singleRoom (two numbers, no object per call: these run on every host change). */
-  roomCpu = 0;
-  roomMem = 0;
 
   constructor(
     private readonly ledger: Ledger,
@@ -217,7 +194,7 @@ export class GroupRegistry {
     const group: HostGroup = {
       key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new DynamicHostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
-      pending: [], dirty: new Uint8Array(hosts.length), roomPending: [], roomDirty: new Uint8Array(hosts.length),
+      pending: [], dirty: new Uint8Array(hosts.length),
     };
     // The tree starts from the snapshot's ranks, in the order every group of this rank shares
     // (ledger indices follow host ids, as leaves do); hosts the plan already changed are then
@@ -263,9 +240,6 @@ export class GroupRegistry {
 
   /** Brings a group's tree up to date with the ledger; call before searching it. */
   flush(group: HostGroup): void {
-    // Changes reach the preemption indexes later, when a preemption search reads them: most
-    // searches place a job without one, and a host changed many times is then updated once.
-    const deferRoom = group.room !== undefined || group.singles !== undefined;
     for (const leaf of group.pending) {
       group.dirty[leaf] = 0;
       const i = group.hosts[leaf];
@@ -274,134 +248,12 @@ export class GroupRegistry {
       const stored = group.tree.leafRank(leaf);
       const rank = this.dynamic ? Math.max(stored, this.rankOf(group, i)) : stored;
       group.tree.set(leaf, this.leafCpu(i), this.ledger.freeMem(i), rank);
-      if (deferRoom && group.roomDirty[leaf] === 0) {
-        group.roomDirty[leaf] = 1;
-        group.roomPending.push(leaf);
-      }
     }
     group.pending.length = 0;
   }
 
-  /** Brings a group's preemption indexes up to date (after `flush`). */
-  private flushRoom(group: HostGroup): void {
-    for (const leaf of group.roomPending) {
-      group.roomDirty[leaf] = 0;
-      const i = group.hosts[leaf];
-      if (group.room) {
-        this.roomOf(i);
-        group.room.set(leaf, this.roomCpu, this.roomMem);
-      }
-      const singles = group.singles?.leavesOfHost.get(i);
-      if (singles) {
-        for (const single of singles) {
-          this.singleRoom(i, group.singles!.victims[single]);
-          group.singles!.tree.set(single, this.roomCpu, this.roomMem);
-        }
-      }
-    }
-    group.roomPending.length = 0;
-  }
-
-  setBeff(byHost: ReadonlyMap<number, readonly RunningJob[]>, ordered: readonly RunningJob[]): void {
-    this.beffLists = this.ledger.hosts.map((_, i) => byHost.get(i) ?? NO_JOBS);
-    this.beffOrdered = ordered;
-  }
-
-  /** The beff jobs still running on a host (ledger index), cheapest victim first. */
-  beffOn(i: number): readonly RunningJob[] {
-    return this.beffLists[i] ?? NO_JOBS;
-  }
-
-  /** Some beff jobs on a host were preempted: `remaining` still run there. */
-  setBeffOn(i: number, remaining: readonly RunningJob[]): void {
-    this.beffLists[i] = remaining;
-  }
-
-  /** No job left can preempt: the preemption indexes need no more upkeep. */
-  dropPreemptionIndexes(): void {
-    this.beffLists = [];
-    this.beffOrdered = NO_JOBS;
-    for (const group of this.all) {
-      group.room = undefined;
-      group.singles = undefined;
-      for (const leaf of group.roomPending) group.roomDirty[leaf] = 0;
-      group.roomPending.length = 0;
-    }
-  }
-
-  /** The group's preemption room tree, up to date. */
-  roomTree(group: HostGroup): StaticHostTree {
-    this.flush(group);
-    this.flushRoom(group);
-    if (!group.room) {
-      const room = new StaticHostTree(group.hosts.length);
-      group.hosts.forEach((i, leaf) => {
-        this.roomOf(i);
-        room.setRaw(leaf, this.roomCpu, this.roomMem, 0);
-      });
-      room.build();
-      group.room = room;
-    }
-    return group.room;
-  }
-
-  /** The group's lone-victim index, up to date. */
-  singlesIndex(group: HostGroup): SinglesIndex {
-    this.flush(group);
-    this.flushRoom(group);
-    if (!group.singles) {
-      const victims = this.beffOrdered.filter((v) => {
-        const i = this.ledger.hostIndexById.get(v.hostId);
-        return i !== undefined && group.leafOf[i] >= 0;
-      });
-      const tree = new StaticHostTree(victims.length);
-      const leavesOfHost = new Map<number, number[]>();
-      victims.forEach((v, leaf) => {
-        const i = this.ledger.hostIndexById.get(v.hostId)!;
-        const leaves = leavesOfHost.get(i);
-        if (leaves) leaves.push(leaf);
-        else leavesOfHost.set(i, [leaf]);
-        this.singleRoom(i, v);
-        tree.setRaw(leaf, this.roomCpu, this.roomMem, -leaf);
-      });
-      tree.build();
-      group.singles = { tree, victims, leavesOfHost };
-    }
-    return group.singles;
-  }
-
-  /** Room a host would have with this one victim gone (none when the victim is gone or the host is at MAX_HOST), in roomCpu/roomMem. */
-  singleRoom(i: number, v: RunningJob): void {
-    if (!this.beffOn(i).includes(v) || this.atLimit(i)) {
-      this.roomCpu = -Infinity;
-      this.roomMem = -Infinity;
-    } else {
-      this.roomCpu = this.ledger.freeCpu(i) + cpuShare(v.cpu);
-      this.roomMem = this.ledger.freeMem(i) + memoryKb(v.memoryMb);
-    }
-  }
-
   private atLimit(i: number): boolean {
     return this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost;
-  }
-
-  /**
-   * Room a host would have with all its beff jobs gone, in roomCpu/roomMem; none for a host
-   * with fewer than two (lone victims have their own index, searched first).
-   */
-  private roomOf(i: number): void {
-    const beff = this.beffOn(i);
-    this.roomCpu = -Infinity;
-    this.roomMem = -Infinity;
-    if (beff.length < 2 || this.atLimit(i)) return;
-    let cpu = this.ledger.freeCpu(i);
-    let mem = this.ledger.freeMem(i);
-    for (const v of beff) {
-      cpu += cpuShare(v.cpu);
-      mem += memoryKb(v.memoryMb);
-    }
-    this.roomCpu = cpu;
-    this.roomMem = mem;
   }
 
   /**

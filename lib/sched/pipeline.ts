@@ -113,7 +113,7 @@ export function plan(input: PlanInput): Plan {
     if (list) list.push(r);
     else beffByHost.set(i, [r]);
   }
-  const preemptor = createPreemptor(registry, beffByHost, now, maxHost);
+  const preemptor = createPreemptor(ledger, beffByHost, now, maxHost);
   const failures = new FailureCache();
   let placed = 0;
 
@@ -154,7 +154,7 @@ export function plan(input: PlanInput): Plan {
       else ledger.release(c.hostIndex, cpu, mem);
     }
     const gone = new Set(c.victims.map((v) => v.id));
-    registry.setBeffOn(c.hostIndex, registry.beffOn(c.hostIndex).filter((r) => !gone.has(r.id)));
+    preemptor.preempted(c);
     failures.roomFreed();
     // The dry run already counted the victims' room (physical room for suspended ones).
     const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
@@ -169,7 +169,7 @@ export function plan(input: PlanInput): Plan {
     if (!preemptionOver && job.class !== 'prod') {
       // Queue order puts every prod job first: past them nobody preempts any more.
       preemptionOver = true;
-      registry.dropPreemptionIndexes();
+      preemptor.end();
     }
     const blocked = backfill.blocked();
     if (blocked) {

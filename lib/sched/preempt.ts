@@ -19,11 +19,12 @@
  * their room is used physically and the deploy then goes with enforce=false.
  */
 import { cpuShare, memoryKb } from './capacity';
-import type { GroupRegistry } from './groups';
 import type { FilterContext, PreparedJob } from './filter';
 import { confirmHost } from './filters/chain';
+import type { Ledger } from './ledger';
 import { compareIds } from './order';
 import type { RunningJob } from './contract';
+import { PreemptionIndex } from './preemptionIndex';
 
 export interface PreemptionCandidate {
   readonly hostIndex: number;
@@ -34,11 +35,15 @@ export interface PreemptionCandidate {
 
 export interface Preemptor {
   find(ctx: FilterContext, job: PreparedJob): PreemptionCandidate | undefined;
+  /** The candidate's victims were preempted: they no longer run on its host. */
+  preempted(c: PreemptionCandidate): void;
+  /** No job left can preempt: the indexes need no more upkeep. */
+  end(): void;
 }
 
 const workLost = (v: RunningJob, now: number): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
 
-export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number, RunningJob[]>, now: number, maxHost: number): Preemptor {
+export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJob[]>, now: number, maxHost: number): Preemptor {
   const cheapestFirst = (a: RunningJob, b: RunningJob): number =>
     a.priority - b.priority || workLost(a, now) - workLost(b, now) || compareIds(a.id, b.id);
   const largestFirst = (a: RunningJob, b: RunningJob): number =>
@@ -47,7 +52,7 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
   const ordered = [...beffByHost.values()].flat()
     .sort((a, b) => workLost(a, now) - workLost(b, now) || a.priority - b.priority || a.hostId - b.hostId || compareIds(a.id, b.id));
   for (const list of beffByHost.values()) list.sort(cheapestFirst);
-  registry.setBeff(beffByHost, ordered);
+  const index = new PreemptionIndex(ledger, maxHost, beffByHost, ordered);
 
   /** Per host, what the candidate search reads of its beff jobs, kept while the host's list is the same. */
   const stats = new Map<number, HostStats>();
@@ -118,7 +123,7 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const group = job.group;
       // 2)–5) One victim is the fewest there can be: the first lone victim (in tie-breaker
       // order) whose host then has room is the best candidate of all.
-      const singles = registry.singlesIndex(group);
+      const singles = index.singles(group);
       const setAside: number[] = [];
       let lone: PreemptionCandidate | undefined;
       for (let leaf = singles.tree.best(job.cpu, job.mem); leaf >= 0 && !lone; leaf = singles.tree.best(job.cpu, job.mem)) {
@@ -126,15 +131,11 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
         const i = ctx.ledger.hostIndexById.get(v.hostId)!;
         if (usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) lone = candidateOf(i, [v]);
         else {
-          singles.tree.set(leaf, -Infinity, -Infinity);
+          index.setAside(singles, leaf);
           setAside.push(leaf);
         }
       }
-      for (const leaf of setAside) {
-        const v = singles.victims[leaf];
-        registry.singleRoom(ctx.ledger.hostIndexById.get(v.hostId)!, v);
-        singles.tree.set(leaf, registry.roomCpu, registry.roomMem);
-      }
+      for (const leaf of setAside) index.restoreSingle(singles, leaf);
       if (lone) return lone;
       // 2) Otherwise the hosts whose free room plus all their beff room fits the job (a tree walk, not a scan).
       // As Kubernetes' DefaultPreemption bounds its dry runs (minCandidateNodesAbsolute = 100),
@@ -143,10 +144,10 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
       const limit = 100;
       let examined = 0;
       let best: PreemptionCandidate | undefined;
-      registry.roomTree(group).forEachFit(job.cpu, job.mem, (leaf) => {
+      index.roomTree(group).forEachFit(job.cpu, job.mem, (leaf) => {
         if (examined >= limit) return false;
         const i = group.hosts[leaf];
-        const beff = registry.beffOn(i);
+        const beff = index.beffOn(i);
         if (beff.length < 2 || !usable(ctx, job, i)) return true;
         const st = statsOf(i, beff);
         const fewest = best ? minVictims(ctx, job, i, st) : 0;
@@ -167,6 +168,15 @@ export function createPreemptor(registry: GroupRegistry, beffByHost: Map<number,
         return true;
       });
       return best;
+    },
+
+    preempted(c) {
+      const gone = new Set(c.victims.map((v) => v.id));
+      index.setBeffOn(c.hostIndex, index.beffOn(c.hostIndex).filter((r) => !gone.has(r.id)));
+    },
+
+    end() {
+      index.drop();
     },
   };
 }

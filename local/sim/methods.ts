@@ -7,7 +7,7 @@ import type { Lifecycle } from './lifecycle';
 import { Params } from './params';
 import { clusterXml, datastoreXml, hostXml, imageXml, poolXml, vmShortXml, vmXml, vnetXml } from './render';
 import { escapeText, el } from './xml';
-import type { RpcValue } from './xmlrpc';
+import type { XmlRpcValue } from '../../lib/one/xmlrpc';
 
 export interface CallContext {
   readonly cloud: Cloud;
@@ -17,7 +17,7 @@ export interface CallContext {
 }
 
 /** A method returns the success value, or throws OneRequestError. */
-export type Method = (ctx: CallContext) => RpcValue;
+export type Method = (ctx: CallContext) => XmlRpcValue;
 
 /** VirtualMachine::state_str: the LCM state's name for ACTIVE VMs, the VM state's otherwise. */
 export function stateStr(vm: SimVm): string {
@@ -99,7 +99,7 @@ function autoNics(cloud: Cloud, vm: SimVm, extra: TemplateVector[]): void {
   for (const [i, nic] of resolved) vm.template[i] = nic;
 }
 
-function deploy(ctx: CallContext): RpcValue {
+function deploy(ctx: CallContext): XmlRpcValue {
   const { cloud, params } = ctx;
   const id = params.int(1);
   const hid = params.int(2);
@@ -144,7 +144,7 @@ function deploy(ctx: CallContext): RpcValue {
   return id;
 }
 
-function migrate(ctx: CallContext): RpcValue {
+function migrate(ctx: CallContext): XmlRpcValue {
   const { cloud, params } = ctx;
   const id = params.int(1);
   const hid = params.int(2);
@@ -243,7 +243,7 @@ export function performAction(cloud: Cloud, lifecycle: Lifecycle, vm: SimVm, act
   }
 }
 
-function vmAction(ctx: CallContext): RpcValue {
+function vmAction(ctx: CallContext): XmlRpcValue {
   const action = ctx.params.string(1);
   const id = ctx.params.int(2);
   const vm = getVm(ctx.cloud, id);

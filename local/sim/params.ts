@@ -1,14 +1,15 @@
-import { FAULT, RpcFault, type RpcValue } from './xmlrpc';
+import type { XmlRpcValue } from '../../lib/one/xmlrpc';
+import { FAULT, RpcFault } from './xmlrpc';
 
 /** xmlrpc-c's paramList accessors: a wrong type or a missing parameter is an XML-RPC fault. */
 export class Params {
-  constructor(private readonly values: RpcValue[]) {}
+  constructor(private readonly values: XmlRpcValue[]) {}
 
   get size(): number {
     return this.values.length;
   }
 
-  private at(i: number, type: string): RpcValue {
+  private at(i: number, type: string): XmlRpcValue {
     if (i >= this.values.length) throw new RpcFault(FAULT.TYPE, `Not enough parameters: parameter ${i} (${type}) is missing`);
     return this.values[i];
   }

@@ -16,7 +16,8 @@ import type { Logger } from './logger';
 import { METHODS } from './methods';
 import { oneGateToken, startOneGate, type OneGate, type OneGateOptions } from './onegate';
 import { Params } from './params';
-import { decodeCall, encodeFault, encodeResponse, FAULT, I8, RpcFault, type RpcValue } from './xmlrpc';
+import { encodeFault, encodeMethodResponse, I8, type XmlRpcValue } from '../../lib/one/xmlrpc';
+import { decodeCall, FAULT, RpcFault } from './xmlrpc';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -107,7 +108,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const admin = adminMethods(cloud, lifecycle, faults, () => control);
 
-  async function call(method: string, params: RpcValue[]): Promise<RpcValue> {
+  async function call(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
     const session = params[0];
     const [name, ...rest] = typeof session === 'string' ? session.split(':') : [''];
     const user = cloud.user(name);
@@ -143,17 +144,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const failure = faults.failure(method);
       if (failure === 'drop') return req.socket.destroy();
       if (failure === 'http-500') return respond(res, 500, '');
-      if (failure === 'fault') return respond(res, 200, encodeFault(new RpcFault(FAULT.INTERNAL, 'Simulated failure (fault injection)')));
+      if (failure === 'fault') return respond(res, 200, encodeFault(FAULT.INTERNAL, 'Simulated failure (fault injection)'));
       if (failure === 'error') {
-        return respond(res, 200, encodeResponse([false, `[${method}] Simulated failure (fault injection)`, ONE_ERROR.INTERNAL, -1, new I8(0n)]));
+        return respond(res, 200, encodeMethodResponse([false, `[${method}] Simulated failure (fault injection)`, ONE_ERROR.INTERNAL, -1, new I8(0n)]));
       }
       const result = await call(method, parsed.params);
       if (failure === 'lost-response') return req.socket.destroy();
-      respond(res, 200, encodeResponse(result));
+      respond(res, 200, encodeMethodResponse(result));
     } catch (e) {
-      if (e instanceof RpcFault) return respond(res, 200, encodeFault(e));
+      if (e instanceof RpcFault) return respond(res, 200, encodeFault(e.faultCode, e.faultString));
       logger.error(`${method || 'request'}: ${(e as Error).stack ?? e}`);
-      respond(res, 200, encodeFault(new RpcFault(FAULT.INTERNAL, `Internal error: ${(e as Error).message}`)));
+      respond(res, 200, encodeFault(FAULT.INTERNAL, `Internal error: ${(e as Error).message}`));
     }
   });
   server.keepAliveTimeout = 5000;

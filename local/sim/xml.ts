@@ -1,6 +1,7 @@
 /**
- * The XML the simulator needs: escaping for text, CDATA for template values (as oned writes
- * them) and a small strict reader for XML-RPC requests.
+ * The XML the simulator writes: escaping for text, CDATA for template values (as oned writes
+ * them); and a small strict reader, with which the tests read its documents independently of
+ * the client's (XML-RPC requests are read by the shared codec, lib/one/xmlrpc.ts).
  */
 
 export function escapeText(text: string): string {
