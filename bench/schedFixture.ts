@@ -1,7 +1,7 @@
 /** Synthetic clouds and queues for the planner benchmarks (seeded, so every run plans the same input). */
 import type { Host, Snapshot, XmlNode } from '../lib/sched/snapshot';
 import type { QueuedJob, RunningJob } from '../lib/sched/contract';
-import { mulberry32 } from '../local/sim/prng';
+import { mulberry32 } from '../lib/replay/prng';
 
 const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>
   typeof content === 'object' ? { name, text: '', children: content } : { name, text: String(content), children: [] };

@@ -2,11 +2,12 @@
  * svmsched-admin check: the preflight against the configured OpenNebula, as a table (or JSON).
  * Failures block (exit code ADMIN_EXIT.blocked); warnings are printed and pass.
  */
-import { ConfigInvalidError, loadConfig, type SvmschedConfig } from '../config';
+import type { SvmschedConfig } from '../config';
+import { adminConfig } from './config';
 import { OneAuthMissingError } from '../one/errors';
 import { escapeTerminalDeep } from '../cli/format/escape';
 import { renderTable } from '../cli/format/table';
-import { AdminConfigError, CloudUnavailableError } from './errors';
+import { CloudUnavailableError } from './errors';
 import { connectionFor, gatherFacts } from './gather';
 import { preflight, type Check, type CheckFacts } from './preflight';
 
@@ -18,14 +19,7 @@ export interface CheckReport {
 }
 
 export async function checkCommand(o: { config?: string }, env: Env): Promise<CheckReport> {
-  const configPath = o.config ?? env.SVMSCHED_CONFIG ?? 'svmsched.xml';
-  let config: SvmschedConfig;
-  try {
-    config = await loadConfig(configPath, env);
-  } catch (err) {
-    if (err instanceof ConfigInvalidError) throw new AdminConfigError(`configuration ${configPath}: ${err.message}`, { cause: err });
-    throw err;
-  }
+  const config = await adminConfig(o.config, env);
   return runPreflight(config, env);
 }
 

@@ -4,7 +4,7 @@
  * (lib/lifecycle/optimize.ts: its lease, the jobs' records). It plans whatever the configured
  * mode, with the configured policy, thresholds and weights.
  */
-import { ConfigInvalidError, loadConfig, type SvmschedConfig } from '../config';
+import { adminConfig } from './config';
 import { cloudFrom } from '../app';
 import { runOptimize, type OptimizeReport } from '../lifecycle/optimize';
 import { OneAuthMissingError, OneError, OneProtocolError, OneUnavailableError, OneXmlError } from '../one/errors';
@@ -12,7 +12,7 @@ import { openStore } from '../store';
 import { escapeTerminalDeep } from '../cli/format/escape';
 import { renderTable } from '../cli/format/table';
 import { logger } from '../log';
-import { AdminConfigError, AdminError, CloudUnavailableError } from './errors';
+import { AdminError, CloudUnavailableError } from './errors';
 import { storeEnv, storeFailure, type Env, type StoreOptions } from './tokenStore';
 
 export interface OptimizeCommandOptions extends StoreOptions {
@@ -25,14 +25,7 @@ export interface OptimizeCommandOptions extends StoreOptions {
 export async function optimizeCommand(o: OptimizeCommandOptions, env: Env): Promise<OptimizeReport> {
   // The report says everything the run logs; stdout is the operator's (and --json's).
   if (env.LOG_LEVEL === undefined) logger.level = 'silent';
-  const configPath = o.config ?? env.SVMSCHED_CONFIG ?? 'svmsched.xml';
-  let config: SvmschedConfig;
-  try {
-    config = await loadConfig(configPath, env);
-  } catch (err) {
-    if (err instanceof ConfigInvalidError) throw new AdminConfigError(`configuration ${configPath}: ${err.message}`, { cause: err });
-    throw err;
-  }
+  const config = await adminConfig(o.config, env);
   const { env: merged, names, where } = storeEnv(o, env);
   let endpoint = config.opennebula.endpoint;
   try {

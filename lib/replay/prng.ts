@@ -1,4 +1,4 @@
-/** mulberry32: a small seedable PRNG; every random choice of a replay comes from one, passed in. */
+/** mulberry32: a small seedable PRNG, so that a replay or a fault run can be run again: every random choice comes from one, passed in. */
 export type Random = () => number;
 
 export function mulberry32(seed: number): Random {

@@ -1,4 +1,4 @@
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../lib/replay/prng';
 
 /**
  * How a failing call fails:

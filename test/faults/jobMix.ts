@@ -2,7 +2,7 @@
  * The jobs the fault suite submits: a seeded mix of classes, services, sizes and short
  * durations, so a run can be replayed with the same workload.
  */
-import { mulberry32 } from '../../local/sim/prng';
+import { mulberry32 } from '../../lib/replay/prng';
 
 export interface JobRequest {
   readonly service: 'nrt-service' | 'prod-service' | 'example-service1';

@@ -18,7 +18,7 @@
  * list it, so `forXsd` removes it before a request is validated.
  */
 
-import { mulberry32 } from '../../../local/sim/prng';
+import { mulberry32 } from '../../../lib/replay/prng';
 
 export interface OracleCase {
   readonly seed: number;

@@ -6,7 +6,7 @@
  * VM's TEMPLATE gets its VMGROUP/ROLE, which is how the placer finds the running ones.
  * Deterministic: the same seed gives the same groups.
  */
-import { mulberry32 } from '../../../local/sim/prng';
+import { mulberry32 } from '../../../lib/replay/prng';
 
 const PERMS = '<PERMISSIONS><OWNER_U>1</OWNER_U><OWNER_M>1</OWNER_M><OWNER_A>0</OWNER_A><GROUP_U>0</GROUP_U><GROUP_M>0</GROUP_M><GROUP_A>0</GROUP_A><OTHER_U>0</OTHER_U><OTHER_M>0</OTHER_M><OTHER_A>0</OTHER_A></PERMISSIONS>';
 const cdata = (v: string | number): string => `<![CDATA[${v}]]>`;
