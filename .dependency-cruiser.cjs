@@ -4,7 +4,7 @@
  *
  *   domain ← sched ← config ← one, store ← lifecycle ← jobs ← http ← app ← functions
  *
- * with the tools beside them: placer (one, sched), cli (domain only: it speaks to the HTTP API),
+ * with the tools beside them: placer (one, sched), replay (sched: the simulation drives plan()), cli (domain only: it speaks to the HTTP API),
  * admin (the operator's command line, over app, lifecycle, store, one and cli). lib/log.ts is
  * for any layer but the pure ones. test/infra/layers.test.ts runs this file, so `npm test`
  * fails on a violation; `npx depcruise lib functions bin local bench test` shows it.
@@ -20,6 +20,7 @@ const LAYERS = {
   http: ['jobs', 'store', 'domain', 'log'],
   app: ['jobs', 'lifecycle', 'one', 'store', 'config', 'sched', 'domain', 'log'],
   placer: ['one', 'sched', 'domain'],
+  replay: ['sched', 'domain'],
   cli: ['domain'],
   admin: ['app', 'cli', 'lifecycle', 'one', 'store', 'config', 'sched', 'domain', 'log'],
   log: [],
