@@ -15,6 +15,7 @@ export interface SubmitRequest {
   readonly priority?: number;
   readonly lifetime?: number;
   readonly requirements?: string;
+  readonly waitForHost?: boolean;
 }
 
 export interface ListFilter {

@@ -18,6 +18,7 @@ export interface SubmitOptions extends CommonOptions {
   priority?: number;
   lifetime?: number;
   requirements?: string;
+  waitForHost?: boolean;
   idempotencyKey?: string;
   wait?: boolean;
   interval?: number;
@@ -69,7 +70,7 @@ export function addCommonOptions(cmd: Command): Command {
 
 export function addWaitOptions(cmd: Command): Command {
   return cmd
-    .option('-w, --wait', 'follow the job to its end with live progress; exit 0 only if it COMPLETED')
+    .option('-w, --wait', 'follow the job to its end with live progress; exit 0 only if it COMPLETED (or a session reached its lifetime)')
     .option('--interval <seconds>', 'with --wait: seconds between two looks at the job (default 1)', positiveSeconds);
 }
 
@@ -84,6 +85,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--priority <n>', 'order within the class, higher first', integer)
     .option('--lifetime <duration>', 'end the VM after this running time: seconds, or 90m, 2h, 1d', duration)
     .option('--requirements <expr>', 'extra host requirements, OpenNebula syntax, e.g. \'HYPERVISOR = "kvm"\'')
+    .option('--wait-for-host', 'accept the job although no host of the cloud could run it (one is to be added): it waits')
     .option('--idempotency-key <key>', 'submitting twice with the same key makes one job (default: a fresh key, reused on retries)')
     .option('-q, --quiet', 'print only the job id'));
 }

@@ -37,6 +37,7 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
     ...(opts.priority !== undefined && { priority: opts.priority }),
     ...(opts.lifetime !== undefined && { lifetime: opts.lifetime }),
     ...(opts.requirements !== undefined && { requirements: opts.requirements }),
+    ...(opts.waitForHost && { waitForHost: true }),
   };
   const api = ctx.api(opts);
   const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());
