@@ -104,9 +104,9 @@ describe('serverless package', () => {
     expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
     expect(statementsOf('Optimize')).toEqual(tick);
     expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');
-    // the coalesced kick: one UpdateItem on the tick's lease item
+    // the coalesced kick (one UpdateItem on the tick's lease item) and the tick's cluster view read at submit
     const kick = statementsOf('SubmitJob').filter((s: any) => tablesOf(s).includes('LeasesTable'));
-    expect(kick.map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:UpdateItem'], ['LeasesTable']]]);
+    expect(kick.map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LeasesTable']]]);
     // GET /cluster: the tick's last view, the queue only while there is none
     expect(statementsOf('GetCluster').map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:Query'], ['JobsTable']], [['dynamodb:GetItem'], ['LeasesTable']]]);
     expect(JSON.stringify(statementsOf('GetCluster')[0].Resource)).toContain('/index/queue');
