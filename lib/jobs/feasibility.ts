@@ -4,7 +4,7 @@
  * host that meets them has. Judged on the hosts the tick last recorded, at their best (empty):
  * a busy cloud is not a reason, only its shape is.
  */
-import { compileRequirement, hostLookup } from '../sched/expr';
+import { compileRequirement, EvaluationBudgetExceeded, hostLookup, StepMeter } from '../sched/expr';
 import type { HostCapability } from '../lifecycle/hostCapability';
 
 export interface Request {
@@ -20,24 +20,39 @@ export interface Refusal {
   readonly message: string;
 }
 
+/**
+ * Evaluation steps the whole check may take: a requirement made to be slow to match (wildcards
+ * against whole documents) is not judged here, it is accepted and the planner says why it waits.
+ */
+const CHECK_STEPS = 2_000_000;
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** Why no host could ever take the request, or undefined when one could (or no host is known). */
-export function neverSatisfiable(hosts: readonly HostCapability[], req: Request): Refusal | undefined {
+/** Why no host could ever take the request, or undefined when one could (or no host is known, or judging it took more than `steps`). */
+export function neverSatisfiable(hosts: readonly HostCapability[], req: Request, steps = CHECK_STEPS): Refusal | undefined {
   if (hosts.length === 0) return undefined;
+  try {
+    return judge(hosts, req, new StepMeter(steps));
+  } catch (err) {
+    if (err instanceof EvaluationBudgetExceeded) return undefined;
+    throw err;
+  }
+}
+
+function judge(hosts: readonly HostCapability[], req: Request, meter: StepMeter): Refusal | undefined {
   const requirement = compileRequirement(req.requirements);
   const lookups = hosts.map((h) => hostLookup({ xml: h.xml, vmIds: [] }));
   const failing = new Map<string, string[]>();
   const matching = hosts.filter((h, i) => {
-    if (requirement.test(lookups[i]!)) return true;
-    const term = requirement.failingTerm(lookups[i]!) ?? req.requirements;
+    if (requirement.test(lookups[i]!, meter)) return true;
+    const term = requirement.failingTerm(lookups[i]!, meter) ?? req.requirements;
     failing.set(term, [...(failing.get(term) ?? []), h.name]);
     return false;
   });
   if (matching.length === 0) {
     const wait = 'to wait for such a host anyway, submit with waitForHost';
     // A term that holds on no host at all is the one to change; else each host fails another.
-    const none = [...failing.keys()].find((term) => lookups.every((l) => !compileRequirement(term).test(l)));
+    const none = [...failing.keys()].find((term) => lookups.every((l) => !compileRequirement(term).test(l, meter)));
     if (none !== undefined) {
       return { field: 'requirements', message: `no host of the cloud meets the requirements: ${none} holds on none of its ${plural(hosts.length, 'host')}; ${wait}` };
     }

@@ -60,3 +60,11 @@ describe('neverSatisfiable, when each term holds somewhere', () => {
     expect(r).toEqual({ field: 'requirements', message: expect.stringContaining('no host of the cloud meets all the requirements: HYPERVISOR = "xen" fails on node-a1, node-b2; NAME = "node-a1" fails on node-b1') });
   });
 });
+
+describe('neverSatisfiable, on a requirement too costly to judge', () => {
+  it('judges nothing past its step budget: the request is accepted and the planner explains', () => {
+    const costly = `NAME = "${'*a'.repeat(10)}~" | HYPERVISOR = "*z*"`;
+    expect(neverSatisfiable(hosts, req({ requirements: costly }))?.field).toBe('requirements');
+    expect(neverSatisfiable(hosts, req({ requirements: costly }), 20)).toBeUndefined();
+  });
+});
