@@ -39,7 +39,10 @@ function slsPackage(outDir: string, env: Record<string, string>) {
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'svmsched-pkg-'));
   const buildDir = `.esbuild-pkg-${process.pid}`;
-  await slsPackage(outDir, { ...SECRETS, SVMSCHED_BUILD_DIR: buildDir, SVMSCHED_DEPLOY_CONFIG: 'local/svmsched.xml' });
+  await slsPackage(outDir, {
+    ...SECRETS, SVMSCHED_BUILD_DIR: buildDir, SVMSCHED_DEPLOY_CONFIG: 'local/svmsched.xml',
+    SVMSCHED_VPC_SUBNET_IDS: 'subnet-0a1b, subnet-2c3d', SVMSCHED_VPC_SECURITY_GROUP_IDS: 'sg-0e4f',
+  });
   await rm(path.join(ROOT, buildDir), { recursive: true, force: true });
   resources = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
   const texts = await Promise.all((await readdir(outDir)).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(outDir, f), 'utf8')));
@@ -126,7 +129,7 @@ describe('serverless package', () => {
     expect(stage.Properties.DeploymentId).toEqual({ Ref: deploymentId });
   });
 
-  it('holds no secret and no test-only setting: the functions read the password from SSM at run time', () => {
+  it('holds no secret and no test-only setting: the functions read the password from SSM at run time; the VPC is theirs', () => {
     for (const [name, value] of Object.entries(SECRETS)) expect(packaged, name).not.toContain(value);
     const talksToOne = ['CancelJob', 'CompleteJob', 'GetCluster', 'Optimize', 'Tick'];
     for (const [key, fn] of ofType('AWS::Lambda::Function')) {
@@ -145,8 +148,12 @@ describe('serverless package', () => {
         expect(ssm.map((s: any) => s.Action), name).toEqual([['ssm:GetParameter']]);
         expect(JSON.stringify(ssm[0].Resource), name).toContain(':parameter","/svmsched/prod/one-password');
       }
-      // Without VPC settings, no function runs in a VPC.
-      expect(fn.Properties.VpcConfig, name).toBeUndefined();
+      // With VPC settings, the functions that talk to OpenNebula run in it, and only they.
+      if (talksToOne.includes(name)) expect(fn.Properties.VpcConfig, name).toEqual({ SubnetIds: ['subnet-0a1b', 'subnet-2c3d'], SecurityGroupIds: ['sg-0e4f'] });
+      else expect(fn.Properties.VpcConfig, name).toBeUndefined();
+      const role = resources[fn.Properties.Role['Fn::GetAtt'][0]]!.Properties;
+      expect(role.ManagedPolicyArns ?? [], name).toEqual(talksToOne.includes(name) || name === 'SubmitJob'
+        ? ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'] : []);
     }
   });
 });
