@@ -19,7 +19,7 @@ import { clusterView, type ClusterView } from './clusterView';
 import { asClusterRecord, recordCluster } from '../lifecycle/clusterRecord';
 import { ClusterUnavailableError } from './errors';
 import { neverSatisfiable } from './feasibility';
-import type { HostCapability } from '../lifecycle/hostCapability';
+import { readCapabilities, type HostCapability } from '../lifecycle/hostCapability';
 
 /** How long a container keeps the hosts it read for submit's check: the cloud's shape changes rarely. */
 const CAPABILITIES_TTL_MS = 60_000;
@@ -157,7 +157,7 @@ export class JobService {
   private async capabilities(): Promise<readonly HostCapability[]> {
     const now = this.deps.clock();
     if (this.cachedCapabilities && now - this.cachedCapabilities.at < CAPABILITIES_TTL_MS) return this.cachedCapabilities.hosts;
-    const hosts = asClusterRecord(await this.deps.views?.latest())?.capabilities ?? [];
+    const hosts = readCapabilities(asClusterRecord(await this.deps.views?.latest())?.capabilities);
     // Until a tick records a view, each submit looks again.
     if (hosts.length > 0) this.cachedCapabilities = { at: now, hosts };
     return hosts;

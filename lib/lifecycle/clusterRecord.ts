@@ -5,7 +5,7 @@
  */
 import type { Job } from '../jobs/model';
 import type { Snapshot } from '../sched/model';
-import { hostCapability, type HostCapability } from './hostCapability';
+import { hostCapability, recordCapability, type RecordedCapability } from './hostCapability';
 
 /** An svmsched VM on a host; without job fields when its job is not unfinished (any more). */
 export interface RecordedVm {
@@ -38,7 +38,7 @@ export interface ClusterRecord {
   readonly running: number;
   readonly preempted: number;
   /** What each host could offer at best, for submit's check of requests no host could ever satisfy (not shown by GET /cluster). */
-  readonly capabilities?: readonly HostCapability[];
+  readonly capabilities?: readonly RecordedCapability[];
 }
 
 /** A stored record as this version writes it, or undefined (none, or written by another version). */
@@ -80,6 +80,6 @@ export function recordCluster(snapshot: Snapshot, jobs: readonly Job[], observed
   return {
     observedAt, hosts,
     queued: count('QUEUED'), running: count('DISPATCHING', 'RUNNING', 'RESUMING', 'PREEMPTING'), preempted: count('PREEMPTED'),
-    capabilities: snapshot.hosts.map(hostCapability),
+    capabilities: snapshot.hosts.map((h) => recordCapability(hostCapability(h))),
   };
 }

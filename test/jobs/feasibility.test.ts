@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { neverSatisfiable } from '../../lib/jobs/feasibility';
-import { hostCapability } from '../../lib/lifecycle/hostCapability';
+import { hostCapability, readCapabilities, recordCapability } from '../../lib/lifecycle/hostCapability';
 import { hostPoolFromXml } from '../../lib/one/parse/pool';
 import { vmFromXml } from '../../lib/one/parse/vm';
 import { parseXml } from '../../lib/one/xml';
@@ -41,8 +41,16 @@ describe('neverSatisfiable', () => {
     expect(neverSatisfiable(hosts, req({ memory: 40_000 }))?.field).toBe('memory');
   });
 
-  it('decides nothing without hosts (no view recorded yet)', () => {
+  it('decides nothing without hosts (no view recorded yet, or one of another version)', () => {
     expect(neverSatisfiable([], req({ vcpu: 1000, requirements: 'NAME = "none"' }))).toBeUndefined();
+    expect(readCapabilities(undefined)).toEqual([]);
+    expect(readCapabilities([{ id: 0, name: 'x', cpu: 1, memory: 1, xml: { name: 'HOST', text: '', children: [] } }])).toEqual([]);
+  });
+
+  it('judges the same on the hosts as the cluster view stores them', () => {
+    const stored = readCapabilities(JSON.parse(JSON.stringify(hosts.map(recordCapability))));
+    expect(stored).toEqual(hosts);
+    expect(neverSatisfiable(stored, req({ vcpu: 8, requirements: 'HYPERVISOR = "kvm"' }))).toEqual(neverSatisfiable(hosts, req({ vcpu: 8, requirements: 'HYPERVISOR = "kvm"' })));
   });
 });
 
