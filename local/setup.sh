@@ -15,3 +15,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund >&2
 fi
+# The command lines' bundles (npm run build): built when missing or older than a source.
+if [ ! -f dist/.built ] || [ -n "$(find bin lib schemas package.json local/build.mjs -newer dist/.built -print -quit 2>/dev/null)" ]; then
+  echo "setup: npm run build" >&2
+  node local/build.mjs >&2
+fi

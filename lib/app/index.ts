@@ -15,6 +15,7 @@ import { kickTick } from '../lifecycle/kick';
 import type { Cloud } from '../lifecycle/ports';
 import { openStore, type Store } from '../store';
 import type { Caller } from '../domain/caller';
+import { withOnePassword } from './onePassword';
 
 export interface App {
   readonly config: SvmschedConfig;
@@ -53,7 +54,9 @@ export interface AppOverrides {
   readonly invokeTick?: () => Promise<void>;
 }
 
-export async function buildApp(env: Env = process.env, overrides: AppOverrides = {}): Promise<App> {
+export async function buildApp(given: Env = process.env, overrides: AppOverrides = {}): Promise<App> {
+  // Once per container (app() caches the app): the password from SSM when the function has one named.
+  const env = await withOnePassword(given);
   const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
   // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
   const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;

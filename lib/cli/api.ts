@@ -16,6 +16,7 @@ export interface SubmitRequest {
   readonly lifetime?: number;
   readonly runtimeEstimate?: number;
   readonly requirements?: string;
+  readonly waitForHost?: boolean;
 }
 
 export interface ListFilter {

@@ -27,7 +27,8 @@ const SETTINGS = `Server and token, first found wins:
   4. the local stack: http://localhost:3000 and the token in .local-data/token`;
 
 const EXIT_CODES = `Exit codes:
-  0    ok; with --wait, the job COMPLETED
+  0    ok; with --wait, the job COMPLETED (or EXPIRED, for a service whose
+       lifetime is its normal end, as a training session)
   1    the job FAILED, was CANCELLED or EXPIRED; or its state refused the request
   2    bad flag or value, also when the server refuses a field
   3    server unreachable, timing out or failing

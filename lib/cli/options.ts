@@ -19,6 +19,7 @@ export interface SubmitOptions extends CommonOptions {
   lifetime?: number;
   estimate?: number;
   requirements?: string;
+  waitForHost?: boolean;
   idempotencyKey?: string;
   wait?: boolean;
   interval?: number;
@@ -70,7 +71,7 @@ export function addCommonOptions(cmd: Command): Command {
 
 export function addWaitOptions(cmd: Command): Command {
   return cmd
-    .option('-w, --wait', 'follow the job to its end with live progress; exit 0 only if it COMPLETED')
+    .option('-w, --wait', 'follow the job to its end with live progress; exit 0 only if it COMPLETED (or a session reached its lifetime)')
     .option('--interval <seconds>', 'with --wait: seconds between two looks at the job (default 1)', positiveSeconds);
 }
 
@@ -86,6 +87,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--lifetime <duration>', 'end the VM after this running time: seconds, or 90m, 2h, 1d', duration)
     .option('--estimate <duration>', 'how long it is expected to run (seconds, or 90m, 2h, 1d): lets the scheduler plan around it; it does not end the VM', duration)
     .option('--requirements <expr>', 'extra host requirements, OpenNebula syntax, e.g. \'HYPERVISOR = "kvm"\'')
+    .option('--wait-for-host', 'accept the job although no host of the cloud could run it (one is to be added): it waits')
     .option('--idempotency-key <key>', 'submitting twice with the same key makes one job (default: a fresh key, reused on retries)')
     .option('-q, --quiet', 'print only the job id'));
 }

@@ -1,5 +1,5 @@
 import ora, { type Ora } from 'ora';
-import type { Job } from '../domain/job';
+import { endedWell, type Job } from '../domain/job';
 import { escapeTerminal, escapeTerminalDeep } from './format/escape';
 import { eventLine } from './format/jobs';
 import { elapsedSince, formatDuration, type Paint, paintState } from './format/text';
@@ -92,7 +92,7 @@ export class SpinnerProgress implements Progress {
     clearInterval(this.ticker);
     if (!job) return void this.spinner.stop();
     const text = progressSummary(job, this.now(), this.paint);
-    if (job.state === 'COMPLETED') this.spinner.succeed(text);
+    if (endedWell(job)) this.spinner.succeed(text);
     else if (['FAILED', 'CANCELLED', 'EXPIRED'].includes(job.state)) this.spinner.fail(text);
     else this.spinner.stopAndPersist({ symbol: '…', text });
   }

@@ -1,4 +1,4 @@
-import type { Job } from '../domain/job';
+import { endedWell, type Job } from '../domain/job';
 import type { SvmschedApi } from './api';
 import type { CommandContext } from './context';
 import { JobUnsuccessfulError } from './errors';
@@ -39,10 +39,10 @@ export async function followWithProgress(ctx: CommandContext, api: SvmschedApi, 
   return final;
 }
 
-/** --wait: follow, print the final job with --json, and throw JobUnsuccessfulError unless it COMPLETED. */
+/** --wait: follow, print the final job with --json, and throw JobUnsuccessfulError unless it ended well (COMPLETED, or EXPIRED as a session ends). */
 export async function waitForJob(ctx: CommandContext, api: SvmschedApi, job: Job, display: FollowDisplay): Promise<Job> {
   const final = await followWithProgress(ctx, api, job, display);
   if (display.json) ctx.printJson(jobView(final));
-  if (final.state !== 'COMPLETED') throw new JobUnsuccessfulError(final.id, final.state, final.reason);
+  if (!endedWell(final)) throw new JobUnsuccessfulError(final.id, final.state, final.reason);
   return final;
 }

@@ -106,6 +106,8 @@ export interface Service {
   readonly defaultClass: JobClass;
   /** The job's first argument is its lifetime in seconds (a training session lives exactly that long). */
   readonly lifetimeFromArgument: boolean;
+  /** Reaching its lifetime is the job's normal end (a training session): EXPIRED counts as a success. */
+  readonly lifetimeIsSuccess: boolean;
   readonly networks: readonly ServiceNetwork[];
   /** MB of the system disk; absent = the image's size. */
   readonly diskSize?: number;

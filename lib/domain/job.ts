@@ -12,6 +12,10 @@ export type JobState = (typeof JOB_STATES)[number];
 export const FINAL_STATES: readonly JobState[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
 export const isFinal = (s: JobState): boolean => FINAL_STATES.includes(s);
 
+/** Whether a job ended as it was meant to: COMPLETED, or EXPIRED when its lifetime is its normal end (a training session). */
+export const endedWell = (job: Pick<Job, 'state' | 'lifetimeIsSuccess'>): boolean =>
+  job.state === 'COMPLETED' || (job.state === 'EXPIRED' && job.lifetimeIsSuccess === true);
+
 export const JOB_CLASSES = ['prod', 'beff'] as const;
 export type JobClass = (typeof JOB_CLASSES)[number];
 
@@ -50,6 +54,8 @@ export interface Job {
   readonly runtimeEstimate?: number;
   /** Extra SCHED_REQUIREMENTS, ANDed with the service's. */
   readonly requirements?: string;
+  /** Its service's lifetimeIsSuccess: reaching the lifetime (EXPIRED) is its normal end. */
+  readonly lifetimeIsSuccess?: boolean;
   readonly preemptMode: PreemptMode;
   readonly state: JobState;
   readonly createdAt: string;
@@ -57,6 +63,8 @@ export interface Job {
   readonly vmId?: number;
   readonly hostId?: number;
   readonly hostName?: string;
+  /** Its VM's IP addresses (OpenNebula's NIC IPs), recorded when it starts running. */
+  readonly addresses?: readonly string[];
   /** System datastore of its VM. */
   readonly datastoreId?: number;
   /** ISO-8601: since when the current run segment goes on (absent while not running). */

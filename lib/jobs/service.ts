@@ -10,6 +10,7 @@ import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
 import type { Vm } from '../sched/snapshot';
 import { exitOutcome } from '../lifecycle/outcome';
+import { addressesOf } from '../lifecycle/reconcile';
 import { JobStateConflictError } from '../store/errors';
 import { andRequirements } from '../lifecycle/vmTemplate';
 import { TemplateValueError, writeValue } from '../one/template';
@@ -19,6 +20,11 @@ import {
   CallbackTokenError, ClusterUnavailableError, CompletionNotLiveError, InvalidJobRequestError, JobAlreadyFinishedError,
   NotJobOwnerError, UnknownJobError, UserJobLimitError, VmStateUnknownError,
 } from './errors';
+import { neverSatisfiable } from './feasibility';
+import { readCapabilities, type HostCapability } from '../lifecycle/hostCapability';
+
+/** How long a container keeps the hosts it read for submit's check: the cloud's shape changes rarely. */
+const CAPABILITIES_TTL_MS = 60_000;
 
 export interface SubmitRequest {
   readonly service: string;
@@ -30,6 +36,8 @@ export interface SubmitRequest {
   readonly lifetime?: number;
   readonly runtimeEstimate?: number;
   readonly requirements?: string;
+  /** Accept it although no host of the cloud could run it now (one is to be added): it waits up to the pending deadline. */
+  readonly waitForHost?: boolean;
 }
 
 export interface ListRequest {
@@ -112,6 +120,10 @@ export class JobService {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw new InvalidJobRequestError('Idempotency-Key', 'Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
+    if (!req.waitForHost) {
+      const refusal = neverSatisfiable(await this.capabilities(), { vcpu, memory, requirements: andRequirements(service.requirements, requirements) });
+      if (refusal) throw new InvalidJobRequestError(refusal.field, refusal.message);
+    }
     await this.withinUserLimit(caller);
     const now = this.deps.clock();
     const at = new Date(now).toISOString();
@@ -128,6 +140,7 @@ export class JobService {
       ...(req.runtimeEstimate !== undefined ? { runtimeEstimate: req.runtimeEstimate } : {}),
       requirements,
       preemptMode: service.preemptMode,
+      ...(service.lifetimeIsSuccess ? { lifetimeIsSuccess: true } : {}),
       state: 'QUEUED',
       createdAt: at,
       updatedAt: at,
@@ -140,6 +153,18 @@ export class JobService {
     const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
     if (created) await this.deps.kick().catch(() => {});
     return stored;
+  }
+
+  private cachedCapabilities?: { at: number; hosts: readonly HostCapability[] };
+
+  /** The hosts of the tick's last cluster view; none (no check) before the first tick recorded one. */
+  private async capabilities(): Promise<readonly HostCapability[]> {
+    const now = this.deps.clock();
+    if (this.cachedCapabilities && now - this.cachedCapabilities.at < CAPABILITIES_TTL_MS) return this.cachedCapabilities.hosts;
+    const hosts = readCapabilities(asClusterRecord(await this.deps.views?.latest())?.capabilities);
+    // Until a tick records a view, each submit looks again.
+    if (hosts.length > 0) this.cachedCapabilities = { at: now, hosts };
+    return hosts;
   }
 
   /** One user cannot fill the queue for everyone: admins included, since a runaway script is one whoever runs it. */
@@ -173,8 +198,10 @@ export class JobService {
       const job = await this.owned(caller, id);
       if (isFinal(job.state)) throw new JobAlreadyFinishedError(id, job.state);
       try {
+        // The run it had counts: a cancelled session shows how long it ran.
+        const ran = job.runningSince ? Math.max(0, (this.deps.clock() - Date.parse(job.runningSince)) / 1000) : 0;
         const done = await this.deps.repo.transition(id, job.state, 'CANCELLED',
-          { clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
+          { runSeconds: (job.runSeconds ?? 0) + ran, clear: ['runningSince', 'lifetimeEndsAt'] }, { reason: `cancelled by ${caller.user}`, vmId: job.vmId });
         // Then the VM; if OpenNebula is down now, the tick ends it as an orphan.
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
         // The room it frees (or its place in the queue) may let another job start now.
@@ -205,7 +232,7 @@ export class JobService {
         if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
           const hostId = vm?.hostId ?? job.hostId;
           const hostName = vm?.hostName || job.hostName;
-          job = await this.deps.repo.transition(id, job.state, 'RUNNING', { hostId, hostName }, { reason: `ran on host ${hostName ?? hostId}`, vmId: job.vmId, hostId, hostName });
+          job = await this.deps.repo.transition(id, job.state, 'RUNNING', { hostId, hostName, ...addressesOf(vm) }, { reason: `ran on host ${hostName ?? hostId}`, vmId: job.vmId, hostId, hostName });
         }
       } catch (err) {
         if (!(err instanceof JobStateConflictError)) throw err;

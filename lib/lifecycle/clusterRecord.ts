@@ -5,6 +5,7 @@
  */
 import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/snapshot';
+import { hostCapability, recordCapability, type RecordedCapability } from './hostCapability';
 
 /** An svmsched VM on a host; without job fields when its job is not unfinished (any more). */
 export interface RecordedVm {
@@ -36,6 +37,8 @@ export interface ClusterRecord {
   readonly queued: number;
   readonly running: number;
   readonly preempted: number;
+  /** What each host could offer at best, for submit's check of requests no host could ever satisfy (not shown by GET /cluster). */
+  readonly capabilities?: readonly RecordedCapability[];
 }
 
 /** A stored record as this version writes it, or undefined (none, or written by another version). */
@@ -77,5 +80,6 @@ export function recordCluster(snapshot: Snapshot, jobs: readonly Job[], observed
   return {
     observedAt, hosts,
     queued: count('QUEUED'), running: count('DISPATCHING', 'RUNNING', 'RESUMING', 'PREEMPTING'), preempted: count('PREEMPTED'),
+    capabilities: snapshot.hosts.map((h) => recordCapability(hostCapability(h))),
   };
 }

@@ -38,6 +38,12 @@ export interface ReconcileInput {
 
 const seconds = (fromIso: string | undefined, now: number) => (fromIso ? Math.max(0, (now - Date.parse(fromIso)) / 1000) : 0);
 
+/** The VM's addresses (its NICs' IPs), recorded on the job when it starts running: how its user reaches it. */
+export function addressesOf(vm: Pick<Vm, 'nics'> | undefined): { addresses?: string[] } {
+  const ips = (vm?.nics ?? []).flatMap((n) => (n.ip ? [n.ip] : []));
+  return ips.length ? { addresses: ips } : {};
+}
+
 /** Counted run time once a run segment ends. */
 function closeSegment(job: Job, now: number): JobPatch {
   return { runSeconds: (job.runSeconds ?? 0) + seconds(job.runningSince, now), clear: ['runningSince', 'lifetimeEndsAt'] };
@@ -81,7 +87,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
     if (job.state === 'DISPATCHING' || job.state === 'RESUMING') {
       const hostId = vm.hostId ?? job.hostId;
       const hostName = vm.hostName || job.hostName;
-      return advance('RUNNING', `ran on host ${hostName ?? hostId}`, { hostId, hostName });
+      return advance('RUNNING', `ran on host ${hostName ?? hostId}`, { hostId, hostName, ...addressesOf(vm) });
     }
     const r = exitOutcome(job, vm.reportedExitCode, now, undefined, 'recorded by its VM through OneGate');
     return advance(r.to, r.reason, r.patch, vm.id);
@@ -96,7 +102,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
       if (phase === 'gone') {
         return job.vmId === undefined ? advance('QUEUED', 'dispatch interrupted before the VM was created') : fail('the VM disappeared while starting');
       }
-      if (phase === 'running') return advance('RUNNING', `running on host ${vm!.hostName ?? vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName });
+      if (phase === 'running') return advance('RUNNING', `running on host ${vm!.hostName ?? vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, ...addressesOf(vm) });
       if (broken) return fail(broken, vmId);
       if (phase === 'poweroff' || phase === 'ending') return fail(`the VM shut down before it ran (${vm!.state}/${vm!.lcmState})`, vmId);
       return undefined; // held (the planner deploys it) or starting
@@ -105,7 +111,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
         if (expired) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);
         // A migration moved the VM (the optimiser's, a resched, an operator's onevm migrate): the job follows it.
         if (phase === 'running' && vm!.hostId !== undefined && vm!.hostId !== job.hostId) {
-          return advance('RUNNING', `its VM now runs on host ${vm!.hostName || vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, datastoreId: vm!.datastoreId });
+          return advance('RUNNING', `its VM now runs on host ${vm!.hostName || vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, datastoreId: vm!.datastoreId, ...addressesOf(vm) });
         }
         return undefined;
       }
@@ -138,7 +144,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
       if (broken) return fail(broken, vmId);
       return undefined;
     case 'RESUMING':
-      if (phase === 'running') return advance('RUNNING', `resumed on host ${vm!.hostName ?? vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName });
+      if (phase === 'running') return advance('RUNNING', `resumed on host ${vm!.hostName ?? vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, ...addressesOf(vm) });
       if (phase === 'stopped' || phase === 'suspended' || phase === 'undeployed') {
         // The tick died before OpenNebula took the resume: the planner will place it again.
         return advance('PREEMPTED', 'resume interrupted', { clear: ['runningSince', 'lifetimeEndsAt'] });

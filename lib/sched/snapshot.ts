@@ -134,6 +134,8 @@ export interface VmNic {
   readonly auto: boolean;
   readonly schedRequirements: string;
   readonly schedRank: string;
+  /** The IPv4 address leased to it (NIC/IP), once OpenNebula gave one. */
+  readonly ip?: string;
 }
 
 export interface VmDisk {

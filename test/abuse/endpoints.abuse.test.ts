@@ -73,7 +73,7 @@ const shapedSubmit = fc.record({
 }, { requiredKeys: ['requirements'] }).map(({ extra, ...body }) => {
   // A string requirement always ends "& NAME = ...": one precedence, left to right, so nothing matches.
   const requirements = typeof body.requirements === 'string' ? body.requirements : UNPLACEABLE;
-  return { ...extra, ...body, requirements };
+  return { ...extra, ...body, requirements, waitForHost: true };
 });
 const queryString = fc.oneof(
   fc.dictionary(fc.oneof(fc.constantFrom('state', 'class', 'service', 'owner', 'limit', 'cursor'), fc.string({ maxLength: 8 })), fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.integer().map(String)), { maxKeys: 4 })
@@ -128,7 +128,7 @@ describe('POST /jobs', () => {
     const printableLatin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 200 })
       .filter((k) => k.trim() === k);
     await property(printableLatin1, async (key) => {
-      const body = JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE });
+      const body = JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE, waitForHost: true });
       const first = await send('POST', '/jobs', { body, headers: { 'Idempotency-Key': key } });
       const again = await send('POST', '/jobs', { body, headers: { 'Idempotency-Key': key } });
       expectWellFormed(first, [202, 400], `Idempotency-Key ${JSON.stringify(key)}`, key);
@@ -141,8 +141,8 @@ describe('POST /jobs', () => {
 
   it('refuses a key reused for a different request with a 4xx, keeping the first job', { timeout: 120_000 }, async () => {
     const key = `abuse-reuse-${process.pid}`;
-    const first = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE }), headers: { 'Idempotency-Key': key } });
-    const other = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['2'], requirements: UNPLACEABLE }), headers: { 'Idempotency-Key': key } });
+    const first = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE, waitForHost: true }), headers: { 'Idempotency-Key': key } });
+    const other = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['2'], requirements: UNPLACEABLE, waitForHost: true }), headers: { 'Idempotency-Key': key } });
     expect(first.status).toBe(202);
     noteAccepted(first);
     expectWellFormed(other, [409, 422], 'same Idempotency-Key, other body');
@@ -178,7 +178,7 @@ describe('/jobs/{id}', () => {
 
   it('POST /jobs/{id}/complete with arbitrary ids and bodies answers 400, 403 or 404 and changes nothing', { timeout: 300_000 }, async () => {
     // Prepare: a real job, whose callback an attacker would like to forge.
-    const real = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE }) });
+    const real = await send('POST', '/jobs', { body: JSON.stringify({ service: 'nrt-service', args: ['1'], requirements: UNPLACEABLE, waitForHost: true }) });
     noteAccepted(real);
     const forged = fc.oneof(
       anyText,
@@ -214,7 +214,7 @@ describe('GET /services and GET /cluster', () => {
 
 describe('size limits', () => {
   it('answer 413 beyond the body limit, on every endpoint that takes a body', { timeout: 120_000 }, async () => {
-    const big = (n: number) => JSON.stringify({ service: 'nrt-service', args: ['x'.repeat(n)], requirements: UNPLACEABLE });
+    const big = (n: number) => JSON.stringify({ service: 'nrt-service', args: ['x'.repeat(n)], requirements: UNPLACEABLE, waitForHost: true });
     const cases: [string, string, string, (string | null)?][] = [
       ['POST', '/jobs', big(64 * 1024)],
       ['POST', '/jobs', `"${'\u00e9'.repeat(33 * 1024)}"`], // under 64 KiB in characters, over it in bytes

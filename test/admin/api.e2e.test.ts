@@ -20,7 +20,7 @@ describe('a token from svmsched-admin', () => {
     const { id, token } = JSON.parse(issued.stdout);
 
     // Act
-    const submitted = await api(stack, 'POST', '/jobs', { token, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"' } });
+    const submitted = await api(stack, 'POST', '/jobs', { token, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"', waitForHost: true } });
     const othersJobs = await api(stack, 'GET', '/jobs?owner=alice', { token });
     const revoked = await admin('token', 'revoke', id);
     const after = await api(stack, 'GET', '/services', { token });

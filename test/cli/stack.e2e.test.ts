@@ -96,7 +96,7 @@ describe('svmschedclient against the local stack', () => {
   it('shows another user\'s escape sequences in job arguments escaped, and gives them back unchanged with --json', async () => {
     // Prepare: an argument that would clear the screen and print a green COMPLETED over the state.
     const hostile = '\u001b[2J\u001b[1A\u001b[32mCOMPLETED\u001b[0m\u009b2J\rState: COMPLETED';
-    const id = await submitted(['-r', 'example-service1', '-a', hostile, '--requirements', 'NAME = "no-such-host"']);
+    const id = await submitted(['-r', 'example-service1', '-a', hostile, '--requirements', 'NAME = "no-such-host"', '--wait-for-host']);
 
     // Act
     const shown = await Promise.all([client(['status', id]), client(['list'])]);

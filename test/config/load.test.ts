@@ -19,7 +19,8 @@ describe('loadConfig', () => {
     expect(config.opennebula).toEqual({ endpoint: 'http://localhost:2633/RPC2', user: 'oneadmin', password: 'opennebula' });
     expect(config.repositories).toEqual([{ id: 'data', export: 'nfs.local:/srv/repository', mountPoint: '/data/repository', readOnly: false, localPath: join(dirname(path), 'repository') }]);
     expect(config.services.find((s) => s.id === 'nrt-service')).toMatchObject({ defaultClass: 'beff', preemptMode: 'stop' });
-    expect(config.services.find((s) => s.id === 'prod-service')).toMatchObject({ defaultClass: 'prod', lifetimeFromArgument: false });
+    expect(config.services.find((s) => s.id === 'prod-service')).toMatchObject({ defaultClass: 'prod', lifetimeFromArgument: false, lifetimeIsSuccess: false });
+    expect(config.services.find((s) => s.id === 'training-session')).toMatchObject({ lifetimeFromArgument: true, lifetimeIsSuccess: true });
     expect(config.services.find((s) => s.id === 'training-session')).toMatchObject({ lifetimeFromArgument: true });
   });
 
@@ -50,7 +51,7 @@ describe('parseConfig', () => {
     expect(config.services[0]).toEqual({
       id: 'svc', description: '', image: 0, executable: '/opt/svc/run', arguments: [], defaultVcpu: 1, maxVcpu: 4,
       defaultMemory: 512, maxMemory: 2048, repositories: ['data'], requirements: '', rank: '', dsRequirements: '', dsRank: '',
-      preemptMode: 'stop', defaultClass: 'beff', lifetimeFromArgument: false, networks: [],
+      preemptMode: 'stop', defaultClass: 'beff', lifetimeFromArgument: false, lifetimeIsSuccess: false, networks: [],
     });
     expect(config.opennebula.password).toBeUndefined();
   });

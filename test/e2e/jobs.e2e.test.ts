@@ -130,7 +130,7 @@ describe('a requirement built to be slow to match', () => {
   it('holds only its own job: another user\'s job starts at the next tick', { timeout: 180_000 }, async () => {
     // The probe's requirement: a glob that a backtracking matcher takes minutes over against a
     // host's whole document ("/HOST"), with more pairs than the probe used.
-    const hostile = await submit({ service: 'nrt-service', args: ['1'], requirements: `"/HOST" = "${'*[!~]'.repeat(20)}~"` }, stack.otherUserToken);
+    const hostile = await submit({ service: 'nrt-service', args: ['1'], requirements: `"/HOST" = "${'*[!~]'.repeat(20)}~"`, waitForHost: true }, stack.otherUserToken);
     expect(hostile.status).toBe(202);
     const mine = await submit({ service: 'nrt-service', args: ['1'] });
 

@@ -32,7 +32,7 @@ const event = (method: string, path: string, authorizer: Record<string, string>,
 describe('the Lambda port', () => {
   it('refuses a forged admin context: no job made, none read, none cancelled', async () => {
     // Prepare: alice's job, which an admin could read and cancel.
-    const job = await api(stack, 'POST', '/jobs', { token: stack.userToken, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"' } });
+    const job = await api(stack, 'POST', '/jobs', { token: stack.userToken, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"', waitForHost: true } });
     expect(job.status).toBe(202);
     const admin = { user: 'mallory', role: 'admin', principalId: 'mallory' };
     const wrongSeal = { ...admin, ...seal('mallory', 'admin', 'a secret guessed wrong', Date.now()) };

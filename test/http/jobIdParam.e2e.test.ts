@@ -38,7 +38,7 @@ describe('job ids in the path', () => {
   });
 
   it('answers ids of the wrong shape (other letters, an id with a suffix) with 404 as for an unknown job', async () => {
-    const real = await api(stack, 'POST', '/jobs', { token: stack.userToken, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"' } });
+    const real = await api(stack, 'POST', '/jobs', { token: stack.userToken, body: { service: 'nrt-service', args: ['1'], requirements: 'NAME = "no-such-host"', waitForHost: true } });
     expect(real.status).toBe(202);
     for (const id of [`${real.body.id}0`, real.body.id.toUpperCase(), 'J1', real.body.id.slice(0, 20), 'j0000000000-zzzzzzzzzzzzzzz']) {
       for (const r of routes(encodeURIComponent(id))) {

@@ -1,10 +1,11 @@
 /**
  * `serverless package` works here, offline, and the CloudFormation it writes declares what
  * svmsched needs on AWS: every function, the schedule, the tables with their queue index and
- * TTL, and IAM statements limited to the tables and actions each function uses.
+ * TTL, and IAM statements limited to the tables and actions each function uses. It holds no
+ * secret and no test-only setting, and packaging refuses a missing or invalid configuration.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,27 +15,48 @@ const ROOT = path.resolve(__dirname, '../..');
 type Resource = { Type: string; Properties: any };
 let resources: Record<string, Resource>;
 let outDir: string;
+let packaged: string;
+
+/** What a deployer's shell may hold while packaging: none of it may reach the package. */
+const SECRETS = {
+  SVMSCHED_ONE_PASSWORD: 'pw-7c1e-never-packaged',
+  ONE_AUTH: '/home/deployer/.one/one_auth-never-packaged',
+  SVMSCHED_ONE_AUTH: '/tmp/one_auth-never-packaged',
+  SVMSCHED_CONTEXT_SECRET: 'seal-9f2d-never-packaged',
+  SVMSCHED_CRASH_POINTS: 'crash-never-packaged',
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:1/never-packaged',
+  LAMBDA_ENDPOINT: 'http://127.0.0.1:2/never-packaged',
+};
+
+function slsPackage(outDir: string, env: Record<string, string>) {
+  return promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', outDir], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', SLS_TELEMETRY_DISABLED: '1', ...env },
+    timeout: 240_000,
+  });
+}
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'svmsched-pkg-'));
   const buildDir = `.esbuild-pkg-${process.pid}`;
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'prod', '--package', outDir], {
-    cwd: ROOT,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', SLS_TELEMETRY_DISABLED: '1', SVMSCHED_BUILD_DIR: buildDir },
-    timeout: 240_000,
+  await slsPackage(outDir, {
+    ...SECRETS, SVMSCHED_BUILD_DIR: buildDir, SVMSCHED_DEPLOY_CONFIG: 'local/svmsched.xml',
+    SVMSCHED_VPC_SUBNET_IDS: 'subnet-0a1b, subnet-2c3d', SVMSCHED_VPC_SECURITY_GROUP_IDS: 'sg-0e4f',
   });
   await rm(path.join(ROOT, buildDir), { recursive: true, force: true });
   resources = JSON.parse(await readFile(path.join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  const texts = await Promise.all((await readdir(outDir)).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(outDir, f), 'utf8')));
+  packaged = texts.join('\n');
 }, 300_000);
 afterAll(async () => { if (outDir) await rm(outDir, { recursive: true, force: true }); });
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-/** The statements of the role a function runs with, without the log ones every function has. */
-function statementsOf(fn: string) {
+/** The statements of the role a function runs with, without the log ones every function has (and the password's, unless asked). */
+function statementsOf(fn: string, withSsm = false) {
   const role = resources[`${fn}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0];
   return (resources[role]!.Properties.Policies as any[]).flatMap((p) => p.PolicyDocument.Statement)
-    .filter((s: any) => !s.Action.every((a: string) => a.startsWith('logs:')));
+    .filter((s: any) => !s.Action.every((a: string) => a.startsWith('logs:') || (!withSsm && a.startsWith('ssm:'))));
 }
 const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.stringify(r).match(/"(\w+Table)"/)?.[1] ?? JSON.stringify(r));
 
@@ -85,9 +107,9 @@ describe('serverless package', () => {
     expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
     expect(statementsOf('Optimize')).toEqual(tick);
     expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');
-    // the coalesced kick: one UpdateItem on the tick's lease item
+    // the coalesced kick (one UpdateItem on the tick's lease item) and the tick's cluster view read at submit
     const kick = statementsOf('SubmitJob').filter((s: any) => tablesOf(s).includes('LeasesTable'));
-    expect(kick.map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:UpdateItem'], ['LeasesTable']]]);
+    expect(kick.map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['LeasesTable']]]);
     // GET /cluster: the tick's last view, the queue only while there is none
     expect(statementsOf('GetCluster').map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:Query'], ['JobsTable']], [['dynamodb:GetItem'], ['LeasesTable']]]);
     expect(JSON.stringify(statementsOf('GetCluster')[0].Resource)).toContain('/index/queue');
@@ -106,4 +128,60 @@ describe('serverless package', () => {
     expect(deployment!.Properties.StageName).toBeUndefined();
     expect(stage.Properties.DeploymentId).toEqual({ Ref: deploymentId });
   });
+
+  it('holds no secret and no test-only setting: the functions read the password from SSM at run time; the VPC is theirs', () => {
+    for (const [name, value] of Object.entries(SECRETS)) expect(packaged, name).not.toContain(value);
+    const talksToOne = ['CancelJob', 'CompleteJob', 'GetCluster', 'Optimize', 'Tick'];
+    for (const [key, fn] of ofType('AWS::Lambda::Function')) {
+      const name = key.replace(/LambdaFunction$/, '');
+      expect(fn.Properties.Runtime, name).toBe('nodejs22.x');
+      const env = fn.Properties.Environment.Variables;
+      const expected = ['NODE_OPTIONS', 'ONE_XMLRPC', 'SVMSCHED_CALLBACK_URL', 'SVMSCHED_CONFIG', 'SVMSCHED_TABLE_PREFIX', 'TICK_FUNCTION'];
+      if (talksToOne.includes(name)) expected.push('SVMSCHED_ONE_PASSWORD_PARAMETER');
+      expect(Object.keys(env).sort(), name).toEqual(expected.sort());
+      expect(env.SVMSCHED_CONFIG).toBe('local/svmsched.xml');
+      if (talksToOne.includes(name)) expect(env.SVMSCHED_ONE_PASSWORD_PARAMETER).toBe('/svmsched/prod/one-password');
+      // Only the roles of functions that talk to OpenNebula may read the parameter, and only it.
+      const ssm = statementsOf(name, true).filter((s: any) => s.Action.some((a: string) => a.startsWith('ssm:')));
+      if (['Authorizer', 'GetJob', 'ListJobs', 'ListServices'].includes(name)) expect(ssm, name).toEqual([]);
+      if (talksToOne.includes(name)) {
+        expect(ssm.map((s: any) => s.Action), name).toEqual([['ssm:GetParameter']]);
+        expect(JSON.stringify(ssm[0].Resource), name).toContain(':parameter","/svmsched/prod/one-password');
+      }
+      // With VPC settings, the functions that talk to OpenNebula run in it, and only they.
+      if (talksToOne.includes(name)) expect(fn.Properties.VpcConfig, name).toEqual({ SubnetIds: ['subnet-0a1b', 'subnet-2c3d'], SecurityGroupIds: ['sg-0e4f'] });
+      else expect(fn.Properties.VpcConfig, name).toBeUndefined();
+      const role = resources[fn.Properties.Role['Fn::GetAtt'][0]]!.Properties;
+      expect(role.ManagedPolicyArns ?? [], name).toEqual(talksToOne.includes(name) || name === 'SubmitJob'
+        ? ['arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole'] : []);
+    }
+  });
+});
+
+describe('serverless package refuses a configuration the functions could not start with', () => {
+  it('refuses a missing configuration file, saying which and what to do', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'svmsched-pkg-'));
+    try {
+      const err = await slsPackage(out, { SVMSCHED_DEPLOY_CONFIG: 'no-such-svmsched.xml' }).then(() => undefined, (e) => e);
+      expect(err, 'packaging succeeded').toBeDefined();
+      expect(`${err.stdout}${err.stderr}`).toMatch(/no configuration file no-such-svmsched\.xml in .*SVMSCHED_DEPLOY_CONFIG/s);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('refuses an invalid configuration with the element and the reason', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'svmsched-pkg-'));
+    const name = `.svmsched-invalid-${process.pid}.xml`;
+    const xml = (await readFile(path.join(ROOT, 'local/svmsched.xml'), 'utf8')).replace('<maxHost>4</maxHost>', '<maxHost>many</maxHost>');
+    await writeFile(path.join(ROOT, name), xml);
+    try {
+      const err = await slsPackage(out, { SVMSCHED_DEPLOY_CONFIG: name }).then(() => undefined, (e) => e);
+      expect(err, 'packaging succeeded').toBeDefined();
+      expect(`${err.stdout}${err.stderr}`).toMatch(new RegExp(`configuration \\${name} is invalid: /svmsched/scheduling/maxHost`));
+    } finally {
+      await rm(path.join(ROOT, name), { force: true });
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ let stack: Stack;
 beforeAll(async () => { stack = await startStack(); }, 180_000);
 afterAll(async () => { await stack?.stop(); });
 
-const bodyOf = (n: number) => ({ service: 'example-service1', args: [`/data/repository/load-${n}.dat`], requirements: UNPLACEABLE, class: n % 3 === 0 ? 'prod' : 'beff' });
+const bodyOf = (n: number) => ({ service: 'example-service1', args: [`/data/repository/load-${n}.dat`], requirements: UNPLACEABLE, waitForHost: true, class: n % 3 === 0 ? 'prod' : 'beff' });
 
 /** Answers a client retries with the same key: the request may or may not have made the job. */
 const AMBIGUOUS = new Set([0, 500, 502, 503, 504]);

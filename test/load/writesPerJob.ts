@@ -23,7 +23,7 @@ const costOf = (c: CapacityCounts): Cost => ({
   ops: Object.entries(c.byOperation).map(([op, n]) => `${op}×${n.calls}${n.failures ? ` (${n.failures} failed)` : ''}`).join(', '),
 });
 
-export async function measureSubmitWrites(stack: Pick<Stack, 'dynamoEndpoint' | 'configPath'>, request: SubmitRequest = { service: 'example-service1', args: ['/data/repository/file.dat'], requirements: 'NAME = "no-such-host"' }) {
+export async function measureSubmitWrites(stack: Pick<Stack, 'dynamoEndpoint' | 'configPath'>, request: SubmitRequest = { service: 'example-service1', args: ['/data/repository/file.dat'], requirements: 'NAME = "no-such-host"', waitForHost: true }) {
   const counting = createCountingClient(localClientConfig(stack.dynamoEndpoint));
   try {
     const names = tableNames(`cost${randomBytes(4).toString('hex')}`);

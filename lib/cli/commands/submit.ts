@@ -38,6 +38,7 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
     ...(opts.lifetime !== undefined && { lifetime: opts.lifetime }),
     ...(opts.estimate !== undefined && { runtimeEstimate: opts.estimate }),
     ...(opts.requirements !== undefined && { requirements: opts.requirements }),
+    ...(opts.waitForHost && { waitForHost: true }),
   };
   const api = ctx.api(opts);
   const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());

@@ -37,6 +37,9 @@ export function jobDetail(raw: Job, now: number, paint: Paint = plain): string {
     ['Requirements', job.requirements],
     ['Host', host !== undefined ? `${host}${job.hostId !== undefined && job.hostName ? ` (id ${job.hostId})` : ''}` : undefined],
     ['VM', job.vmId !== undefined ? String(job.vmId) : undefined],
+    ['Addresses', job.addresses?.length ? job.addresses.join(', ') : undefined],
+    ['Time left', timeLeft(job, now)],
+    ['Ran', isFinal(job.state) && job.runSeconds ? formatDuration(job.runSeconds * 1000) : undefined],
     ['Owner', job.owner],
     ['Created', `${formatTime(job.createdAt)} (${formatDuration(elapsedSince(job.createdAt, now))} ago)`],
     ['Updated', formatTime(job.updatedAt)],
@@ -73,6 +76,19 @@ export function historyText(raw: Job, paint: Paint = plain): string {
   if (!isFinal(job.state) && job.reason) lines.push(`Now ${job.state}: ${job.reason}`);
   if (isFinal(job.state) && job.exitCode !== undefined) lines.push(`Exit code ${job.exitCode}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Running time left before the lifetime ends the VM: to lifetimeEndsAt while it runs; while it
+ * waits to resume, what its earlier runs left (time preempted does not count).
+ */
+function timeLeft(job: Job, now: number): string | undefined {
+  if (isFinal(job.state) || job.lifetime === undefined) return undefined;
+  if (job.lifetimeEndsAt !== undefined) {
+    const ends = Date.parse(job.lifetimeEndsAt);
+    return `${formatDuration(Math.max(0, ends - now))} (until ${formatTime(job.lifetimeEndsAt)})`;
+  }
+  return `${formatDuration(Math.max(0, job.lifetime - (job.runSeconds ?? 0)) * 1000)} of running time`;
 }
 
 const quoteArg = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);

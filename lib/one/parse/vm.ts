@@ -107,5 +107,6 @@ function nicFromXml(nic: XmlNode, index: number): VmNic {
     auto: text(nic, 'NETWORK_MODE').trim().toLowerCase() === 'auto',
     schedRequirements: text(nic, 'SCHED_REQUIREMENTS'),
     schedRank: text(nic, 'SCHED_RANK'),
+    ...(text(nic, 'IP').trim() ? { ip: text(nic, 'IP').trim() } : {}),
   };
 }

@@ -30,11 +30,11 @@ describe('vmFromXml', () => {
     ]);
   });
 
-  it('maps NICs, NETWORK_MODE auto with its own requirements', () => {
+  it('maps NICs, NETWORK_MODE auto with its own requirements, and the IP leased', () => {
     const vm = vmFromXml(parseXml(fixture('vm.xml')));
 
     expect(vm.nics).toEqual([
-      { nicId: 0, networkId: 0, network: 'public', auto: false, schedRequirements: '', schedRank: '' },
+      { nicId: 0, networkId: 0, network: 'public', auto: false, schedRequirements: '', schedRank: '', ip: '192.0.2.10' },
       { nicId: 1, auto: true, schedRequirements: 'TRAFFIC_TYPE = "storage"', schedRank: '-USED_LEASES' },
     ]);
   });
