@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 /** OpenNebula's schemas, as shipped in its share/doc/xsd. */
-export const XSD_DIR = '/work/shared/reference/opennebula-xsd';
+/** Beside the repository (../shared), as in every checkout the tests run in. */
+export const XSD_DIR = join(__dirname, '../../../shared/reference/opennebula-xsd');
 const NAMESPACE = 'http://opennebula.org/XMLSchema';
 
 /** A schema-valid document failed validation; `output` is what xmllint said. */

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPath, policyFromConf, PlacerConfigError } from '../../lib/placer';
 
 describe('rank.conf', () => {
   it('reads OpenNebula’s own rank.conf', () => {
-    const policy = policyFromConf(readFileSync('/work/shared/reference/opennebula-sched-conf/rank.conf', 'utf8'));
+    const policy = policyFromConf(readFileSync(join(__dirname, '../../../shared/reference/opennebula-sched-conf/rank.conf'), 'utf8'));
     expect(policy).toMatchObject({ maxHost: 1, differentVnets: true, memorySystemDsScale: 0, host: { policy: 1 }, datastore: { policy: 1 }, nic: { policy: 1 } });
   });
 

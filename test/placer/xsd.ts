@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const XSD_DIR = '/work/shared/reference/opennebula-xsd';
+const XSD_DIR = join(__dirname, '../../../shared/reference/opennebula-xsd');
 
 export function xmllintAvailable(): boolean {
   return spawnSync('xmllint', ['--version']).status === 0;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate, TemplateSyntaxError, templateGet, templateVectors, vectorGet } from '../../../lib/one/template';
 
@@ -80,7 +81,7 @@ describe('parseTemplate', () => {
 
   it('parses the scheduler configuration rank.conf', () => {
     // Prepare
-    const text = readFileSync('/work/shared/reference/opennebula-sched-conf/rank.conf', 'utf8');
+    const text = readFileSync(join(__dirname, '../../../../shared/reference/opennebula-sched-conf/rank.conf'), 'utf8');
 
     // Act
     const attrs = parseTemplate(text);
