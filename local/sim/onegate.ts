@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody, send as sendWhole } from './http';
 import type { Socket } from 'node:net';
 import { isVector, parseTemplate, TemplateSyntaxError, type TemplateAttr } from '../../lib/one/template';
 import type { Cloud, SimVm } from './cloud';
@@ -120,19 +121,8 @@ export function vmHash(vm: SimVm): unknown {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
-}
+/** OneGate answers JSON. */
+const send = (res: ServerResponse, status: number, body: string): void => sendWhole(res, status, 'application/json;charset=utf-8', body);
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];

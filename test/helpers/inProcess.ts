@@ -10,7 +10,7 @@ import { cloudFrom } from '../../lib/app';
 import { JobService } from '../../lib/jobs/service';
 import { runTick, type TickReport } from '../../lib/lifecycle/tick';
 import { XmlRpcOneClient } from '../../lib/one/client';
-import type { Job } from '../../lib/domain/job';
+import type { Job, JobState } from '../../lib/domain/job';
 
 export interface InProcess {
   readonly config: SvmschedConfig;
@@ -39,4 +39,14 @@ export async function inProcess(client: DynamoDBClient, names: TableNames, simUr
       return context.children.find((c) => c.name === 'SVMSCHED_TOKEN')!.text;
     },
   };
+}
+
+/** Ticks until the job is in one of `states` (checked before each tick); fails with its history after `rounds` ticks. */
+export async function tickUntil(app: InProcess, id: string, states: readonly JobState[], rounds = 30): Promise<Job> {
+  for (let i = 0; i < rounds; i++) {
+    const job = (await app.store.jobs.get(id))!;
+    if (states.includes(job.state)) return job;
+    await app.tick();
+  }
+  throw new Error(`job ${id} never reached ${states.join('/')}: ${JSON.stringify((await app.store.jobs.get(id))?.history)}`);
 }

@@ -8,14 +8,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDynamoLocal } from '../helpers/dynamo';
-import { inProcess, type InProcess } from '../helpers/inProcess';
+import { inProcess, tickUntil, type InProcess } from '../helpers/inProcess';
 import { FAST_TIMING, startSimulator, type Simulator } from '../../local/sim';
 import { cloudFrom } from '../../lib/app';
 import { runTick } from '../../lib/lifecycle/tick';
 import { CrashInjected, type CrashPoint } from '../../lib/lifecycle/crash';
 import { HttpError } from '../../lib/http/errors';
 import { asHttpError } from '../../lib/http/middleware';
-import type { Job, JobState } from '../../lib/domain/job';
+import type { Job } from '../../lib/domain/job';
 
 const dynamo = useDynamoLocal();
 let sim: Simulator;
@@ -25,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => { await sim?.close(); });
 
 const alice = { user: 'alice', role: 'user' as const };
-
-async function tickUntil(app: InProcess, id: string, states: JobState[], rounds = 30): Promise<Job> {
-  for (let i = 0; i < rounds; i++) {
-    const job = (await app.store.jobs.get(id))!;
-    if (states.includes(job.state)) return job;
-    await app.tick();
-  }
-  throw new Error(`job ${id} never reached ${states.join('/')}: ${JSON.stringify((await app.store.jobs.get(id))?.history)}`);
-}
 
 let crashes = 0;
 /** A tick that dies right after `point`, as a Lambda killed there would. */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDynamoLocal } from '../helpers/dynamo';
-import { inProcess, type InProcess } from '../helpers/inProcess';
+import { inProcess, tickUntil } from '../helpers/inProcess';
 import { FAST_TIMING, startSimulator, type Simulator } from '../../local/sim';
 
 const dynamo = useDynamoLocal();
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => { await sim?.close(); });
 
 const alice = { user: 'alice', role: 'user' as const };
-
-async function tickUntil(app: InProcess, id: string, states: string[], rounds = 30) {
-  for (let i = 0; i < rounds; i++) {
-    const job = (await app.store.jobs.get(id))!;
-    if (states.includes(job.state)) return job;
-    await app.tick();
-  }
-  throw new Error(`job ${id} never reached ${states.join('/')}: ${JSON.stringify((await app.store.jobs.get(id))?.history)}`);
-}
 
 describe('preemption by suspension', () => {
   it('deploys the prod job at once on the suspended job\'s host, then resumes the suspended job there', { timeout: 120_000 }, async () => {
