@@ -115,8 +115,10 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
       const seen = kicks ? await kicks.kicks(TICK_LEASE) : 0;
       report.rounds++;
       const again = await round(deps, report, () => lease.keep(), seenCluster);
-      if (!again || deps.clock() - started + settle > budget) await saveView(true);
-      if (deps.clock() - started + settle > budget) break;
+      // Read once: read twice, the clock could pass the budget between the save and the stop, and the tick would leave without saving what it saw last.
+      const outOfTime = deps.clock() - started + settle > budget;
+      if (!again || outOfTime) await saveView(true);
+      if (outOfTime) break;
       if (!again) {
         // Nothing on its way: let go, unless a kick came in meanwhile (then it is this tick's to serve).
         if (!kicks) break;
