@@ -1,0 +1,101 @@
+/**
+ * The API's contract and its metrics, over real HTTP from the local stack (serverless-offline,
+ * DynamoDB Local, the OpenNebula simulator): every answer of every endpoint is checked against
+ * the OpenAPI document the stack itself serves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { isFinal } from '../../lib/domain/job';
+import { XmlRpcOneClient } from '../../lib/one/client';
+import { startStack, waitForJob, type Stack } from '../helpers/stack';
+import { responseChecker, type Checked } from '../helpers/openapi';
+
+let stack: Stack;
+let check: ReturnType<typeof responseChecker>;
+/** Every answer checked: `METHOD template status`, and what the check found wrong. */
+const seen: { key: string; errors: readonly string[] }[] = [];
+
+interface Answer { status: number; body: any; contentType: string }
+
+/** One HTTP call, its answer checked against the document. */
+async function call(method: string, path: string, o: { token?: string; body?: unknown } = {}): Promise<Answer> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  const body = contentType.startsWith('application/json') ? JSON.parse(text) : text;
+  if (check) {
+    const c: Checked = check(method, path, res.status, contentType, body);
+    seen.push({ key: `${method} ${c.template} ${res.status}`, errors: c.errors });
+  }
+  return { status: res.status, body, contentType };
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  const doc = await call('GET', '/openapi.json');
+  expect(doc.status).toBe(200);
+  check = responseChecker(doc.body);
+}, 180_000);
+afterAll(async () => { await stack?.stop(); });
+
+describe('GET /openapi.json', () => {
+  it('serves a valid OpenAPI 3.1 document without a token', async () => {
+    const doc = await call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.contentType).toMatch(/^application\/json/);
+    const result = await new Validator().validate(doc.body);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+});
+
+describe('real answers against the document', () => {
+  it('every endpoint answers as documented, successes and refusals alike', { timeout: 180_000 }, async () => {
+    // Prepare: a job that runs to its end, and one that waits for a host that never comes (to cancel).
+    const ran = await call('POST', '/jobs', { token: stack.userToken, body: { service: 'example-service1', vcpu: 1, memory: 512, args: ['/data/repository/file.dat'] } });
+    expect(ran.status).toBe(202);
+    const waiting = await call('POST', '/jobs', { token: stack.userToken, body: { service: 'example-service1', requirements: 'HOSTNAME = "no-such-host"', waitForHost: true } });
+    expect(waiting.status).toBe(202);
+    const done = await waitForJob(stack, stack.userToken, ran.body.id);
+    expect(done.state).toBe('COMPLETED');
+
+    // Act: every endpoint, for what it answers when all is well and when it refuses.
+    await call('GET', `/jobs/${ran.body.id}`, { token: stack.userToken });
+    await call('GET', '/jobs?limit=1', { token: stack.userToken });
+    await call('GET', '/jobs', { token: stack.adminToken });
+    await call('GET', '/services', { token: stack.userToken });
+    await call('GET', '/cluster', { token: stack.userToken });
+    await call('GET', '/cluster', { token: stack.adminToken });
+    expect((await call('DELETE', `/jobs/${waiting.body.id}`, { token: stack.userToken })).status).toBe(202);
+    // The VM's own callback, repeated with its real token: answered with the job as the first one left it.
+    const one = new XmlRpcOneClient({ endpoint: stack.oneEndpoint, session: 'oneadmin:opennebula' });
+    const vm = await one.vmInfo(done.vmId);
+    const context = vm.xml!.children.find((c) => c.name === 'TEMPLATE')!.children.find((c) => c.name === 'CONTEXT')!;
+    const token = context.children.find((c) => c.name === 'SVMSCHED_TOKEN')!.text;
+    expect((await call('POST', `/jobs/${ran.body.id}/complete`, { body: { token, exitCode: 0 } })).status).toBe(200);
+
+    const refusals: [string, string, { token?: string; body?: unknown }, number][] = [
+      ['POST', '/jobs', { token: stack.userToken, body: { service: 'example-service1', vcpu: 0 } }, 400],
+      ['POST', '/jobs', { token: stack.userToken, body: '{not json' }, 400],
+      ['GET', '/jobs?state=DONE', { token: stack.userToken }, 400],
+      ['GET', `/jobs/${ran.body.id}`, { token: stack.otherUserToken }, 403],
+      ['GET', '/jobs/j0000000000ffffffffffffffff', { token: stack.userToken }, 404],
+      ['DELETE', `/jobs/${ran.body.id}`, { token: stack.userToken }, 409],
+      ['POST', `/jobs/${ran.body.id}/complete`, { body: { token: 'x'.repeat(32), exitCode: 0 } }, 403],
+      ['POST', `/jobs/${ran.body.id}/complete`, { body: { token: 'x'.repeat(32) } }, 400],
+    ];
+    for (const [method, path, o, status] of refusals) expect((await call(method, path, o)).status, `${method} ${path}`).toBe(status);
+
+    // Assess: no answer broke the document, and every operation was seen answering well.
+    expect(seen.filter((s) => s.errors.length > 0)).toEqual([]);
+    const doc = (await call('GET', '/openapi.json')).body;
+    const operations = Object.entries<any>(doc.paths).flatMap(([p, ops]) => Object.entries<any>(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, ok: Object.keys(op.responses).filter((s) => s.startsWith('2')) })));
+    const unseen = operations.filter((op) => !seen.some((s) => op.ok.some((status: string) => s.key === `${op.key} ${status}`))).map((op) => op.key);
+    expect(unseen).toEqual([]);
+    expect(isFinal(done.state)).toBe(true);
+  });
+});
