@@ -13,9 +13,14 @@ import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../li
 import { crasherFrom } from '../lifecycle/crash';
 import { kickTick } from '../lifecycle/kick';
 import type { Cloud } from '../lifecycle/ports';
-import { openStore, type Store } from '../store';
+import { countCapacity, createDynamoClient, openStoreWith, tableNamesFromEnv, type Store } from '../store';
 import type { Caller } from '../domain/caller';
 import { withOnePassword } from './onePassword';
+import { MetricsRecorder } from '../metrics/recorder';
+import { RecordingJobRepository, type MetricsSink } from '../metrics/recordingRepository';
+import { exposition } from '../metrics/exposition';
+import { publishEmf } from '../metrics/emf';
+import { logger } from '../log';
 
 export interface App {
   readonly config: SvmschedConfig;
@@ -23,18 +28,20 @@ export interface App {
   readonly auth: { verify(token: string): Promise<Caller | undefined> };
   tick(owner: string, budgetMs: number): Promise<TickReport>;
   optimize(owner: string, options: OptimizeRunOptions): Promise<OptimizeReport>;
+  /** GET /metrics: the stored counters and the unfinished jobs, in Prometheus' text format (lib/metrics). */
+  metrics(): Promise<string>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** ONE_XMLRPC overrides the file's endpoint; ONE_AUTH, when set, names the user:password file (as for the one* commands). */
-export function cloudFrom(config: SvmschedConfig, env: Env): { cloud: Cloud; endpoint: string } {
+export function cloudFrom(config: SvmschedConfig, env: Env, onCall?: (method: string, ok: boolean) => void): { cloud: Cloud; endpoint: string } {
   const endpoint = env.ONE_XMLRPC || config.opennebula.endpoint;
   const conn = resolveOneConnection(
     env.ONE_AUTH ? { endpoint } : { endpoint, user: config.opennebula.user, password: config.opennebula.password ?? '' },
     env as NodeJS.ProcessEnv,
   );
-  const one = new XmlRpcOneClient({ endpoint: conn.endpoint, session: conn.session, timeoutMs: Number(env.SVMSCHED_ONE_TIMEOUT_MS ?? 15_000) });
+  const one = new XmlRpcOneClient({ endpoint: conn.endpoint, session: conn.session, timeoutMs: Number(env.SVMSCHED_ONE_TIMEOUT_MS ?? 15_000), onCall });
   return { cloud: oneCloud(one), endpoint: conn.endpoint };
 }
 
@@ -60,20 +67,58 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
   const loaded = await loadConfig(env.SVMSCHED_CONFIG || 'svmsched.xml', env);
   // Where the VMs call back depends on the deployment (API Gateway URL, or the local stack's port).
   const config: SvmschedConfig = env.SVMSCHED_CALLBACK_URL ? { ...loaded, callbackBaseUrl: env.SVMSCHED_CALLBACK_URL } : loaded;
-  const store: Store = openStore(env, config);
-  const { cloud } = cloudFrom(config, env);
+  // What this container counts (jobs, XML-RPC calls, DynamoDB capacity) until it flushes (lib/metrics/recorder.ts).
+  const recorder = new MetricsRecorder();
+  const dynamo = countCapacity(createDynamoClient(env));
+  const store: Store = openStoreWith(dynamo.client, tableNamesFromEnv(env), config);
+  const { cloud } = cloudFrom(config, env, (method, ok) => recorder.xmlrpc(method, ok));
   const clock = () => Date.now();
   const invoke = overrides.invokeTick ?? tickInvoker(env);
+  // Added to the stored counters (GET /metrics) and printed for CloudWatch; a failed write loses these counts, never the request.
+  const sink: MetricsSink = {
+    flush: async () => {
+      recorder.capacity(dynamo.counts());
+      dynamo.reset();
+      const { deltas, observations } = recorder.take();
+      publishEmf(observations, env.AWS_LAMBDA_FUNCTION_NAME);
+      await store.metrics.add(deltas).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'metrics not stored'));
+    },
+  };
+  // The API's writes flush as they happen; the tick and the optimiser once, at their end.
+  const recorded = new RecordingJobRepository(store.jobs, recorder, sink);
+  const ticking = new RecordingJobRepository(store.jobs, recorder);
   // Coalesced: a kick while a tick runs or has just been asked for invokes nothing (lib/lifecycle/kick.ts).
   // Built inside the job service's own member, so only what kicks (submit, cancel, complete) reaches the kick's writes.
-  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews });
+  const jobs = new JobService({ repo: recorded, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews });
   const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
   return {
     config,
     jobs,
     auth: { verify: (token) => store.tokens.verify(token) },
-    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
-    optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),
+    async tick(owner, budgetMs) {
+      const started = performance.now();
+      try {
+        const report = await runTick({ store: ticking, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs });
+        recorder.tick(report, (performance.now() - started) / 1000);
+        return report;
+      } catch (err) {
+        recorder.tick({ rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 }, (performance.now() - started) / 1000, true);
+        throw err;
+      } finally {
+        await sink.flush();
+      }
+    },
+    async optimize(owner, options) {
+      try {
+        return await runOptimize({ store: ticking, leases: store.leases, cloud, config, clock, owner }, options);
+      } finally {
+        await sink.flush();
+      }
+    },
+    metrics: async () => {
+      const [counters, unfinished] = await Promise.all([store.metrics.read(), store.jobs.unfinished()]);
+      return exposition(counters, unfinished);
+    },
   };
 }
 

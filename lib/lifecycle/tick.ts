@@ -44,6 +44,8 @@ export interface TickReport {
   readonly errors: number;
   /** Rounds run for kicks that arrived while the tick ran. */
   readonly kicked?: number;
+  /** Seconds each round's plan() took (for metrics). */
+  readonly planSeconds?: readonly number[];
 }
 
 /** The tick's lease; kicks are counted on its item. */
@@ -88,7 +90,7 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
   const settle = options.settleMs ?? 1_000;
   const started = deps.clock();
   const outcome = await withLease({ leases: deps.leases, name: TICK_LEASE, owner: deps.owner, ttlMs: LEASE_TTL_MS, clock: deps.clock }, async (lease) => {
-    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0, kicked: 0 };
+    const report = { rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0, kicked: 0, planSeconds: [] as number[] };
     const kicks = deps.kicks;
     // The cluster view: from each round's observation, saved every few seconds while jobs are
     // on their way, and always before the tick lets go (what it saw last is what stays).
@@ -150,7 +152,7 @@ function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnT
 
 /** One round; true when something is still on its way and another round soon would help. */
 async function round(
-  deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number }, keep: () => Promise<boolean>,
+  deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number; planSeconds: number[] }, keep: () => Promise<boolean>,
   seen: (jobs: readonly Job[], snapshot: Snapshot, at: number) => Promise<void>,
 ): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
@@ -163,7 +165,9 @@ async function round(
   }
   const now = deps.clock();
   await seen(jobs, snapshot, now);
+  const planning = performance.now();
   const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
+  report.planSeconds.push((performance.now() - planning) / 1000);
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;
   report.errors += await each(result.actions, async (a) => {

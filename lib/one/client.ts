@@ -87,6 +87,8 @@ export interface XmlRpcOneClientOptions {
   /** First retry delay; doubles each time (default 200 ms). */
   readonly retryDelayMs?: number;
   readonly logger?: OneLogger;
+  /** Told of every call made (each retry too), and whether OpenNebula answered it with success: for metrics. */
+  readonly onCall?: (method: string, ok: boolean) => void;
 }
 
 /** xmlrpc-c's INTERNAL_ERROR and LIMIT_EXCEEDED faults: the server's trouble, not the call's. */
@@ -109,6 +111,7 @@ export class XmlRpcOneClient implements OneClient {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly logger: OneLogger | undefined;
+  private readonly onCall: ((method: string, ok: boolean) => void) | undefined;
   private readonly agent: http.Agent;
 
   constructor(options: XmlRpcOneClientOptions) {
@@ -120,6 +123,7 @@ export class XmlRpcOneClient implements OneClient {
     this.retries = options.retries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.logger = options.logger;
+    this.onCall = options.onCall;
     const secure = new URL(options.endpoint).protocol === 'https:';
     this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
@@ -243,9 +247,16 @@ export class XmlRpcOneClient implements OneClient {
 
   private async call(method: string, params: readonly XmlRpcParam[]): Promise<unknown> {
     const started = performance.now();
-    const answer = await xmlRpcCall(method, [this.session, ...params], { endpoint: this.endpoint, timeoutMs: this.timeoutMs, agent: this.agent });
-    this.logger?.debug({ method, ms: Math.round(performance.now() - started) }, 'OpenNebula call');
-    return unwrap(method, answer);
+    try {
+      const answer = await xmlRpcCall(method, [this.session, ...params], { endpoint: this.endpoint, timeoutMs: this.timeoutMs, agent: this.agent });
+      this.logger?.debug({ method, ms: Math.round(performance.now() - started) }, 'OpenNebula call');
+      const value = unwrap(method, answer);
+      this.onCall?.(method, true);
+      return value;
+    } catch (err) {
+      this.onCall?.(method, false);
+      throw err;
+    }
   }
 }
 

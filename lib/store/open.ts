@@ -10,6 +10,7 @@ import type { JobRepository } from './jobRepository';
 import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 import { DynamoKickRepository, type KickRepository } from './kick';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
+import { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
 
@@ -19,6 +20,8 @@ export interface Store {
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
   readonly tokens: TokenRepository;
+  /** Counters for GET /metrics (lib/store/metricsCounters.ts), next to the leases. */
+  readonly metrics: MetricsCounterRepository;
 }
 
 /** From the environment: SVMSCHED_TABLE_PREFIX names the tables, DYNAMODB_ENDPOINT (if set) points at DynamoDB Local. */
@@ -34,5 +37,6 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
+    metrics: new DynamoMetricsCounterRepository(doc, names.leases),
   };
 }

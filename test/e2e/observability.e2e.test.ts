@@ -9,6 +9,7 @@ import { isFinal } from '../../lib/domain/job';
 import { XmlRpcOneClient } from '../../lib/one/client';
 import { startStack, waitForJob, type Stack } from '../helpers/stack';
 import { responseChecker, type Checked } from '../helpers/openapi';
+import { parseExposition } from '../helpers/prometheus';
 
 let stack: Stack;
 let check: ReturnType<typeof responseChecker>;
@@ -71,6 +72,7 @@ describe('real answers against the document', () => {
     await call('GET', '/cluster', { token: stack.userToken });
     await call('GET', '/cluster', { token: stack.adminToken });
     expect((await call('DELETE', `/jobs/${waiting.body.id}`, { token: stack.userToken })).status).toBe(202);
+    expect((await call('GET', '/metrics', { token: stack.adminToken })).status).toBe(200);
     // The VM's own callback, repeated with its real token: answered with the job as the first one left it.
     const one = new XmlRpcOneClient({ endpoint: stack.oneEndpoint, session: 'oneadmin:opennebula' });
     const vm = await one.vmInfo(done.vmId);
@@ -83,6 +85,7 @@ describe('real answers against the document', () => {
       ['POST', '/jobs', { token: stack.userToken, body: '{not json' }, 400],
       ['GET', '/jobs?state=DONE', { token: stack.userToken }, 400],
       ['GET', `/jobs/${ran.body.id}`, { token: stack.otherUserToken }, 403],
+      ['GET', '/metrics', { token: stack.userToken }, 403],
       ['GET', '/jobs/j0000000000ffffffffffffffff', { token: stack.userToken }, 404],
       ['DELETE', `/jobs/${ran.body.id}`, { token: stack.userToken }, 409],
       ['POST', `/jobs/${ran.body.id}/complete`, { body: { token: 'x'.repeat(32), exitCode: 0 } }, 403],
@@ -97,5 +100,60 @@ describe('real answers against the document', () => {
     const unseen = operations.filter((op) => !seen.some((s) => op.ok.some((status: string) => s.key === `${op.key} ${status}`))).map((op) => op.key);
     expect(unseen).toEqual([]);
     expect(isFinal(done.state)).toBe(true);
+  });
+});
+
+describe('GET /metrics', () => {
+  it('counts what really happened: jobs by state, waits and runs, ticks, XML-RPC calls, DynamoDB capacity', { timeout: 180_000 }, async () => {
+    // Prepare: three more jobs run to their end, beside what the test above did.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await call('POST', '/jobs', { token: stack.otherUserToken, body: { service: 'example-service1', vcpu: 1, memory: 512, args: ['/data/repository/file.dat'] } })).body.id);
+    for (const id of ids) expect((await waitForJob(stack, stack.otherUserToken, id)).state).toBe('COMPLETED');
+    const all = (await call('GET', '/jobs?limit=100', { token: stack.adminToken })).body.jobs as { state: string; vmId?: number }[];
+    const inState = (state: string) => all.filter((j) => j.state === state).length;
+    const scrape = async () => {
+      const res = await call('GET', '/metrics', { token: stack.adminToken });
+      expect(res.status).toBe(200);
+      expect(res.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+      return parseExposition(res.body);
+    };
+    const started = all.filter((j) => j.vmId !== undefined).length;
+    // A tick adds its counts when it ends: wait for the one that started the last job to have ended.
+    await expect.poll(async () => (await scrape()).sum('svmsched_xmlrpc_calls_total', { method: 'one.vm.allocate' }), { timeout: 60_000 }).toBe(started);
+
+    // Act
+    const m = await scrape();
+
+    // Assess: the jobs, as the API lists them.
+    expect(inState('COMPLETED')).toBe(4);
+    expect(m.sum('svmsched_jobs_finished_total', { state: 'COMPLETED' })).toBe(inState('COMPLETED'));
+    expect(m.sum('svmsched_jobs_finished_total', { state: 'CANCELLED' })).toBe(inState('CANCELLED'));
+    expect(m.sum('svmsched_jobs_finished_total', { state: 'COMPLETED', class: 'beff', tenant: 'default', service: 'example-service1' })).toBe(4);
+    expect(m.sum('svmsched_jobs_submitted_total')).toBe(all.length);
+    expect(m.sum('svmsched_jobs')).toBe(all.filter((j) => !isFinal(j.state as never)).length);
+    // Every job that started waited once and ran once; the histograms' buckets are cumulative and end at +Inf.
+    expect(m.sum('svmsched_job_queue_wait_seconds_count')).toBe(started);
+    expect(m.sum('svmsched_job_queue_wait_seconds_bucket', { le: '+Inf' })).toBe(started);
+    expect(m.sum('svmsched_job_run_seconds_count', { state: 'COMPLETED' })).toBe(4);
+    expect(m.sum('svmsched_job_run_seconds_sum', { state: 'COMPLETED' })).toBeGreaterThan(0);
+    const buckets = m.samples.filter((s) => s.name === 'svmsched_job_run_seconds_bucket' && s.labels.state === 'COMPLETED').map((s) => s.value);
+    expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    expect(m.types.get('svmsched_job_run_seconds')).toBe('histogram');
+    // The ticks, their plans, and what they asked OpenNebula: one VM allocated and deployed per job that started.
+    const ticks = m.sum('svmsched_ticks_total', { outcome: 'ran' });
+    expect(m.sum('svmsched_tick_duration_seconds_count')).toBe(ticks);
+    expect(m.sum('svmsched_plan_duration_seconds_count')).toBeGreaterThanOrEqual(ticks);
+    expect(m.sum('svmsched_xmlrpc_calls_total', { method: 'one.vm.allocate' })).toBe(started);
+    expect(m.sum('svmsched_xmlrpc_calls_total', { method: 'one.vm.deploy' })).toBe(started);
+    expect(m.sum('svmsched_xmlrpc_errors_total')).toBe(0);
+    expect(m.sum('svmsched_preemptions_total')).toBe(0);
+    expect(m.sum('svmsched_deploy_failures_total')).toBe(0);
+    expect(m.sum('svmsched_dynamodb_write_capacity_units_total', { operation: 'UpdateItem' })).toBeGreaterThan(0);
+    expect(m.sum('svmsched_dynamodb_read_capacity_units_total', { operation: 'Query' })).toBeGreaterThan(0);
+  });
+
+  it('answers 401 without a token', async () => {
+    const res = await fetch(`${stack.url}/metrics`);
+    expect(res.status).toBe(401);
   });
 });

@@ -117,6 +117,17 @@ export const ROUTES: readonly Route[] = [
     description: 'The OpenAPI 3.1 description of the HTTP API, generated from the JSON Schemas the handlers validate with.',
     responses: { 200: { description: 'an OpenAPI 3.1 document', schema: { type: 'object', required: ['openapi', 'paths'] } } },
   },
+  {
+    method: 'get', path: '/metrics', operationId: 'getMetrics', tags: ['meta'], auth: 'admin',
+    summary: 'Prometheus metrics',
+    description: 'Jobs by state, class, tenant and service; queue wait and run time; ticks and plans; preemptions, resumes, reclaims; deploy failures; XML-RPC calls; DynamoDB capacity. Prometheus text exposition format 0.0.4.',
+    responses: {
+      200: {
+        description: 'the metrics', contentType: 'text/plain; version=0.0.4', schema: { type: 'string' },
+        example: '# HELP svmsched_jobs Unfinished jobs.\n# TYPE svmsched_jobs gauge\nsvmsched_jobs{state="RUNNING",class="beff",tenant="default",service="example-service1"} 2\n',
+      },
+    },
+  },
 ];
 
 /** What each error status means, for the document's descriptions. */
