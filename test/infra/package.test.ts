@@ -63,12 +63,13 @@ const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.str
 describe('serverless package', () => {
   it('declares every function, HTTP routes behind the authorizer, and the tick and optimiser schedules', () => {
     const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
-    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
     const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
-    expect(methods.length).toBe(7);
+    expect(methods.length).toBe(9);
     for (const m of methods) {
-      const callback = JSON.stringify(m.Integration.Uri).includes('CompleteJob');
-      expect(m.AuthorizationType, JSON.stringify(m.Integration.Uri)).toBe(callback ? 'NONE' : 'CUSTOM');
+      // The VM's callback carries its own token; the OpenAPI document is public.
+      const open = /CompleteJob|GetOpenApi/.test(JSON.stringify(m.Integration.Uri));
+      expect(m.AuthorizationType, JSON.stringify(m.Integration.Uri)).toBe(open ? 'NONE' : 'CUSTOM');
     }
     const schedules = Object.fromEntries(ofType('AWS::Events::Rule').map(([, r]) => [JSON.stringify(r.Properties.Targets).match(/"(\w+)LambdaFunction"/)?.[1], r.Properties.ScheduleExpression]));
     expect(schedules).toEqual({ Tick: 'rate(1 minute)', Optimize: 'rate(10 minutes)' });
