@@ -2,7 +2,7 @@
  * The web console in a real browser (Debian's chromium, driven by playwright-core) against the
  * local stack on a two-host cloud: a #token= link signs in and leaves the address bar; the main
  * job runs to COMPLETED on its page; a job submitted from the form runs, is preempted by a prod
- * job (the preemption shows on its timeline) and is cancelled from its page; the hosts page
+ * job (the preemption and the resume show on its timeline) and is cancelled from its page; the hosts page
  * shows both hosts and their jobs; a user sees only their own jobs. The page loads nothing but
  * itself and the API, and breaks no rule of its Content-Security-Policy. Screenshots go to
  * docs/console/ (the README shows them).
@@ -81,7 +81,7 @@ describe('web console', () => {
     expect(await page.locator('.facts').textContent()).toContain('example-service1');
   });
 
-  it('submits a job from the form, shows its preemption by a prod job on the timeline, and cancels it', { timeout: 150_000 }, async () => {
+  it('submits a job from the form, shows its preemption by a prod job and its resume on the timeline, and cancels it', { timeout: 150_000 }, async () => {
     await page.goto(`${stack.url}/#/submit`);
     await page.locator('select[name=service]').selectOption('nrt-service');
     await page.locator('select[name=class]').selectOption('beff');
@@ -107,7 +107,6 @@ describe('web console', () => {
     expect(await preemption.first().locator('td').nth(5).textContent()).toBe(second.id);
     expect(await page.locator('.why-waits').textContent()).toMatch(/^Why it waits: .+/);
     await waitForJob(stack, stack.adminToken, second.id, (j) => j.state === 'RUNNING');
-    await shot(page, 'job');
 
     await page.goto(`${stack.url}/#/hosts`);
     await expect.poll(() => page.locator('article.host').count(), { timeout: 10_000 }).toBe(2);
@@ -121,12 +120,17 @@ describe('web console', () => {
     await expect.poll(() => page.locator('a.job-link').allTextContents(), { timeout: 10_000 }).toEqual([beffId]);
     expect(await page.locator('table.jobs tbody tr .reason').textContent()).not.toBe('');
 
+    // The prod job that took its host ends: the beff job resumes, and its timeline shows both.
+    await api(stack, 'DELETE', `/jobs/${second.id}`, { token: stack.adminToken });
     await page.locator(`a.job-link:text-is("${beffId}")`).click();
+    await expect.poll(() => page.locator('table.history tr.resume').count(), { timeout: 60_000, interval: 500 }).toBe(1);
+    await expect.poll(() => badge(page).textContent(), { timeout: 30_000, interval: 500 }).toBe('RUNNING');
+    await shot(page, 'job');
     page.once('dialog', (d) => void d.accept());
     await page.locator('#cancel').click();
     await expect.poll(() => badge(page).textContent(), { timeout: 30_000, interval: 500 }).toBe('CANCELLED');
     expect((await api(stack, 'GET', `/jobs/${beffId}`, { token: stack.adminToken })).body.state).toBe('CANCELLED');
-    for (const j of [first, second]) await api(stack, 'DELETE', `/jobs/${j.id}`, { token: stack.adminToken });
+    await api(stack, 'DELETE', `/jobs/${first.id}`, { token: stack.adminToken });
   });
 
   it('has tenants and usage pages that show their figures, or say the server has none', async () => {
