@@ -18,7 +18,7 @@ function usedFreeChart(canvas: HTMLCanvasElement, unit: string): UsedFree {
   });
 }
 
-export function hostsPage(_ctx: Ctx): Page {
+export function hostsPage(ctx: Ctx): Page {
   const summary = h('p', { class: 'note' });
   const cpu = chartBox(120);
   const mem = chartBox(120);
@@ -38,7 +38,7 @@ export function hostsPage(_ctx: Ctx): Page {
     title: 'Hosts',
     el,
     async refresh() {
-      const c = await _ctx.api.get<Cluster>('cluster');
+      const c = await ctx.api.get<Cluster>('cluster');
       const s = c.summary;
       fill(summary, `${s.hosts} hosts · CPU ${num(s.cpu.used)} of ${num(s.cpu.total)} used · memory ${num(s.memory.used, 0)} of ${num(s.memory.total, 0)} MB used · `
         + `${s.running} running, ${s.queued} queued, ${s.preempted} preempted · seen ${Math.round(c.ageSeconds)} s ago`);
