@@ -5,6 +5,7 @@
  *   domain ← sched ← config ← one, store ← lifecycle ← jobs ← http ← app ← functions
  *
  * with the tools beside them: placer (one, sched), replay (sched: the simulation drives plan()), cli (domain only: it speaks to the HTTP API),
+ * console (domain only: the web console's page, which speaks to the HTTP API from the browser),
  * admin (the operator's command line, over app, lifecycle, store, one and cli). lib/log.ts is
  * for any layer but the pure ones. test/infra/layers.test.ts runs this file, so `npm test`
  * fails on a violation; `npx depcruise lib functions bin local bench test` shows it.
@@ -23,6 +24,7 @@ const LAYERS = {
   placer: ['one', 'sched', 'domain'],
   replay: ['sched', 'domain'],
   cli: ['domain'],
+  console: ['domain'],
   admin: ['app', 'cli', 'lifecycle', 'one', 'store', 'config', 'sched', 'domain', 'log'],
   log: [],
 };

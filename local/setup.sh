@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the local stack and the tests need, once: npm packages, Java (DynamoDB Local), xmllint (XSD checks).
+# Installs what the local stack and the tests need, once: npm packages, Java (DynamoDB Local), xmllint (XSD checks),
+# Chromium (the web console's browser test) and unzip (the package test reads the console's bundle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

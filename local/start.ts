@@ -40,6 +40,9 @@ async function followJob(url: string, token: string, id: string, until: (state: 
   }
 }
 
+/** The web console, signed in at once: the token rides in the fragment, which the browser never sends to a server. */
+const consoleLink = (url: string, token: string) => `${url}/#token=${encodeURIComponent(token)}`;
+
 const USAGE = `usage: npm start [-- [--fresh] [--config FILE]]
   --fresh        start with no jobs and new tokens
   --config FILE  svmsched configuration; with it (or ONE_XMLRPC / ONE_AUTH set) no simulator starts:
@@ -147,6 +150,8 @@ async function main() {
   data repository            ${stack.sim ? `${path.relative(ROOT, stack.repositoryDir) || stack.repositoryDir}  (mounted as /data/repository)` : yours!.config.repositories.map((r) => `${r.export} (mounted by the VMs as ${r.mountPoint})`).join(', ')}
   local admin token          ${stack.adminToken}
                              (saved in ${path.relative(ROOT, tokenFile)}: npx svmschedclient finds it by itself)
+  web console                ${consoleLink(stack.url, stack.adminToken)}
+                             (signs in as the admin; the token stays in the tab, not in the address bar)
 `);
   console.log('Running the main job: example-service1 on /data/repository/file.dat (2 vCPUs, 1024 MB)...');
   const res = await fetch(`${stack.url}/jobs`, {

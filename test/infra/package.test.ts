@@ -63,16 +63,26 @@ const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.str
 describe('serverless package', () => {
   it('declares every function, HTTP routes behind the authorizer, and the tick and optimiser schedules', () => {
     const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
-    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'Console', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
     const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
-    expect(methods.length).toBe(9);
+    expect(methods.length).toBe(10);
     for (const m of methods) {
-      // The VM's callback carries its own token; the OpenAPI document is public.
-      const open = /CompleteJob|GetOpenApi/.test(JSON.stringify(m.Integration.Uri));
+      // The VM's callback carries its own token; the OpenAPI document is public; the console's page holds no data (its script sends the bearer token).
+      const open = /CompleteJob|GetOpenApi|Console/.test(JSON.stringify(m.Integration.Uri));
       expect(m.AuthorizationType, JSON.stringify(m.Integration.Uri)).toBe(open ? 'NONE' : 'CUSTOM');
     }
+    const page = methods.find((m) => JSON.stringify(m.Integration.Uri).includes('Console'))!;
+    expect([page.HttpMethod, page.ResourceId]).toEqual(['GET', { 'Fn::GetAtt': ['ApiGatewayRestApi', 'RootResourceId'] }]);
     const schedules = Object.fromEntries(ofType('AWS::Events::Rule').map(([, r]) => [JSON.stringify(r.Properties.Targets).match(/"(\w+)LambdaFunction"/)?.[1], r.Properties.ScheduleExpression]));
     expect(schedules).toEqual({ Tick: 'rate(1 minute)', Optimize: 'rate(10 minutes)' });
+  });
+
+  it('serves the web console from a function that reads no table, with the page and its policy built in', async () => {
+    expect(statementsOf('Console')).toEqual([]);
+    const zip = (await readdir(outDir)).find((f) => f.endsWith('.zip'))!;
+    const { stdout } = await promisify(execFile)('unzip', ['-p', path.join(outDir, zip), 'functions/console.mjs'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(stdout).toContain('<title>svmsched</title>');
+    expect(stdout).toMatch(/default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'/);
   });
 
   it('answers API Gateway\'s own errors in svmsched\'s JSON error shape', () => {
@@ -144,7 +154,7 @@ describe('serverless package', () => {
       if (talksToOne.includes(name)) expect(env.SVMSCHED_ONE_PASSWORD_PARAMETER).toBe('/svmsched/prod/one-password');
       // Only the roles of functions that talk to OpenNebula may read the parameter, and only it.
       const ssm = statementsOf(name, true).filter((s: any) => s.Action.some((a: string) => a.startsWith('ssm:')));
-      if (['Authorizer', 'GetJob', 'ListJobs', 'ListServices'].includes(name)) expect(ssm, name).toEqual([]);
+      if (['Authorizer', 'Console', 'GetJob', 'ListJobs', 'ListServices'].includes(name)) expect(ssm, name).toEqual([]);
       if (talksToOne.includes(name)) {
         expect(ssm.map((s: any) => s.Action), name).toEqual([['ssm:GetParameter']]);
         expect(JSON.stringify(ssm[0].Resource), name).toContain(':parameter","/svmsched/prod/one-password');

@@ -70,6 +70,11 @@ describe('npm start', () => {
     const first = await start(env);
     const firstJobs = await jobsOf(first, first.adminToken);
     expect(firstJobs).toEqual([[expect.any(String), 'COMPLETED']]);
+    // The web console's link signs in as the admin: the page at the API's root, the token in the fragment.
+    expect(first.output()).toContain(`web console                ${first.url}/#token=${first.adminToken}`);
+    const page = await fetch(`${first.url}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('<title>svmsched</title>');
     // The start process, DynamoDB Local's Java and serverless-offline at least.
     expect(first.processes.length).toBeGreaterThanOrEqual(3);
 

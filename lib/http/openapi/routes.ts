@@ -128,6 +128,12 @@ export const ROUTES: readonly Route[] = [
       },
     },
   },
+  {
+    method: 'get', path: '/', operationId: 'console', tags: ['meta'], auth: 'none',
+    summary: 'The web console',
+    description: 'The web console\'s page (HTML with its script inlined). It holds no data: its script calls this API with the bearer token given at sign-in (`/#token=TOKEN` signs in at once).',
+    responses: { 200: { description: 'the page', contentType: 'text/html; charset=utf-8', schema: { type: 'string' } } },
+  },
 ];
 
 /** What each error status means, for the document's descriptions. */
