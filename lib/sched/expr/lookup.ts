@@ -42,11 +42,21 @@ const SEARCH_PATHS: Record<ObjectKind, SearchPaths> = {
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** xmlNodeGetContent: the text of the element and of all its descendants. */
+/**
+ * xmlNodeGetContent: the text of the element and of all its descendants, in document order.
+ * In a pretty-printed document that includes the indentation between children, where
+ * OpenNebula's number reads stop: `<DS>\n  <ID>0</ID>\n  <FREE_MB>9</FREE_MB>\n</DS>` reads as 0.
+ */
 function content(node: XmlNode): string {
   if (node.children.length === 0) return node.text;
-  let s = node.text;
-  for (const child of node.children) s += content(child);
+  const runs = node.runs;
+  if (runs === undefined) {
+    let s = node.text;
+    for (const child of node.children) s += content(child);
+    return s;
+  }
+  let s = runs[0];
+  for (let k = 0; k < node.children.length; k++) s += content(node.children[k]) + runs[k + 1];
   return s;
 }
 
