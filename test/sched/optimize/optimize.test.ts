@@ -39,7 +39,7 @@ describe('optimize: balance', () => {
     const p = optimize(clusterSnapshot(three, [{ id: 10, host: 0, cpu: 1, memoryMb: 1024 }, { id: 11, host: 1, cpu: 1, memoryMb: 1024 }, { id: 12, host: 2, cpu: 1, memoryMb: 1024 }]), { policy: 'balance' });
     expect(p.actions).toEqual([]);
     expect(p.objectiveAfter).toBe(p.objectiveBefore);
-    expect(p.reasons).toEqual(['cluster 0 (c0): no migration lowers the balance objective (6.2500)']);
+    expect(p.reasons).toEqual(['cluster 0 (c0): no migration lowers the balance objective (0.0625)']);
   });
 });
 
