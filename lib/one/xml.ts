@@ -17,6 +17,10 @@ interface Frame {
   text: string;
   hasText: boolean;
   children: XmlNode[];
+  /** Text since the last child element (or the start tag). */
+  run: string;
+  /** Text before each child so far; made only once some text sits beside a child. */
+  runs: string[] | undefined;
 }
 
 const LT = 60; // <
@@ -40,7 +44,9 @@ export function parseXml(text: string): XmlNode {
       if (top === undefined) {
         if (!isBlank(text, i, end)) fail(i, root === undefined ? 'text before the root element' : 'text after the root element');
       } else {
-        top.text += decodeText(text, i, end);
+        const decoded = decodeText(text, i, end);
+        top.text += decoded;
+        top.run += decoded;
         top.hasText = true;
       }
     }
@@ -56,7 +62,7 @@ export function parseXml(text: string): XmlNode {
       const node = finish(frame);
       const parent = stack[stack.length - 1];
       if (parent === undefined) root = node;
-      else parent.children.push(node);
+      else addChild(parent, node);
       i = gt + 1;
     } else if (next === BANG) {
       if (text.startsWith('<![CDATA[', lt)) {
@@ -64,7 +70,9 @@ export function parseXml(text: string): XmlNode {
         if (close < 0) fail(lt, 'unterminated CDATA section');
         const top = stack[stack.length - 1];
         if (top === undefined) fail(lt, 'CDATA outside the root element');
-        top.text += decodeCdata(text, lt + 9, close);
+        const decoded = decodeCdata(text, lt + 9, close);
+        top.text += decoded;
+        top.run += decoded;
         top.hasText = true;
         i = close + 3;
       } else if (text.startsWith('<!--', lt)) {
@@ -89,12 +97,12 @@ export function parseXml(text: string): XmlNode {
       const name = text.slice(lt + 1, j);
       if (name === '') fail(lt, 'an element without a name');
       const gt = tagEnd(text, j);
-      const frame: Frame = { name, text: '', hasText: false, children: [] };
+      const frame: Frame = { name, text: '', hasText: false, children: [], run: '', runs: undefined };
       if (text.charCodeAt(gt - 1) === SLASH) {
         const node = finish(frame);
         const parent = stack[stack.length - 1];
         if (parent === undefined) root = node;
-        else parent.children.push(node);
+        else addChild(parent, node);
       } else {
         stack.push(frame);
       }
@@ -108,9 +116,23 @@ export function parseXml(text: string): XmlNode {
   return root;
 }
 
+function addChild(frame: Frame, node: XmlNode): void {
+  if (frame.runs === undefined && frame.run !== '') frame.runs = frame.children.map(() => '');
+  frame.runs?.push(frame.run);
+  frame.run = '';
+  frame.children.push(node);
+}
+
 function finish(frame: Frame): XmlNode {
   // Whitespace between child elements is indentation, not a value: only leaves keep it.
   const text = frame.hasText && frame.children.length > 0 && frame.text.trim() === '' ? '' : frame.text;
+  // OpenNebula reads an element's value as all its text in document order (xmlNodeGetContent),
+  // indentation included: keep where each piece of text sat between the children.
+  if (frame.children.length > 0 && (frame.runs !== undefined || frame.run !== '')) {
+    const runs = frame.runs ?? frame.children.map(() => '');
+    runs.push(frame.run);
+    return { name: frame.name, text, children: frame.children, runs };
+  }
   return { name: frame.name, text, children: frame.children };
 }
 

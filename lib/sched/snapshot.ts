@@ -15,6 +15,13 @@ export interface XmlNode {
   /** Text content (concatenated text and CDATA), exactly as sent: never trimmed or converted. */
   readonly text: string;
   readonly children: readonly XmlNode[];
+  /**
+   * For an element with children and text beside them (a pretty-printed document's
+   * indentation, mixed content): the text before each child and after the last
+   * (children.length + 1 pieces), so its value can be read in document order as OpenNebula
+   * reads it. Absent when there is no such text.
+   */
+  readonly runs?: readonly string[];
 }
 
 /** OpenNebula host states (include/Host.h, HostState). */

@@ -83,8 +83,17 @@ function fromReference(items: readonly Ordered[]): XmlNode[] {
   return items.flatMap((item) => Object.keys(item).filter((k) => k !== '#text' && k !== '#cdata' && k !== ':@').map((name) => {
     const content = item[name] as Ordered[];
     const children = fromReference(content);
-    const text = content.map((c) => ('#text' in c ? String(c['#text']) : '#cdata' in c ? (c['#cdata'] as Ordered[]).map((p) => String(p['#text'] ?? '')).join('') : '')).join('');
-    return { name, text: children.length > 0 && text.trim() === '' ? '' : text, children };
+    const textOf = (c: Ordered): string => ('#text' in c ? String(c['#text']) : '#cdata' in c ? (c['#cdata'] as Ordered[]).map((p) => String(p['#text'] ?? '')).join('') : '');
+    const text = content.map(textOf).join('');
+    const node: XmlNode = { name, text: children.length > 0 && text.trim() === '' ? '' : text, children };
+    if (children.length === 0 || text === '') return node;
+    // The text before each child element and after the last, as the parser keeps it.
+    const runs = [''];
+    for (const c of content) {
+      if ('#text' in c || '#cdata' in c) runs[runs.length - 1] += textOf(c);
+      else if (Object.keys(c).some((k) => k !== ':@')) runs.push('');
+    }
+    return { ...node, runs };
   }));
 }
 

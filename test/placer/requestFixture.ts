@@ -75,9 +75,15 @@ export function requestXml(s: RequestSpec): string {
   const clusters = s.clusters ?? [0];
   return `<SCHEDULER_DRIVER_ACTION><VM_POOL>${s.vms.map(vmXml).join('')}</VM_POOL><HOST_POOL>${s.hosts.map(hostXml).join('')}</HOST_POOL>`
     + `<DATASTORE_POOL>${s.datastores.map(dsXml).join('')}</DATASTORE_POOL><VNET_POOL>${s.vnets.map(vnetXml).join('')}</VNET_POOL><VM_GROUP_POOL/>`
-    + `<CLUSTER_POOL>${clusters.map((c) => `<CLUSTER><ID>${c}</ID><NAME>c${c}</NAME><HOSTS/><DATASTORES/><VNETS/><TEMPLATE/></CLUSTER>`).join('')}</CLUSTER_POOL>`
+    + `<CLUSTER_POOL>${clusters.map((c) => `<CLUSTER><ID>${c}</ID><NAME>c${c}</NAME><HOSTS/><DATASTORES/><VNETS/><TEMPLATE>${attrs(CLUSTER_TEMPLATE)}</TEMPLATE></CLUSTER>`).join('')}</CLUSTER_POOL>`
     + `${requirementsXml(s.vms)}</SCHEDULER_DRIVER_ACTION>`;
 }
+
+/**
+ * oned gives every cluster these two, empty until set (Cluster.cc); one_drs reads the cluster's
+ * TEMPLATE and fails on one without them.
+ */
+const CLUSTER_TEMPLATE = { RESERVED_CPU: '', RESERVED_MEM: '' };
 
 /** As OpenNebula's driver sends it: base64 on one line. */
 export const encodeRequest = (xml: string): string => `${Buffer.from(xml).toString('base64')}\n`;

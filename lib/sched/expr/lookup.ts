@@ -11,7 +11,8 @@
  */
 import type { Datastore, Host, Vnet, XmlNode } from '../snapshot';
 import type { AttrLookup } from './compiled';
-import { isPlainAttributeName } from './names';
+import { isPlainAttributeName, searchExpression } from './names';
+import { readXPath, selectElements } from './xpath';
 import { parseIntLikeIstream } from './numbers';
 
 export type ObjectKind = 'host' | 'datastore' | 'vnet';
@@ -27,26 +28,39 @@ const currentVms = new WeakMap<AttrLookup, readonly number[]>();
 
 interface SearchPaths {
   readonly root: string;
+  /** The same paths as XPath prefixes ("/HOST/TEMPLATE/"), for names that are XPath. */
+  readonly prefixes: readonly string[];
   /** Parent elements, as steps below the root, whose children are attributes. */
   readonly parents: readonly (readonly string[])[];
 }
 
+function searchPaths(root: string, parents: readonly (readonly string[])[]): SearchPaths {
+  return { root, parents, prefixes: parents.map((p) => `/${[root, ...p].join('/')}/`) };
+}
+
 const SEARCH_PATHS: Record<ObjectKind, SearchPaths> = {
-  host: {
-    root: 'HOST',
-    parents: [['TEMPLATE'], ['HOST_SHARE'], ['HOST_SHARE', 'DATASTORES'], ['MONITORING', 'CAPACITY'], ['MONITORING', 'SYSTEM'], [], ['CLUSTER_TEMPLATE']],
-  },
-  datastore: { root: 'DATASTORE', parents: [['TEMPLATE'], []] },
-  vnet: { root: 'VNET', parents: [['TEMPLATE'], []] },
+  host: searchPaths('HOST', [['TEMPLATE'], ['HOST_SHARE'], ['HOST_SHARE', 'DATASTORES'], ['MONITORING', 'CAPACITY'], ['MONITORING', 'SYSTEM'], [], ['CLUSTER_TEMPLATE']]),
+  datastore: searchPaths('DATASTORE', [['TEMPLATE'], []]),
+  vnet: searchPaths('VNET', [['TEMPLATE'], []]),
 };
 
 const NONE: readonly string[] = Object.freeze([]);
 
-/** xmlNodeGetContent: the text of the element and of all its descendants. */
+/**
+ * xmlNodeGetContent: the text of the element and of all its descendants, in document order.
+ * In a pretty-printed document that includes the indentation between children, where
+ * OpenNebula's number reads stop: `<DS>\n  <ID>0</ID>\n  <FREE_MB>9</FREE_MB>\n</DS>` reads as 0.
+ */
 function content(node: XmlNode): string {
   if (node.children.length === 0) return node.text;
-  let s = node.text;
-  for (const child of node.children) s += content(child);
+  const runs = node.runs;
+  if (runs === undefined) {
+    let s = node.text;
+    for (const child of node.children) s += content(child);
+    return s;
+  }
+  let s = runs[0];
+  for (let k = 0; k < node.children.length; k++) s += content(node.children[k]) + runs[k + 1];
   return s;
 }
 
@@ -83,7 +97,7 @@ class XmlIndex {
     // Most names are one element name: one walk, no parsing.
     const direct = this.named(name);
     if (direct.length !== 0) return direct;
-    if (!isPlainAttributeName(name)) return [];
+    if (!isPlainAttributeName(name)) return this.xpath(name);
     if (name.startsWith('/')) return this.absolute(name);
     const steps = name.split('/').map((s) => s.trim());
     if (steps.length === 1 && steps[0] !== '*') return this.named(steps[0]);
@@ -94,6 +108,15 @@ class XmlIndex {
       found = found.concat(set);
     }
     return this.inDocumentOrder(found);
+  }
+
+  /**
+   * A quoted name that is XPath beyond plain steps, spliced into the search expression as
+   * OpenNebula does; text that is not XPath finds nothing (the compiler refused the rest).
+   */
+  private xpath(name: string): readonly XmlNode[] {
+    const reading = readXPath(searchExpression(name, this.paths.prefixes));
+    return reading.kind === 'paths' ? selectElements(this.root, reading.paths) : [];
   }
 
   /** An absolute XPath made of plain steps; anything else (predicates, axes, functions) finds nothing. */

@@ -13,6 +13,13 @@
  *      objective; when none does (several hosts share the maximum) a move that keeps it and
  *      lowers Σ w·load² is taken, which breaks the tie over the next moves. Σ w·load² falls
  *      with every move, so the search ends.
+ *   3b. On small clusters (up to 400 movable VMs), when no single move helps, the best swap
+ *      of a VM on a host holding a metric's maximum with a VM elsewhere is taken if it lowers
+ *      the objective, two migrations included, and the single moves start again. Single moves
+ *      stop where every VM the busiest host could shed would make its target the new maximum;
+ *      a swap trades it for a smaller one. On lopsided 10-host × 50-VM clusters it brings the
+ *      plan from up to 24% to at most 16% above the cluster's mean load, for a few more
+ *      migrations (test/sched/optimize/smallCluster.test.ts).
  *   4. Then each move is taken back, last first, when the objective holds without it: the
  *      tie-breaking moves that led nowhere go, so every migration left pays for itself.
  *   5. The plan stands only if its objective, migration term included, is below the start.
@@ -36,7 +43,7 @@ interface Top {
 }
 
 export function searchBalance(a: Assignment, settings: ClusterSettings): { stoppedAtLimit: boolean } {
-  const { problem, M } = a;
+  const { problem } = a;
   const H = problem.hosts.length;
   const w = settings.weights;
   const onHost: number[][] = Array.from({ length: H }, () => []);
@@ -45,6 +52,20 @@ export function searchBalance(a: Assignment, settings: ClusterSettings): { stopp
   const order = Array.from({ length: H }, (_, h) => h);
   let stoppedAtLimit = false;
 
+  for (;;) {
+    stoppedAtLimit = singleMoves(a, settings, onHost, score, order);
+    if (stoppedAtLimit || !small(a) || !bestSwap(a, settings, onHost)) break;
+  }
+  trim(a, w);
+  return { stoppedAtLimit };
+}
+
+/** Steps 1–3: single migrations while one helps; true when the migration limit stopped it. */
+function singleMoves(a: Assignment, settings: ClusterSettings, onHost: number[][], score: Float64Array, order: number[]): boolean {
+  const { problem, M } = a;
+  const H = problem.hosts.length;
+  const w = settings.weights;
+  let stoppedAtLimit = false;
   for (;;) {
     if (a.moves.length >= settings.limit) {
       stoppedAtLimit = a.moves.length > 0 || settings.limit === 0;
@@ -85,8 +106,80 @@ export function searchBalance(a: Assignment, settings: ClusterSettings): { stopp
     a.move(best.v, best.to);
     onHost[from] = onHost[from]!.filter((x) => x !== best!.v);
   }
-  trim(a, w);
-  return { stoppedAtLimit };
+  return stoppedAtLimit;
+}
+
+/** Movable VMs up to which a cluster is small enough to try every swap out of its busiest hosts. */
+const SMALL_CLUSTER = 400;
+
+function small(a: Assignment): boolean {
+  let movable = 0;
+  for (const p of a.problem.vms) if (p.movable) movable++;
+  return movable <= SMALL_CLUSTER;
+}
+
+/**
+ * Step 3b, on small clusters: when no single migration helps, the busiest host may still
+ * trade a VM for a smaller one elsewhere (single moves stop where every VM it could shed
+ * would make its target the new maximum). Tries every VM of the hosts that hold a metric's
+ * maximum against every movable VM of the other hosts, scores each swap exactly, and takes the
+ * best one that lowers the objective, migration term included (Σ w·load² breaks ties between
+ * swaps). True when it took one.
+ */
+function bestSwap(a: Assignment, settings: ClusterSettings, onHost: number[][]): boolean {
+  const { problem } = a;
+  const w = settings.weights;
+  if (a.moves.length + 2 > settings.limit) return false;
+  const top = topLoads(a);
+  const busiest = new Set<number>();
+  for (let m = 0; m < a.M; m++) {
+    if (w[m]! === 0) continue;
+    for (let h = 0; h < problem.hosts.length; h++) {
+      if (problem.counted[h] && a.loads[h * a.M + m]! >= top.value[m * 3]! - EPS) busiest.add(h);
+    }
+  }
+  const before = spreadOf(a, w);
+  const squaresBefore = squares(a, w);
+  // Two more migrations cost this much in the objective; a swap must win more than that.
+  const cost = 0.01 * 2 / (2 * problem.pairs + 1);
+  let best: { v: number; u: number; dp: number; ds: number } | undefined;
+  for (const from of [...busiest].sort((x, y) => x - y)) {
+    for (const v of onHost[from]!) {
+      if (a.moved[v]) continue;
+      for (let to = 0; to < problem.hosts.length; to++) {
+        if (to === from || !problem.schedulable[to] || !a.canMove(v, to, settings.maxPerHost)) continue;
+        for (const u of onHost[to]!) {
+          if (a.moved[u] || !problem.allowed(u, from)) continue;
+          a.move(v, to);
+          if (a.canMove(u, from, settings.maxPerHost)) {
+            a.move(u, from);
+            const dp = spreadOf(a, w) - before;
+            const ds = squares(a, w) - squaresBefore;
+            a.undo(u);
+            if (!best || dp < best.dp - EPS || (dp <= best.dp + EPS && ds < best.ds - EPS)) best = { v, u, dp, ds };
+          }
+          a.undo(v);
+        }
+      }
+    }
+  }
+  if (!best || !(best.dp < -cost - EPS)) return false;
+  const from = a.where[best.v]!;
+  const to = a.where[best.u]!;
+  a.move(best.v, to);
+  a.move(best.u, from);
+  onHost[from] = onHost[from]!.filter((x) => x !== best!.v);
+  onHost[to] = onHost[to]!.filter((x) => x !== best!.u);
+  return true;
+}
+
+function squares(a: Assignment, w: readonly number[]): number {
+  let s = 0;
+  for (let h = 0; h < a.problem.hosts.length; h++) {
+    if (!a.problem.counted[h]) continue;
+    for (let m = 0; m < a.M; m++) s += w[m]! * a.loads[h * a.M + m]! ** 2;
+  }
+  return s;
 }
 
 /** Objective change (without the migration term) and Σ w·load² change of moving v from `from` to `to`. */

@@ -188,7 +188,7 @@ export function buildProblem(snapshot: Snapshot, cluster: Cluster | undefined, c
 }
 
 /**
- * A VM's raw value on each metric, in one_drs's units: CPU_USAGE is MONITORING/CPU (blended
+ * A VM's raw value on each metric, in one_drs's units: CPU_USAGE is MONITORING/CPU / 100 (blended
  * with CPU_FORECAST by PREDICTIVE when a forecast is there), CPU is TEMPLATE/CPU, MEMORY is
  * TEMPLATE/MEMORY (MB). DISK and NET (which one_drs.conf names but one_drs does not use) are
  * bytes read+written and received+sent.
@@ -203,7 +203,10 @@ function metricValues(vm: Vm, metrics: readonly Metric[], predictive: number): F
         const forecast = mon('CPU_FORECAST');
         // one_drs means to blend when PREDICTIVE > 0 and a forecast exists (its parser reads the
         // factor under a misspelt key, so in OpenNebula it never does).
-        out[i] = predictive > 0 && forecast > 0 ? current * (1 - predictive) + forecast * predictive : current;
+        // one_drs divides the monitored CPU (percent of one CPU) by 100 before weighing it
+        // (optimizer_parser.py `_parse_vm_requirements`), so a load is CPU/MAX_CPU, a fraction
+        // like MEMORY's, and the two weigh together as they do there.
+        out[i] = (predictive > 0 && forecast > 0 ? current * (1 - predictive) + forecast * predictive : current) / 100;
         break;
       }
       case 'cpu': out[i] = vm.cpu; break;

@@ -46,7 +46,19 @@ describe('hostLookup: one XPath union, first match in document order', () => {
 
   it('gives every value of a multi-valued attribute, and a container its whole text', () => {
     expect(host('LABELS')).toEqual(['ssd', 'infiniband']);
-    expect(host('DS')).toEqual(['9011301023507000', '5001041000500']);
+    const indent = (values: string[], inner: string, outer: string): string => `\n${inner}${values.join(`\n${inner}`)}\n${outer}`;
+    expect(host('DS')).toEqual([indent(['90113', '0', '102350', '7000'], '        ', '      '), indent(['500', '104', '1000', '500'], '        ', '      ')]);
+  });
+
+  it('reads a pretty-printed container as OpenNebula does: the number stops at the first blank', () => {
+    // Expected values from OpenNebula's evaluator on this document (ObjectXML's istringstream reads).
+    expect(compileRank('DS').value(host)).toBe(90113);
+    expect(compileRank('DATASTORES').value(host)).toBe(0);
+    expect(compileRank('HOST_SHARE').value(host)).toBe(4194304);
+    expect(compileRequirement('DS > 90112').test(host)).toBe(true);
+    expect(compileRequirement('DS @> 500').test(host)).toBe(true);
+    expect(compileRequirement('"DS" = "*90113*0*"').test(host)).toBe(true);
+    expect(compileRequirement('DS = "[[:space:]]*"').test(host)).toBe(true);
   });
 
   it('answers CURRENT_VMS from the host\'s VM ids', () => {

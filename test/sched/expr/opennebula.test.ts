@@ -22,19 +22,37 @@ function orNull<T>(run: () => T): T | null {
   }
 }
 
+function differing(fixture: Fixture): Fixture['cases'][number][] {
+  const lookups: AttrLookup[] = fixture.hosts.map((xml) => xmlLookup(parseXml(xml), 'host'));
+  return fixture.cases.filter((c) => {
+    const bool = orNull(() => compileRequirement(c.expr).test(lookups[c.host]));
+    const rank = orNull(() => compileRank(c.expr).value(lookups[c.host]));
+    return bool !== c.bool || rank !== c.rank;
+  });
+}
+
 describe("agreement with OpenNebula's evaluator", () => {
   it('gives the same requirement and rank results on every recorded case', () => {
     // Prepare
     const fixture = fixtureJson<Fixture>('opennebula-evaluator.json');
-    const lookups: AttrLookup[] = fixture.hosts.map((xml) => xmlLookup(parseXml(xml), 'host'));
     // Act
-    const differing = fixture.cases.filter((c) => {
-      const bool = orNull(() => compileRequirement(c.expr).test(lookups[c.host]));
-      const rank = orNull(() => compileRank(c.expr).value(lookups[c.host]));
-      return bool !== c.bool || rank !== c.rank;
-    });
+    const differ = differing(fixture);
     // Assess
     expect(fixture.cases.length).toBeGreaterThan(3900);
-    expect(differing).toEqual([]);
+    expect(differ).toEqual([]);
+  });
+
+  it('agrees on quoted names that are XPath and on containers of pretty-printed hosts', () => {
+    // Prepare
+    const fixture = fixtureJson<Fixture>('opennebula-evaluator-names.json');
+    const quoted = fixture.cases.filter((c) => c.expr.startsWith('"'));
+    const indented = new Set(fixture.hosts.flatMap((xml, i) => (xml.includes('\n  <') ? [i] : [])));
+    // Act
+    const differ = differing(fixture);
+    // Assess: both kinds are there in numbers, including names OpenNebula finds nothing for.
+    expect(quoted.length).toBeGreaterThan(2000);
+    expect(quoted.filter((c) => c.rank === 0 && /[\s\]\[()$#]/.test(c.expr.slice(1, c.expr.indexOf('"', 1)))).length).toBeGreaterThan(200);
+    expect(fixture.cases.filter((c) => indented.has(c.host)).length).toBeGreaterThan(1500);
+    expect(differ).toEqual([]);
   });
 });

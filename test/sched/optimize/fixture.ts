@@ -101,7 +101,8 @@ export function referenceObjective(
       let load = 0;
       for (const v of booked) {
         if ((placement.get(v.id) ?? v.hostId) !== h.id) continue;
-        const value = metric === 'cpuUsage' ? Number(v.xml!.children.find((c) => c.name === 'MONITORING')!.children[0]!.text) : metric === 'cpu' ? v.cpu : v.memoryMb;
+        // one_drs weighs monitored CPU / 100 (a percent of one CPU as a number of CPUs).
+        const value = metric === 'cpuUsage' ? Number(v.xml!.children.find((c) => c.name === 'MONITORING')!.children[0]!.text) / 100 : metric === 'cpu' ? v.cpu : v.memoryMb;
         load += value / (metric === 'memory' ? h.share.maxMem / 1000 : h.share.maxCpu / 100);
       }
       max = Math.max(max, load);

@@ -16,15 +16,15 @@ describe('optimize: balance', () => {
     const p = optimize(snap, { policy: 'balance' });
     // Assess
     expect(p.actions.map((a) => [a.vmId, a.fromHostId, a.hostId])).toEqual([[10, 0, 1], [11, 0, 2]]);
-    expect(p.objectiveBefore).toBeCloseTo(600 / 8, 9);
-    expect(p.objectiveAfter).toBeCloseTo(400 / 8 + 0.01 * 2 / (2 * 12 + 1), 9);
-    expect(p.reasons[0]).toMatch(/cluster 0 \(c0\): balance objective 75\.0000 → 50\.\d+ with 2 migrations/);
+    expect(p.objectiveBefore).toBeCloseTo(6 / 8, 9);
+    expect(p.objectiveAfter).toBeCloseTo(4 / 8 + 0.01 * 2 / (2 * 12 + 1), 9);
+    expect(p.reasons[0]).toMatch(/cluster 0 \(c0\): balance objective 0\.7500 → 0\.50\d+ with 2 migrations/);
   });
 
   it('goes further with more migrations allowed into each host', () => {
     const p = optimize(clusterSnapshot(three, crowded(6)), { policy: 'balance', maxActionsPerHost: 3 });
     expect(p.actions).toHaveLength(4);
-    expect(p.objectiveAfter).toBeCloseTo(200 / 8 + 0.01 * 4 / 25, 9);
+    expect(p.objectiveAfter).toBeCloseTo(2 / 8 + 0.01 * 4 / 25, 9);
   });
 
   it('weighs the metrics as configured: memory alone ignores monitored CPU', () => {
@@ -39,7 +39,7 @@ describe('optimize: balance', () => {
     const p = optimize(clusterSnapshot(three, [{ id: 10, host: 0, cpu: 1, memoryMb: 1024 }, { id: 11, host: 1, cpu: 1, memoryMb: 1024 }, { id: 12, host: 2, cpu: 1, memoryMb: 1024 }]), { policy: 'balance' });
     expect(p.actions).toEqual([]);
     expect(p.objectiveAfter).toBe(p.objectiveBefore);
-    expect(p.reasons).toEqual(['cluster 0 (c0): no migration lowers the balance objective (6.2500)']);
+    expect(p.reasons).toEqual(['cluster 0 (c0): no migration lowers the balance objective (0.0625)']);
   });
 });
 
