@@ -3,6 +3,7 @@ export { PROTECTED_FIELDS } from './jobRepository';
 export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJobRepository';
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
 export { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
+export { DynamoTenantUsageRepository, type StoredUsage, type TenantUsageRepository } from './tenantUsage';
 export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
 export { DynamoTokenRepository, tokenId, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';

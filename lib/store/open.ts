@@ -9,6 +9,7 @@ import { DynamoJobRepository } from './dynamoJobRepository';
 import type { JobRepository } from './jobRepository';
 import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 import { DynamoKickRepository, type KickRepository } from './kick';
+import { DynamoTenantUsageRepository, type TenantUsageRepository } from './tenantUsage';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
@@ -18,6 +19,7 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
+  readonly tenantUsage: TenantUsageRepository;
   readonly tokens: TokenRepository;
 }
 
@@ -33,6 +35,7 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
     leases: new DynamoLeaseRepository(doc, names.leases),
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),
+    tenantUsage: new DynamoTenantUsageRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
   };
 }
