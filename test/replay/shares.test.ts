@@ -5,6 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../../lib/replay/program';
@@ -16,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function simulateJson(extra: string[]): Promise<Record<string, unknown>[]> {
   let out = '';
   const code = await runSimulate(['--trace', TRACE, '--from', '10000', '--count', '200', '--hosts', '2', '--host-cpus', '25', '--policies', 'stop', '--no-machine-check', '--out', dir, '--json', ...extra],
-    { stdout: { write: (c: string) => (out += c) }, stderr: Object.assign(new (require('node:stream').PassThrough)(), { isTTY: false }) });
+    { stdout: { write: (c: string) => (out += c) }, stderr: Object.assign(new PassThrough(), { isTTY: false }) });
   expect(code).toBe(0);
   return JSON.parse(out) as Record<string, unknown>[];
 }
@@ -42,7 +43,7 @@ describe('replay with tenants', () => {
     writeFileSync(bad, JSON.stringify({ u1: -2 }));
     let err = '';
     const code = await runSimulate(['--trace', TRACE, '--count', '20', '--tenants', 'user', '--tenant-shares', bad, '--out', dir],
-      { stdout: { write: () => true }, stderr: Object.assign(new (require('node:stream').PassThrough)(), { isTTY: false, write: (c: string) => ((err += c), true) }) });
+      { stdout: { write: () => true }, stderr: Object.assign(new PassThrough(), { isTTY: false, write: (c: string) => ((err += c), true) }) });
     expect(code).toBe(1);
     expect(err).toMatch(/share of tenant u1 must be a number above 0/);
   }, 60_000);
