@@ -23,7 +23,11 @@ const CAPACITY: ReadonlySet<WaitCode> = new Set<WaitCode>(['capacity.cpu', 'capa
 export class SharingPhase {
   readonly book: TenantBook;
   private readonly reclaimer: Reclaimer;
-  /** Bumped whenever a tenant's account changes: a reclaim that failed may succeed after. */
+  /**
+   * Bumped when victims may have appeared: a preemption (room freed), or a tenant that starts
+   * borrowing. Between bumps, room only shrinks and the tenant of a failed job only grows, so a
+   * reclaim that failed fails again (the failure cache keeps it, per tenant).
+   */
   private epoch = 0;
 
   constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
@@ -106,8 +110,10 @@ export class SharingPhase {
   /** A job started (deploy, resume): its tenant's account grows. */
   placed(p: PreparedJob): void {
     if (p.kind === 'migrate') return;
+    const a = this.accountOf(p.job);
+    const was = this.book.borrowing(a);
     this.book.add(p.job, p.job.cpu, p.job.memoryMb);
-    this.epoch++;
+    if (!was && this.book.borrowing(a)) this.epoch++;
   }
 
   /**
