@@ -32,9 +32,12 @@ export class TenantService {
     const { config } = this.deps;
     const own = callerTenant(config, caller);
     const visible = (id: string) => caller.role === 'admin' || id === own;
+    // A user in no configured tenant runs in the default one, which has no share of its own (and
+    // the tick lists it only while it has work): shown all the same, so a user always sees where it stands.
+    const withOwn = (tenants: readonly TenantView[]) => (tenants.some((t) => t.id === own) ? tenants : [...tenants, { id: own, share: 0 }]);
     const record = asClusterRecord(await this.deps.views?.latest());
     if (record?.tenants !== undefined) {
-      return { tenants: record.tenants.filter((t) => visible(t.id)), observedAt: new Date(record.observedAt).toISOString() };
+      return { tenants: withOwn(record.tenants).filter((t) => visible(t.id)), observedAt: new Date(record.observedAt).toISOString() };
     }
     const configured: TenantView[] = config.tenants.length > 0
       ? config.tenants.map((t) => ({
@@ -42,8 +45,6 @@ export class TenantService {
         ...(t.limits ? { limits: t.limits } : {}), ...(t.borrowLimit ? { borrowLimit: t.borrowLimit } : {}),
       }))
       : [{ id: DEFAULT_TENANT, share: 1 }];
-    // A user in no configured tenant runs in the default one, which has no share of its own.
-    const withOwn = configured.some((t) => t.id === own) ? configured : [...configured, { id: own, share: 0 }];
-    return { tenants: withOwn.filter((t) => visible(t.id)) };
+    return { tenants: withOwn(configured).filter((t) => visible(t.id)) };
   }
 }

@@ -66,6 +66,7 @@ describe('two tenants with shares 3:1', () => {
       // Started once, on the reclaimed room: never waited for an acme job to end.
       expect(at(job, 'DISPATCHING')).toHaveLength(1);
       expect(at(job, 'DISPATCHING')[0]! - Date.parse(job.createdAt)).toBeLessThan(TICK_INTERVAL_MS);
+      console.log(`beta job dispatched ${at(job, 'DISPATCHING')[0]! - Date.parse(job.createdAt)} ms after its submit, on room reclaimed from acme`);
     }
     const acmeDone = await Promise.all(acmeJobs.map((j) => waitForJob(stack, acme.token, j.id, undefined, 180_000))) as Job[];
     expect(acmeDone.map((j) => j.state)).toEqual(Array(8).fill('COMPLETED'));
