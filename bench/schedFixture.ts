@@ -1,6 +1,7 @@
 /** Synthetic clouds and queues for the planner benchmarks (seeded, so every run plans the same input). */
 import type { Host, Snapshot, XmlNode } from '../lib/sched/snapshot';
-import type { QueuedJob, RunningJob } from '../lib/sched/contract';
+import type { QueuedJob, RunningJob, SharingInput } from '../lib/sched/contract';
+import type { Tenant } from '../lib/domain/tenant';
 import { mulberry32 } from '../lib/replay/prng';
 
 const el = (name: string, content: string | number | XmlNode[] = ''): XmlNode =>
@@ -90,4 +91,20 @@ export function benchRunning(snapshot: Snapshot, seed = 3): RunningJob[] {
     }
   }
   return out;
+}
+
+/**
+ * The same queue and running jobs spread over `n` tenants (jobs by index, so every tenant has
+ * both classes), with shares 1 to 4 and decayed usage, for the sharing variant.
+ */
+export function benchTenants(n: number, queue: readonly QueuedJob[], running: readonly RunningJob[], seed = 4): { queue: QueuedJob[]; running: RunningJob[]; sharing: SharingInput } {
+  const r = rng(seed);
+  const ids = Array.from({ length: n }, (_, k) => `t${k}`);
+  const tenants: Tenant[] = ids.map((id) => ({ id, share: 1 + Math.floor(r() * 4), services: [], users: [{ id: 'u0', share: 1 }, { id: 'u1', share: 2 }] }));
+  const usage = Object.fromEntries(ids.map((id) => [id, Math.floor(r() * 1000)]));
+  return {
+    queue: queue.map((j, k) => ({ ...j, tenant: ids[k % n], user: `u${k % 2}` })),
+    running: running.map((j, k) => ({ ...j, tenant: ids[(k * 7) % n] })),
+    sharing: { tenants, usage },
+  };
 }

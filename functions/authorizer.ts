@@ -4,7 +4,8 @@ import { contextSecret, seal } from '../lib/http/contextSeal';
 
 /**
  * API Gateway REQUEST authorizer: the bearer token's hash must be a known token. Throwing
- * "Unauthorized" is how API Gateway answers 401; the caller's user and role go to the handlers.
+ * "Unauthorized" is how API Gateway answers 401; the caller's user, role and tenant (when the
+ * token names one) go to the handlers.
  */
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const header = event.headers?.Authorization ?? event.headers?.authorization ?? '';
@@ -16,6 +17,9 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   return {
     principalId: caller.user,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
-    context: { user: caller.user, role: caller.role, ...(secret !== undefined ? seal(caller.user, caller.role, secret, Date.now()) : {}) },
+    context: {
+      user: caller.user, role: caller.role, ...(caller.tenant !== undefined ? { tenant: caller.tenant } : {}),
+      ...(secret !== undefined ? seal(caller.user, caller.role, secret, Date.now(), caller.tenant) : {}),
+    },
   };
 };

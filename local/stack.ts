@@ -56,6 +56,13 @@ export interface StackTokens {
   readonly adminToken: string;
   readonly userToken: string;
   readonly otherUserToken: string;
+  /** Per tenant of the configuration: a user token for its first user (or `<tenant>-user`), naming the tenant. */
+  readonly tenantTokens?: Readonly<Record<string, TenantToken>>;
+}
+
+export interface TenantToken {
+  readonly user: string;
+  readonly token: string;
 }
 
 export interface Stack {
@@ -66,6 +73,7 @@ export interface Stack {
   readonly adminToken: string;
   readonly userToken: string;
   readonly otherUserToken: string;
+  readonly tenantTokens: Readonly<Record<string, TenantToken>>;
   readonly sim: Simulator;
   /** The OpenNebula endpoint the functions call. */
   readonly oneEndpoint: string;
@@ -113,13 +121,17 @@ export async function startStack(o: StackOptions = {}): Promise<Stack | CloudSta
     const names = tableNames(`svmsched-${stage}`);
     await createTables(ddb, names);
     const store = openStoreWith(ddb, names, config);
-    const token = async (kept: string | undefined, user: string, role: 'admin' | 'user') => {
+    const token = async (kept: string | undefined, user: string, role: 'admin' | 'user', tenant?: string) => {
       const known = kept === undefined ? undefined : await store.tokens.verify(kept);
-      return known?.user === user && known.role === role ? kept! : store.tokens.issue(user, role);
+      return known?.user === user && known.role === role && known.tenant === tenant ? kept! : store.tokens.issue(user, role, undefined, tenant);
     };
     const [adminToken, userToken, otherUserToken] = await Promise.all([
       token(o.tokens?.adminToken, 'admin', 'admin'), token(o.tokens?.userToken, 'alice', 'user'), token(o.tokens?.otherUserToken, 'bob', 'user'),
     ]);
+    const tenantTokens = Object.fromEntries(await Promise.all(config.tenants.map(async (t): Promise<[string, TenantToken]> => {
+      const user = t.users[0]?.id ?? `${t.id}-user`;
+      return [t.id, { user, token: await token(o.tokens?.tenantTokens?.[t.id]?.token, user, 'user', t.id) }];
+    })));
     ddb.destroy();
 
     const sim = o.cloud ? undefined : await startSimulator({ ...o.sim, port: simPort, repositories });
@@ -145,7 +157,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack | CloudSta
       },
     });
     stops.push(() => offline.stop());
-    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, sim, oneEndpoint: one.ONE_XMLRPC, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
+    return { url: offline.url, lambdaEndpoint: offline.lambdaEndpoint, adminToken, userToken, otherUserToken, tenantTokens, sim, oneEndpoint: one.ONE_XMLRPC, dynamoEndpoint: dynamo.endpoint, repositoryDir, stage, configPath, apiPid: offline.pid, stop };
   } catch (err) {
     await stop();
     throw err;

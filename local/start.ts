@@ -114,8 +114,8 @@ async function main() {
     sim: { timing: { prolog: 500, boot: 1000, epilog: 500, shutdown: 500, save: 500, migrate: 500 } },
   });
   await recordProcesses(runFile, processTree(process.pid));
-  const { adminToken, userToken, otherUserToken } = stack;
-  await writeFile(tokensFile, `${JSON.stringify({ adminToken, userToken, otherUserToken })}\n`, { mode: 0o600 });
+  const { adminToken, userToken, otherUserToken, tenantTokens } = stack;
+  await writeFile(tokensFile, `${JSON.stringify({ adminToken, userToken, otherUserToken, tenantTokens })}\n`, { mode: 0o600 });
   const tokenFile = await writeLocalToken(stack.adminToken, stack.url, stateDir);
   let stopping = false;
   const shutdown = async () => {
@@ -152,6 +152,7 @@ async function main() {
                              (saved in ${path.relative(ROOT, tokenFile)}: npx svmschedclient finds it by itself)
   web console                ${consoleLink(stack.url, stack.adminToken)}
                              (signs in as the admin; the token stays in the tab, not in the address bar)
+${Object.entries(stack.tenantTokens).map(([tenant, t]) => `  tenant ${tenant.padEnd(19)} ${t.token}   (user ${t.user}: npx svmschedclient --token ${t.token} tenants)`).join('\n')}
 `);
   console.log('Running the main job: example-service1 on /data/repository/file.dat (2 vCPUs, 1024 MB)...');
   const res = await fetch(`${stack.url}/jobs`, {

@@ -56,11 +56,12 @@ export function buildAdminProgram(io: AdminIo, version: string): Command {
     .requiredOption('--user <name>', 'the user the token stands for (owner of the jobs it submits)')
     .addOption(new Option('--role <role>', 'user: own jobs only; admin: every job').choices(ROLES).makeOptionMandatory())
     .option('--description <text>', 'what the token is for (shown by `token list`)')
-    .action(async (opts: { user: string; role: Role; description?: string }, cmd: Command) => withStore(cmd, async (store, o) => {
-      const clear = await store.tokens.issue(opts.user, opts.role, opts.description);
-      const info = { id: tokenId(clear), user: opts.user, role: opts.role, ...(opts.description ? { description: opts.description } : {}), token: clear };
+    .option('--tenant <id>', 'the tenant whose share its jobs run in (wins over the tenant listing the user in the configuration)')
+    .action(async (opts: { user: string; role: Role; description?: string; tenant?: string }, cmd: Command) => withStore(cmd, async (store, o) => {
+      const clear = await store.tokens.issue(opts.user, opts.role, opts.description, opts.tenant);
+      const info = { id: tokenId(clear), user: opts.user, role: opts.role, ...(opts.description ? { description: opts.description } : {}), ...(opts.tenant ? { tenant: opts.tenant } : {}), token: clear };
       print(o, info, `${clear}\n`);
-      if (!o.json) io.stderr.write(`token ${info.id} for ${opts.user} (${opts.role}) in ${store.table}: shown this once, keep it safe\n`);
+      if (!o.json) io.stderr.write(`token ${info.id} for ${opts.user} (${opts.role}${opts.tenant ? `, tenant ${opts.tenant}` : ''}) in ${store.table}: shown this once, keep it safe\n`);
     }));
 
   token.command('list')

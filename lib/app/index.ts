@@ -7,6 +7,7 @@ import { loadConfig, type SvmschedConfig } from '../config';
 import { XmlRpcOneClient } from '../one/client';
 import { resolveOneConnection } from '../one/config';
 import { JobService } from '../jobs/service';
+import { TenantService } from '../jobs/tenants';
 import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
 import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
@@ -25,6 +26,7 @@ import { logger } from '../log';
 export interface App {
   readonly config: SvmschedConfig;
   readonly jobs: JobService;
+  readonly tenants: TenantService;
   readonly auth: { verify(token: string): Promise<Caller | undefined> };
   tick(owner: string, budgetMs: number): Promise<TickReport>;
   optimize(owner: string, options: OptimizeRunOptions): Promise<OptimizeReport>;
@@ -94,11 +96,12 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
   return {
     config,
     jobs,
+    tenants: new TenantService({ config, views: store.clusterViews }),
     auth: { verify: (token) => store.tokens.verify(token) },
     async tick(owner, budgetMs) {
       const started = performance.now();
       try {
-        const report = await runTick({ store: ticking, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs });
+        const report = await runTick({ store: ticking, leases: store.leases, kicks: store.kicks, views: store.clusterViews, usage: store.tenantUsage, cloud, config, crash, clock, owner }, { budgetMs });
         recorder.tick(report, (performance.now() - started) / 1000);
         return report;
       } catch (err) {

@@ -70,6 +70,33 @@ export interface ClusterInfo {
   readonly summary?: unknown;
 }
 
+/** vCPU and MB. */
+export interface TenantAmount {
+  readonly vcpu: number;
+  readonly memoryMb: number;
+}
+
+/** One entry of GET /tenants: id and share always; the rest once a tick has seen the cloud. */
+export interface TenantInfo {
+  readonly id: string;
+  readonly share: number;
+  readonly description?: string;
+  readonly fraction?: number;
+  readonly guaranteed?: TenantAmount;
+  readonly used?: TenantAmount & { readonly runningJobs: number };
+  readonly usedShare?: number;
+  readonly borrowed?: TenantAmount;
+  readonly lent?: TenantAmount;
+  readonly waiting?: TenantAmount & { readonly jobs: number };
+  readonly limits?: { readonly vcpu?: number; readonly memoryMb?: number; readonly runningJobs?: number };
+  readonly borrowLimit?: { readonly vcpu?: number; readonly memoryMb?: number };
+}
+
+export interface TenantsInfo {
+  readonly tenants: TenantInfo[];
+  readonly observedAt?: string;
+}
+
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** The flag a user changes when the server refuses a field, so the message says what to type. */
@@ -110,6 +137,10 @@ export class SvmschedApi {
 
   cluster(): Promise<ClusterInfo> {
     return this.call<ClusterInfo>('GET', '/cluster');
+  }
+
+  tenants(): Promise<TenantsInfo> {
+    return this.call<TenantsInfo>('GET', '/tenants');
   }
 
   private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {

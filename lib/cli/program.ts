@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { cancelCommand, listCommand, logsCommand, statusCommand } from './commands/jobCommands';
-import { clusterCommand, configCommand, servicesCommand } from './commands/infoCommands';
+import { clusterCommand, configCommand, servicesCommand, tenantsCommand } from './commands/infoCommands';
 import { runSubmit, SUBMIT_EXAMPLES, submitCommand } from './commands/submit';
 import type { CommandContext } from './context';
 import { UsageError } from './errors';
@@ -32,7 +32,7 @@ export function buildProgram(ctx: CommandContext, version: string): Command {
       await runSubmit(ctx, opts);
     });
   for (const make of [submitCommand, statusCommand, listCommand, cancelCommand, logsCommand, servicesCommand,
-    clusterCommand, configCommand]) {
+    clusterCommand, tenantsCommand, configCommand]) {
     program.addCommand(make(ctx));
   }
   return withHelp(program, [...SUBMIT_EXAMPLES, '$ svmschedclient status JOB --wait', '$ svmschedclient list --state RUNNING']);

@@ -2,7 +2,7 @@
  * Rules that span several fields, which the schema cannot say: defaults within
  * maxima, references to declared repositories, unique ids, a rank for the custom
  * policy only, the right fields for each kind of network, expressions that OpenNebula's
- * grammar accepts.
+ * grammar accepts, tenants that leave no doubt whose a job is.
  */
 import { compileRank, compileRequirement, ExprSyntaxError } from '../sched/expr';
 import { ConfigInvalidError } from './errors';
@@ -22,11 +22,19 @@ export interface RawService {
   networks: RawNetwork[];
 }
 export interface RawRepository { id: string; mountPoint: string }
+export interface RawTenant {
+  id: string; description?: string; share: number;
+  services: string[];
+  users: { id: string; share: number }[];
+  limits?: { vcpu?: number; memory?: number; runningJobs?: number };
+  borrowLimit?: { vcpu?: number; memory?: number };
+}
 export interface RawConfig {
   scheduling: { host: RawRankPolicy; datastore: RawRankPolicy; nic: RawRankPolicy };
   optimize: { policy: string; weights: Record<string, number> };
   repositories: RawRepository[];
   services: RawService[];
+  tenants: RawTenant[];
 }
 
 export function crossCheck(raw: RawConfig, paths: PathMap): void {
@@ -66,6 +74,37 @@ export function crossCheck(raw: RawConfig, paths: PathMap): void {
     checkExpression(compileRank, service.rank, `${pointer}/rank`, at);
     checkExpression(compileRequirement, service.dsRequirements, `${pointer}/dsRequirements`, at);
     checkExpression(compileRank, service.dsRank, `${pointer}/dsRank`, at);
+  });
+
+  checkTenants(raw, at);
+}
+
+/**
+ * A job's tenant must follow from the file without doubt: each user in one tenant at most,
+ * each service owned by one at most, and only services the file declares.
+ */
+function checkTenants(raw: RawConfig, at: (p: string, r: string) => ConfigInvalidError): void {
+  unique(raw.tenants.map((t) => t.id), (i, first) => at(`/tenants/${i}/id`, `duplicate tenant id (also tenant[${first + 1}])`));
+  const services = new Set(raw.services.map((s) => s.id));
+  const userTenant = new Map<string, string>();
+  const serviceOwner = new Map<string, string>();
+  raw.tenants.forEach((tenant, i) => {
+    const pointer = `/tenants/${i}`;
+    tenant.services.forEach((id, j) => {
+      if (!services.has(id)) throw at(`${pointer}/services/${j}`, `unknown service "${id}"; declared: ${[...services].join(', ')}`);
+      const owner = serviceOwner.get(id);
+      if (owner !== undefined) {
+        throw at(`${pointer}/services/${j}`, owner === tenant.id ? `service "${id}" listed twice` : `service "${id}" is already owned by tenant ${owner}: a service has one owner`);
+      }
+      serviceOwner.set(id, tenant.id);
+    });
+    tenant.users.forEach((user, j) => {
+      const other = userTenant.get(user.id);
+      if (other !== undefined) {
+        throw at(`${pointer}/users/${j}/id`, other === tenant.id ? `user "${user.id}" listed twice` : `user "${user.id}" is already in tenant ${other}: a user belongs to one tenant (give a second identity its own token with --tenant)`);
+      }
+      userTenant.set(user.id, tenant.id);
+    });
   });
 }
 

@@ -6,9 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { xmlToJson } from './convert';
-import { crossCheck, type RawConfig, type RawNetwork } from './crossCheck';
+import { crossCheck, type RawConfig, type RawNetwork, type RawTenant } from './crossCheck';
 import { ConfigInvalidError } from './errors';
 import type { Repository, ServiceNetwork, SvmschedConfig } from './types';
+import type { Tenant } from '../domain/tenant';
 import { configSchema, validateConfigJson } from './validate';
 import { readXml } from './xml';
 
@@ -45,7 +46,23 @@ export function parseConfig(xml: string, env: ConfigEnv = process.env, options: 
     opennebula: { ...config.opennebula, ...(password ? { password } : {}) },
     repositories: config.repositories.map((r) => withLocalPath(r, options.baseDir)),
     services: config.services.map((s) => ({ ...s, networks: (s.networks as unknown as RawNetwork[]).map(toNetwork) })),
+    tenants: (config.tenants as unknown as RawTenant[]).map(toTenant),
   });
+}
+
+/** The file says memory as the services do (MB, `memory`); the domain names the unit (`memoryMb`). */
+function toTenant(t: RawTenant): Tenant {
+  const mb = (o: { memory?: number }) => (o.memory !== undefined ? { memoryMb: o.memory } : {});
+  return {
+    id: t.id, share: t.share, services: t.services, users: t.users,
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    ...(t.limits ? { limits: { ...pick(t.limits, 'vcpu', 'runningJobs'), ...mb(t.limits) } } : {}),
+    ...(t.borrowLimit ? { borrowLimit: { ...pick(t.borrowLimit, 'vcpu'), ...mb(t.borrowLimit) } } : {}),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
 }
 
 function withLocalPath(repo: Repository, baseDir: string | undefined): Repository {

@@ -4,6 +4,7 @@
  * already applied: fields without `?` are always present.
  */
 import type { JobClass, PreemptMode } from '../domain/job';
+import type { Tenant } from '../domain/tenant';
 
 /** Host ranking, as DEFAULT_SCHED in OpenNebula's rank.conf (0 packing … 4 fixed, 3 custom). */
 export const HOST_POLICIES = ['packing', 'striping', 'load-aware', 'fixed', 'custom'] as const;
@@ -39,6 +40,8 @@ export interface SchedulingPolicy {
   readonly tickInterval: number;
   /** NICs of one VM go to different networks (rank.conf DIFFERENT_VNETS). */
   readonly differentVnets: boolean;
+  /** Seconds after which a tenant's past usage counts half in the fair order (AWS Batch's shareDecaySeconds). */
+  readonly usageHalfLife: number;
 }
 
 /** The OpenNebula endpoint as the file gives it (lib/one resolves ONE_XMLRPC / ONE_AUTH on top). */
@@ -145,4 +148,6 @@ export interface SvmschedConfig {
   readonly callbackBaseUrl: string;
   readonly repositories: readonly Repository[];
   readonly services: readonly Service[];
+  /** The parties sharing the cloud (lib/domain/tenant.ts); none: one implicit tenant, no sharing. */
+  readonly tenants: readonly Tenant[];
 }

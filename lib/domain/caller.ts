@@ -5,4 +5,6 @@ export type Role = (typeof ROLES)[number];
 export interface Caller {
   readonly user: string;
   readonly role: Role;
+  /** The tenant the caller's token names (`token issue --tenant`); absent: the configuration decides. */
+  readonly tenant?: string;
 }

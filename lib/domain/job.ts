@@ -41,6 +41,11 @@ export interface Job {
   readonly id: string;
   /** User who submitted it (from the bearer token). */
   readonly owner: string;
+  /**
+   * The tenant whose share it runs in, fixed at submit (lib/domain/tenant.ts): the token's,
+   * else the one listing the owner, else its service's owner, else DEFAULT_TENANT.
+   */
+  readonly tenant?: string;
   readonly service: string;
   readonly class: JobClass;
   readonly priority: number;

@@ -15,22 +15,25 @@ export const SEAL_LIFETIME_MS = 60_000;
 export const contextSecret = (env: Readonly<Record<string, string | undefined>> = process.env): string | undefined =>
   env[CONTEXT_SECRET_ENV] || undefined;
 
-/** HMAC-SHA256 of the caller and the time of sealing, as hex; JSON keeps the parts apart whatever they hold. */
-export const sealOf = (user: string, role: string, sealedAt: string, secret: string): string =>
-  createHmac('sha256', secret).update(JSON.stringify([user, role, sealedAt])).digest('hex');
+/**
+ * HMAC-SHA256 of the caller (its tenant too, when its token names one) and the time of sealing,
+ * as hex; JSON keeps the parts apart whatever they hold.
+ */
+export const sealOf = (user: string, role: string, sealedAt: string, secret: string, tenant?: string): string =>
+  createHmac('sha256', secret).update(JSON.stringify(tenant === undefined ? [user, role, sealedAt] : [user, role, sealedAt, tenant])).digest('hex');
 
 /** The context entries the authorizer adds: when it sealed, and the seal. */
-export function seal(user: string, role: string, secret: string, now: number): { sealedAt: string; seal: string } {
+export function seal(user: string, role: string, secret: string, now: number, tenant?: string): { sealedAt: string; seal: string } {
   const sealedAt = String(now);
-  return { sealedAt, seal: sealOf(user, role, sealedAt, secret) };
+  return { sealedAt, seal: sealOf(user, role, sealedAt, secret, tenant) };
 }
 
-export function isSealed(context: { user: string; role: string; sealedAt?: unknown; seal?: unknown }, secret: string, now: number): boolean {
-  const { user, role, sealedAt, seal: given } = context;
+export function isSealed(context: { user: string; role: string; tenant?: string; sealedAt?: unknown; seal?: unknown }, secret: string, now: number): boolean {
+  const { user, role, tenant, sealedAt, seal: given } = context;
   if (typeof given !== 'string' || typeof sealedAt !== 'string') return false;
   const age = now - Number(sealedAt);
   if (!(age >= -SEAL_LIFETIME_MS && age <= SEAL_LIFETIME_MS)) return false;
-  const expected = Buffer.from(sealOf(user, role, sealedAt, secret), 'hex');
+  const expected = Buffer.from(sealOf(user, role, sealedAt, secret, tenant), 'hex');
   const actual = Buffer.from(given, 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

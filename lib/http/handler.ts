@@ -36,10 +36,12 @@ function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const user = ctx?.user;
   const role = ctx?.role;
+  // API Gateway passes context values as strings; an empty one is no tenant.
+  const tenant = typeof ctx?.tenant === 'string' && ctx.tenant !== '' ? ctx.tenant : undefined;
   if (typeof user !== 'string' || (role !== 'user' && role !== 'admin')) return undefined;
   const secret = contextSecret();
-  if (secret !== undefined && !isSealed({ user, role, sealedAt: ctx?.sealedAt, seal: ctx?.seal }, secret, Date.now())) return undefined;
-  return { user, role };
+  if (secret !== undefined && !isSealed({ user, role, tenant, sealedAt: ctx?.sealedAt, seal: ctx?.seal }, secret, Date.now())) return undefined;
+  return { user, role, ...(tenant !== undefined ? { tenant } : {}) };
 }
 
 /** A thin middy stack: size limit, JSON body + schema, auth context, JSON errors, access log. */

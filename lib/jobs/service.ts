@@ -22,6 +22,7 @@ import {
 } from './errors';
 import { neverSatisfiable } from './feasibility';
 import { readCapabilities, type HostCapability } from '../lifecycle/hostCapability';
+import { jobTenant } from '../config/tenancy';
 
 /** How long a container keeps the hosts it read for submit's check: the cloud's shape changes rarely. */
 const CAPABILITIES_TTL_MS = 60_000;
@@ -130,6 +131,7 @@ export class JobService {
     const job: Job = {
       id: newJobId(now),
       owner: caller.user,
+      tenant: jobTenant(this.deps.config, caller.user, service.id, caller.tenant),
       service: service.id,
       class: req.class ?? service.defaultClass,
       priority: req.priority ?? 0,

@@ -6,6 +6,7 @@
 import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/snapshot';
 import { hostCapability, recordCapability, type RecordedCapability } from './hostCapability';
+import type { TenantSummary } from '../sched';
 
 /** An svmsched VM on a host; without job fields when its job is not unfinished (any more). */
 export interface RecordedVm {
@@ -39,6 +40,8 @@ export interface ClusterRecord {
   readonly preempted: number;
   /** What each host could offer at best, for submit's check of requests no host could ever satisfy (not shown by GET /cluster). */
   readonly capabilities?: readonly RecordedCapability[];
+  /** Per tenant, as the planner saw it (GET /tenants; not shown by GET /cluster). */
+  readonly tenants?: readonly TenantSummary[];
 }
 
 /** A stored record as this version writes it, or undefined (none, or written by another version). */

@@ -4,6 +4,7 @@ import type { Snapshot, Vm } from '../sched/snapshot';
 import type { NicRequest, Policy, PlanInput, QueuedJob, RunningJob } from '../sched/contract';
 import { DS_POLICIES, HOST_POLICIES } from '../sched/contract';
 import { andRequirements } from './vmTemplate';
+import { jobTenant } from '../config/tenancy';
 import { vmPhase } from './vmPhase';
 
 const HOST_POLICY_NUMBER = {
@@ -51,10 +52,20 @@ function nicsOf(service: Service): NicRequest[] {
       : { nicId: i, auto: false, networkId: typeof n.vnet === 'number' ? n.vnet : undefined });
 }
 
+/**
+ * Its tenant and submitter, for the planner's sharing. A job from before tenants were configured
+ * (or whose tenant the file no longer has) runs in the tenant the file gives it now.
+ */
+function tenancy(job: Job, config: SvmschedConfig): { tenant: string; user: string } {
+  const known = job.tenant !== undefined && config.tenants.some((t) => t.id === job.tenant);
+  return { tenant: known ? job.tenant! : jobTenant(config, job.owner, job.service), user: job.owner };
+}
+
 function queued(job: Job, service: Service, config: SvmschedConfig, vm: Vm | undefined): QueuedJob {
   const deadline = config.scheduling.pendingDeadline;
   return {
     id: job.id,
+    ...tenancy(job, config),
     class: job.class,
     priority: job.priority,
     submittedAt: Date.parse(job.createdAt),
@@ -81,13 +92,14 @@ function queued(job: Job, service: Service, config: SvmschedConfig, vm: Vm | und
   };
 }
 
-function running(job: Job, vm: Vm): RunningJob | undefined {
+function running(job: Job, vm: Vm, config: SvmschedConfig): RunningJob | undefined {
   const hostId = vm.hostId ?? job.hostId;
   if (hostId === undefined) return undefined;
   const startedAt = ms(job.runningSince) ?? ms(job.updatedAt)!;
   const left = expectedRun(job);
   return {
     id: job.id,
+    ...tenancy(job, config),
     vmId: vm.id,
     hostId,
     datastoreId: vm.datastoreId ?? job.datastoreId,
@@ -120,9 +132,9 @@ export function toPlanInput(jobs: readonly Job[], snapshot: Snapshot, config: Sv
       queue.push(queued(job, service, config, vm));
     } else if (job.state === 'PREEMPTED') {
       queue.push(queued(job, service, config, vm));
-      if (vm) { const r = running(job, vm); if (r) run.push(r); }
+      if (vm) { const r = running(job, vm, config); if (r) run.push(r); }
     } else if (vm && phase !== 'gone') {
-      const r = running(job, vm);
+      const r = running(job, vm, config);
       if (r) run.push(r);
     }
   }

@@ -9,6 +9,7 @@ import type { KickRepository } from '../store/kick';
 import type { Snapshot, Vm } from '../sched/snapshot';
 import type { VmAction } from '../one/client';
 import type { ClusterViewRepository } from '../store/clusterViews';
+import type { TenantUsageRepository } from '../store/tenantUsage';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
 
@@ -22,6 +23,9 @@ export type KickStore = Pick<KickRepository, 'kick' | 'kicks' | 'releaseUnlessKi
 
 /** The tick's last cluster view (lib/store/clusterViews.ts); what it reads back is checked (lib/lifecycle/clusterRecord.ts). */
 export type ClusterViewStore = Pick<ClusterViewRepository, 'save' | 'latest'>;
+
+/** The tenants' decayed usage, kept between ticks (lib/store/tenantUsage.ts). */
+export type UsageStore = Pick<TenantUsageRepository, 'save' | 'latest'>;
 
 /** The OpenNebula calls the lifecycle makes. */
 export interface Cloud {

@@ -1,11 +1,12 @@
 import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/snapshot';
 import type { SvmschedConfig } from '../config/types';
-import { plan } from '../sched';
-import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
+import { plan, type TenantSummary, type UsageRecord } from '../sched';
+import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore, UsageStore } from './ports';
 import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
+import { withSharing } from './sharing';
 import { applyAction, applyFix, type StepContext } from './execute';
 import type { Crasher } from './crash';
 import { logger } from '../log';
@@ -26,6 +27,8 @@ export interface TickDeps {
   readonly kicks?: KickStore;
   /** Where the tick leaves the cluster view GET /cluster answers with. */
   readonly views?: ClusterViewStore;
+  /** Where the tenants' decayed usage is kept from one tick to the next (with tenants in the file). */
+  readonly usage?: UsageStore;
 }
 
 export interface TickOptions {
@@ -95,20 +98,23 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
     // The cluster view: from each round's observation, saved every few seconds while jobs are
     // on their way, and always before the tick lets go (what it saw last is what stays).
     let viewSavedAt = -Infinity;
-    let unsaved: { jobs: readonly Job[]; snapshot: Snapshot; at: number } | undefined;
-    const seenCluster = async (jobs: readonly Job[], snapshot: Snapshot, at: number) => {
-      unsaved = { jobs, snapshot, at };
+    let unsaved: { jobs: readonly Job[]; snapshot: Snapshot; at: number; tenants: () => TenantSummary[] } | undefined;
+    const seenCluster: Seen = async (jobs, snapshot, at, tenants) => {
+      unsaved = { jobs, snapshot, at, tenants };
       await saveView(false);
     };
     const saveView = async (last: boolean) => {
       if (!deps.views || !unsaved || (!last && unsaved.at - viewSavedAt < VIEW_EVERY_MS)) return;
-      const { jobs, snapshot, at } = unsaved;
+      const { jobs, snapshot, at, tenants } = unsaved;
       unsaved = undefined;
       viewSavedAt = at;
-      await deps.views.save(recordCluster(snapshot, jobs, at)).catch((err: unknown) => {
+      await deps.views.save({ ...recordCluster(snapshot, jobs, at), tenants: tenants() }).catch((err: unknown) => {
         logger.warn({ err: (err as Error).message }, 'cluster view not saved; GET /cluster shows an older one');
       });
     };
+    // Usage decays and grows round by round in memory; it is read once and saved once a tick.
+    const sharing: SharingState = { usage: await loadUsage(deps) };
+    const loaded = sharing.usage;
     for (;;) {
       // A short lease, renewed every round: a tick that dies holds the others off for a minute
       // at most, and one that lost its lease (a round longer than the lease) stops at once.
@@ -116,7 +122,7 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
       // Read before this round looks at the queue: a kick counted after it gets another round.
       const seen = kicks ? await kicks.kicks(TICK_LEASE) : 0;
       report.rounds++;
-      const again = await round(deps, report, () => lease.keep(), seenCluster);
+      const again = await round(deps, report, () => lease.keep(), seenCluster, sharing);
       // Read once: read twice, the clock could pass the budget between the save and the stop, and the tick would leave without saving what it saw last.
       const outOfTime = deps.clock() - started + settle > budget;
       if (!again || outOfTime) await saveView(true);
@@ -131,9 +137,29 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
       // A pause between rounds also gathers the kicks of a burst of submits into one round.
       await new Promise((r) => setTimeout(r, settle));
     }
+    if (deps.usage && sharing.usage !== undefined && sharing.usage !== loaded) {
+      await deps.usage.save(sharing.usage).catch((err: unknown) => {
+        // The next tick integrates from the last record it finds: nothing is lost but jobs that end meanwhile.
+        logger.warn({ err: (err as Error).message }, 'tenant usage not saved; the next tick goes on from the last record');
+      });
+    }
     return report;
   }, () => deps.crash('after-lease'));
   return outcome.held ? outcome.value : { skipped: 'lease-held', rounds: 0, fixes: 0, actions: 0, waiting: 0, errors: 0 };
+}
+
+type Seen = (jobs: readonly Job[], snapshot: Snapshot, at: number, tenants: () => TenantSummary[]) => Promise<void>;
+
+/** The tenants' usage as of the last plan (lib/lifecycle/sharing.ts). */
+interface SharingState { usage: UsageRecord | undefined }
+
+async function loadUsage(deps: TickDeps): Promise<UsageRecord | undefined> {
+  if (!deps.usage || deps.config.tenants.length === 0) return undefined;
+  return deps.usage.latest().catch((err: unknown) => {
+    // Fairness without history for one tick rather than no tick: usage starts again from now.
+    logger.warn({ err: (err as Error).message }, 'tenant usage not read; this tick orders tenants without their past usage');
+    return undefined;
+  });
 }
 
 async function observe(deps: TickDeps) {
@@ -153,7 +179,7 @@ function context(deps: TickDeps, jobs: readonly Job[], snapshot: Awaited<ReturnT
 /** One round; true when something is still on its way and another round soon would help. */
 async function round(
   deps: TickDeps, report: { fixes: number; actions: number; waiting: number; errors: number; planSeconds: number[] }, keep: () => Promise<boolean>,
-  seen: (jobs: readonly Job[], snapshot: Snapshot, at: number) => Promise<void>,
+  seen: Seen, sharing: SharingState,
 ): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
   const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
@@ -164,9 +190,11 @@ async function round(
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();
-  await seen(jobs, snapshot, now);
+  const shared = withSharing(toPlanInput(jobs, snapshot, deps.config, now), deps.config, sharing.usage);
+  sharing.usage = shared.usage;
+  await seen(jobs, snapshot, now, shared.tenants);
   const planning = performance.now();
-  const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
+  const result = plan(shared.input);
   report.planSeconds.push((performance.now() - planning) / 1000);
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;

@@ -17,7 +17,8 @@
  * lifetime's end, which always gets its tick.
  */
 import { plan, type Backfill, type Plan, type Policy, type PreemptMode, type QueuedJob, type RunningJob } from '../sched';
-import { cpuShare, memoryKb } from '../sched';
+import { cpuShare, memoryKb, decayUsage, type UsageRecord } from '../sched';
+import type { Tenant } from '../domain/tenant';
 import { SimCloud } from './cloud';
 import { EventHeap } from './heap';
 import type { SimJob, Workload } from './workload';
@@ -32,6 +33,8 @@ export interface SimPolicy {
   readonly preemptMode: PreemptMode;
   /** Every job prod (one queue, as the trace's machine had). */
   readonly singleClass?: boolean;
+  /** Plans with the workload's tenants and their shares (SimOptions.tenants). */
+  readonly sharing?: boolean;
 }
 
 export interface SimTiming {
@@ -124,6 +127,10 @@ export interface SimOptions {
   /** Epoch ms of the workload's time 0. */
   readonly startMs: number;
   readonly onProgress?: (ended: number, total: number, now: number) => void;
+  /** The tenants and their shares, for a policy with sharing; absent: every tenant of the workload, share 1. */
+  readonly tenants?: readonly Tenant[];
+  /** Half-life of past usage in the fair order, seconds (default a day). */
+  readonly usageHalfLifeSeconds?: number;
 }
 
 type Event =
@@ -140,6 +147,10 @@ export function simulate(workload: Workload, o: SimOptions): SimResult {
   /** Deployed VMs waiting for their room to be physically free, per host. */
   const hostWaits: JobRecord[][] = [];
   const planPolicy: Policy = { ...o.base, backfill: policy.backfill, preemption: policy.preemption };
+  const tenants: readonly Tenant[] = o.tenants
+    ?? [...new Set(workload.jobs.map((j) => j.tenant))].sort().map((id) => ({ id, share: 1, services: [], users: [] }));
+  const capacity = { cpu: workload.cloud.hosts * workload.cloud.hostCpus, memoryMb: workload.cloud.hosts * workload.cloud.hostMemoryMb };
+  let usage: UsageRecord | undefined;
   const records: JobRecord[] = workload.jobs.map((job, i) => ({
     job, cls: policy.singleClass ? 'prod' : job.class, vmId: i + 1, state: 'future', host: -1, kept: 0, ran: 0,
     preemptions: 0, lost: 0, saved: 0, backfilled: false, version: 0,
@@ -251,7 +262,7 @@ export function simulate(workload: Workload, o: SimOptions): SimResult {
       ? { mode: r.state === 'stopped' ? 'stop' as const : 'suspend' as const, hostId: r.host, datastoreId: 0 } : undefined;
     r.q = {
       id: j.id, class: r.cls, priority: j.priority, submittedAt: o.startMs + ms(j.submit), cpu: j.cpu, vcpu: Math.ceil(j.cpu), memoryMb: j.memoryMb,
-      diskMb: 0, requirements: '', nics: [], preemptMode: policy.preemptMode, runtimeEstimate: remainingEstimate(r),
+      diskMb: 0, requirements: '', nics: [], preemptMode: policy.preemptMode, runtimeEstimate: remainingEstimate(r), tenant: j.tenant,
       ...(preempted ? { preempted, vmId: r.vmId } : {}),
     };
     return r.q;
@@ -266,7 +277,7 @@ export function simulate(workload: Workload, o: SimOptions): SimResult {
       startedAt: r.segStart ?? r.firstStart ?? now, checkpointAt: r.checkpointAt,
       lifetimeEndsAt: r.state === 'running' ? r.lifetimeEndsAt : undefined,
       expectedEndAt: preempted || left === undefined ? undefined : startsAt + ms(left),
-      state: preempted ? 'PREEMPTED' : 'RUNNING',
+      state: preempted ? 'PREEMPTED' : 'RUNNING', tenant: r.job.tenant,
     };
   };
 
@@ -366,7 +377,13 @@ export function simulate(workload: Workload, o: SimOptions): SimResult {
     }
     const snapshot = cloud.snapshot();
     const c0 = process.cpuUsage();
-    const p = plan({ snapshot, queue, running, policy: planPolicy, now });
+    let sharing;
+    if (policy.sharing) {
+      // What the tick does each round: decay the recorded usage, add what ran since, plan with it.
+      usage = decayUsage(usage, running, capacity, now, o.usageHalfLifeSeconds ?? 86_400);
+      sharing = { tenants, usage: usage.usage };
+    }
+    const p = plan({ snapshot, queue, running, policy: planPolicy, now, ...(sharing ? { sharing } : {}) });
     const c = process.cpuUsage(c0);
     plans.push({ at: now, queue: queue.length, cpuUs: c.user + c.system });
     dirty = false;

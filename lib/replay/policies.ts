@@ -14,6 +14,7 @@ export const POLICIES: Readonly<Record<string, SimPolicy>> = {
   easy: { name: 'easy', label: 'EASY backfill (one reservation)', backfill: 'easy', preemption: false, preemptMode: 'stop' },
   requeue: { name: 'requeue', label: `kill-and-requeue preemption (Kubernetes-style), ${DEFAULT_BACKFILL} backfill`, backfill: DEFAULT_BACKFILL, preemption: true, preemptMode: 'requeue' },
   stop: { name: 'stop', label: `stop preemption (svmsched), ${DEFAULT_BACKFILL} backfill`, backfill: DEFAULT_BACKFILL, preemption: true, preemptMode: 'stop' },
+  shares: { name: 'shares', label: `svmsched with sharing (tenants' guaranteed shares, reclaim by stop), ${DEFAULT_BACKFILL} backfill`, backfill: DEFAULT_BACKFILL, preemption: true, preemptMode: 'stop', sharing: true },
   suspend: { name: 'suspend', label: `suspend preemption (svmsched), ${DEFAULT_BACKFILL} backfill`, backfill: DEFAULT_BACKFILL, preemption: true, preemptMode: 'suspend' },
 };
 

@@ -3,7 +3,10 @@
  * policies on the same workload, writes a Markdown report with SVG plots, and prints the figures
  * (--json: one object per policy). Progress on stderr when it is a terminal.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Tenant } from '../domain/tenant';
+import { tenantFigures } from './tenants';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import ora from 'ora';
 import { DEFAULT_TIMING, simulate, type SimPolicy, type SimResult, type SimTiming } from './engine';
@@ -27,7 +30,8 @@ interface Options {
   synthetic?: boolean;
   jobs: number;
   load: number;
-  tenants: number;
+  tenants: number | 'user' | 'group';
+  tenantShares?: string;
   seed: number;
   policies: string[];
   machineCheck: boolean;
@@ -78,7 +82,9 @@ export function buildSimulateProgram(run: (o: Options, command: string) => Promi
     .option('--synthetic', 'a synthetic workload instead of a trace')
     .option('--jobs <n>', 'synthetic: number of jobs', number('--jobs', 1, true), DEFAULT_SYNTHETIC.jobs)
     .option('--load <x>', 'synthetic: offered load (work arriving per unit of capacity)', number('--load', 0.01), DEFAULT_SYNTHETIC.load)
-    .option('--tenants <n>', 'synthetic: number of tenants', number('--tenants', 1, true), DEFAULT_SYNTHETIC.tenants)
+    .option('--tenants <n|user|group>', 'synthetic: number of tenants; trace: "user" or "group" makes the trace\'s users (groups) tenants sharing the cloud and adds the policy "shares"',
+      (raw: string) => (raw === 'user' || raw === 'group' ? raw : number('--tenants', 1, true)(raw)), DEFAULT_SYNTHETIC.tenants)
+    .option('--tenant-shares <file>', 'JSON object of tenant id → share (default: equal shares)')
     .option('--seed <n>', 'seed of every random choice (tenant classes, synthetic jobs)', number('--seed', 0, true), 1)
     .option('--policies <list>', `comma-separated, among ${Object.keys(POLICIES).join(', ')}`, policyList, DEFAULT_POLICIES)
     .option('--no-machine-check', 'skip the replay under EASY as the trace machine ran it (compared with the logged waits)')
@@ -109,13 +115,13 @@ export function buildSimulateProgram(run: (o: Options, command: string) => Promi
 function workloadOf(o: Options): Workload {
   if (o.trace) {
     return traceWorkload(readSwf(o.trace), path.basename(o.trace).replace(/\.swf(\.gz)?$/, ''), {
-      hosts: o.hosts, hostCpus: o.hostCpus, memoryPerCpuMb: o.memoryPerCpu, oversize: o.oversize, tenantBy: o.tenantBy,
+      hosts: o.hosts, hostCpus: o.hostCpus, memoryPerCpuMb: o.memoryPerCpu, oversize: o.oversize, tenantBy: typeof o.tenants === 'string' ? o.tenants : o.tenantBy,
       beffFraction: o.beffFraction, limit: o.limit, from: o.from, count: o.count,
     }, mulberry32(o.seed));
   }
   const hostCpus = o.hostCpus ?? 32;
   return syntheticWorkload({
-    ...DEFAULT_SYNTHETIC, jobs: o.jobs, load: o.load, tenants: o.tenants, beffFraction: o.beffFraction, limit: o.limit,
+    ...DEFAULT_SYNTHETIC, jobs: o.jobs, load: o.load, tenants: typeof o.tenants === 'number' ? o.tenants : DEFAULT_SYNTHETIC.tenants, beffFraction: o.beffFraction, limit: o.limit,
     cloud: { hosts: o.hosts ?? 8, hostCpus, hostMemoryMb: hostCpus * o.memoryPerCpu },
   }, mulberry32(o.seed));
 }
@@ -123,6 +129,19 @@ function workloadOf(o: Options): Workload {
 /** The command as the report shows it: files by their names only (where they sit here says nothing to a reader). */
 function commandText(argv: readonly string[]): string {
   return argv.map((a, i) => (i > 0 && ['--trace', '--out'].includes(argv[i - 1]) ? path.basename(a) : a.replace(/^(--(?:trace|out)=).*[\\/]/, '$1'))).join(' ');
+}
+
+/** Tenants of the workload with their shares: equal, or as the file gives them (absent from it: share 1). */
+function tenantsOf(workload: Workload, file: string | undefined): Tenant[] {
+  let given: Record<string, unknown> = {};
+  if (file !== undefined) {
+    given = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new Error(`--tenant-shares ${path.basename(file)}: must be a JSON object of tenant id → share`);
+    for (const [id, v] of Object.entries(given)) {
+      if (typeof v !== 'number' || !(v > 0)) throw new Error(`--tenant-shares ${path.basename(file)}: share of tenant ${id} must be a number above 0, not ${JSON.stringify(v)}`);
+    }
+  }
+  return [...new Set(workload.jobs.map((j) => j.tenant))].sort().map((id) => ({ id, share: (given[id] as number | undefined) ?? 1, services: [], users: [] }));
 }
 
 export async function runSimulate(argv: readonly string[], io: SimulateIo): Promise<number> {
@@ -134,10 +153,13 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
     const startMs = (workload.startUnix ?? Date.UTC(2024, 0, 1) / 1000) * 1000;
     const tty = io.stderr.isTTY === true;
     const spinner = tty ? ora({ stream: io.stderr }).start() : undefined;
+    const sharing = typeof o.tenants === 'string' || o.tenantShares !== undefined;
+    const tenants = sharing ? tenantsOf(workload, o.tenantShares) : undefined;
+    const policies = sharing && !o.policies.includes('shares') ? [...o.policies, 'shares'] : o.policies;
     const one = (policy: SimPolicy, t: SimTiming): SimResult => {
       let last = 0;
       const r = simulate(workload, {
-        policy, timing: t, base, startMs,
+        policy, timing: t, base, startMs, ...(tenants ? { tenants } : {}),
         onProgress: (ended, total, now) => {
           if (!spinner || performance.now() - last < 200) return;
           last = performance.now();
@@ -149,17 +171,27 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
       else io.stderr.write(`${line}\n`);
       return r;
     };
-    const results = o.policies.map((name) => one(POLICIES[name], timing));
+    const results = policies.map((name) => one(POLICIES[name], timing));
     const hasWaits = workload.jobs.some((j) => j.realWait !== undefined);
     const machine = o.trace && o.machineCheck && hasWaits ? one(MACHINE_POLICY, { ...timing, kick: 0, boot: 0, save: 0, resume: 0 }) : undefined;
     spinner?.stop();
     const report = await writeReport({ workload, results, machine, timing, outDir: o.out, name: workload.name, command });
     if (o.json) {
-      const all = [...report.figures.map((f) => jsonFigures(f)), ...(machine ? [jsonFigures(figures(machine), report.validation)] : [])];
+      const all = [
+        ...report.figures.map((f, k) => ({ ...jsonFigures(f), ...(tenants ? { tenants: tenantFigures(results[k], tenants) } : {}) })),
+        ...(machine ? [jsonFigures(figures(machine), report.validation)] : []),
+      ];
       io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
     } else {
       for (const f of report.figures) {
         io.stdout.write(`${f.policy.padEnd(8)} wait mean ${f.waitMean.toFixed(0)} s, p95 ${f.waitP95.toFixed(0)} s; bsld mean ${f.bsldMean.toFixed(1)}, p95 ${f.bsldP95.toFixed(1)}, max ${f.bsldMax.toFixed(0)}; utilisation ${(f.utilization * 100).toFixed(1)} %; preemptions ${f.preemptions}; plan p99 ${f.planMsP99.toFixed(2)} ms\n`);
+      }
+      if (tenants) {
+        for (const r of results) {
+          const t = tenantFigures(r, tenants).filter((f) => f.bins > 0);
+          const mean = t.length ? t.reduce((a, f) => a + f.deviationMean, 0) / t.length : 0;
+          io.stdout.write(`${r.policy.name.padEnd(8)} tenants: mean |used share − entitled share| ${(mean * 100).toFixed(1)} points over ${t.length} tenants that waited in a saturated cloud\n`);
+        }
       }
       if (report.validation) {
         const v = report.validation;

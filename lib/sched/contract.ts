@@ -5,6 +5,7 @@
  * (CPU×100, KB) itself.
  */
 import type { JobClass, PreemptMode } from '../domain/job';
+import type { Tenant } from '../domain/tenant';
 import type { Snapshot } from './snapshot';
 
 export type { JobClass, PreemptMode };
@@ -77,6 +78,10 @@ export interface QueuedJob {
    * before that job's reservation or fits beside it (lib/sched/backfill.ts).
    */
   readonly runtimeEstimate?: number;
+  /** Its tenant (lib/domain/tenant.ts); absent = DEFAULT_TENANT. Read only with PlanInput.sharing. */
+  readonly tenant?: string;
+  /** Its submitter, for the user sub-shares inside its tenant; absent = one anonymous user. */
+  readonly user?: string;
 }
 
 export type RunningState = 'RUNNING' | 'PREEMPTED';
@@ -103,6 +108,10 @@ export interface RunningJob {
    */
   readonly expectedEndAt?: number;
   readonly state: RunningState;
+  /** Its tenant; absent = DEFAULT_TENANT. Read only with PlanInput.sharing. */
+  readonly tenant?: string;
+  /** Its submitter (user sub-shares). */
+  readonly user?: string;
 }
 
 export const HOST_POLICIES = { packing: 0, striping: 1, loadAware: 2, custom: 3, fixed: 4 } as const;
@@ -166,12 +175,28 @@ export interface Policy {
   readonly backfill?: Backfill;
 }
 
+/**
+ * Resource sharing among tenants (lib/sched/sharing/). Absent: no tenants, the plan is exactly
+ * the one without sharing.
+ */
+export interface SharingInput {
+  readonly tenants: readonly Tenant[];
+  /**
+   * Each tenant's decayed past usage, in dominant-share-seconds (decayUsage in
+   * lib/sched/sharing/usage.ts computes it; the caller keeps it between plans). Absent key = 0.
+   */
+  readonly usage: Readonly<Record<string, number>>;
+  /** The same per user inside a tenant, keyed `${tenant}/${user}`. */
+  readonly userUsage?: Readonly<Record<string, number>>;
+}
+
 export interface PlanInput {
   readonly snapshot: Snapshot;
   readonly queue: readonly QueuedJob[];
   readonly running: readonly RunningJob[];
   readonly policy: Policy;
   readonly now: number;
+  readonly sharing?: SharingInput;
 }
 
 export interface NicChoice {
@@ -283,7 +308,9 @@ export type WaitCode =
   | 'image.capacity'
   | 'network.none'
   | 'network.leases'
-  | 'resume.sameHost';
+  | 'resume.sameHost'
+  | 'tenant.overShare'
+  | 'tenant.limit';
 
 export interface WaitReason {
   readonly code: WaitCode;

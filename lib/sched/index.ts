@@ -5,3 +5,4 @@ export { compareJobs, orderQueue } from './order';
 export { combineRequirements, DEFAULT_PLAN_REQUIREMENT_STEPS, DEFAULT_REQUIREMENT_STEPS, MIN_REQUIREMENT_STEPS } from './exprCache';
 export * from './contract';
 export * from './snapshot';
+export * from './sharing';

@@ -9,6 +9,8 @@
  *   3. score      — rank policy (snapshot ranks, or dynamic ranks that see the plan's promises)
  *   4. select     — best-ranked host that passes every filter
  *   5. preempt    — a prod job that fits nowhere takes beff room on one host
+ *   5'. share     — with PlanInput.sharing (sharing/phase.ts): fair order among tenants,
+ *                   tenant limits, and reclaim (preemption of borrowed room) instead of 5
  *   6. plan       — actions in decision order; reasons for every job left waiting; pending deadlines
  *
  * Order and starvation (design note): jobs are taken prod first, then by priority, then
@@ -43,6 +45,8 @@ import { explainWait } from './reasons';
 import { reschedEntries } from './resched';
 import { confirmHost } from './filters/chain';
 import { commitPlacement, imageDatastoresFit, selectHost } from './select';
+import { SharingPhase } from './sharing/phase';
+import type { ReclaimCandidate } from './sharing/reclaim';
 import type { Action, DeployAction, DeployAfterVictimsAction, Plan, PlanInput, RunningJob, WaitReason } from './contract';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -113,7 +117,11 @@ export function plan(input: PlanInput): Plan {
     if (list) list.push(r);
     else beffByHost.set(i, [r]);
   }
-  const preemptor = createPreemptor(ledger, beffByHost, now, maxHost);
+  // With sharing, reclaim replaces today's preemption search (it knows tenants).
+  const sharing = input.sharing
+    ? new SharingPhase(input.sharing, snapshot, policy.applyReserved, running.filter((r) => !ended.has(r.id)), input.queue, beffByHost, now, maxHost)
+    : undefined;
+  const preemptor = sharing ? undefined : createPreemptor(ledger, beffByHost, now, maxHost);
   const failures = new FailureCache();
   let placed = 0;
 
@@ -138,15 +146,18 @@ export function plan(input: PlanInput): Plan {
       actions.push({ type: 'resume', jobId: j.id, vmId: j.vmId!, hostId, datastoreId: p.datastoreId, nics: p.nics, enforce: p.enforce, ...(shadow ? { shadow } : {}) });
     }
     commitPlacement(ctx, job, p);
+    sharing?.placed(job);
     placed++;
   };
 
-  const preempt = (job: PreparedJob, c: PreemptionCandidate): boolean => {
+  const preempt = (job: PreparedJob, c: PreemptionCandidate | ReclaimCandidate): boolean => {
     const host = ledger.hosts[c.hostIndex].host;
     for (const v of c.victims) {
       actions.push({
         type: 'preempt', jobId: v.id, vmId: v.vmId, hostId: host.id, mode: v.preemptMode, byJobId: job.job.id,
-        reason: `prod job ${job.job.id} needs ${job.cpu / 100} CPU and ${job.mem / 1024} MB and no host had room; best-effort jobs on host ${host.id} (${host.name}) give way.`,
+        reason: sharing
+          ? sharing.victimReason(job, v, host.id, host.name)
+          : `prod job ${job.job.id} needs ${job.cpu / 100} CPU and ${job.mem / 1024} MB and no host had room; best-effort jobs on host ${host.id} (${host.name}) give way.`,
       });
       const cpu = cpuShare(v.cpu);
       const mem = memoryKb(v.memoryMb);
@@ -154,7 +165,8 @@ export function plan(input: PlanInput): Plan {
       else ledger.release(c.hostIndex, cpu, mem);
     }
     const gone = new Set(c.victims.map((v) => v.id));
-    preemptor.preempted(c);
+    if (sharing) sharing.preempted(c);
+    else preemptor!.preempted(c as PreemptionCandidate);
     failures.roomFreed();
     // The dry run already counted the victims' room (physical room for suspended ones).
     const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
@@ -165,8 +177,8 @@ export function plan(input: PlanInput): Plan {
   };
 
   let preemptionOver = false;
-  queue.forEach((job, order) => {
-    if (!preemptionOver && job.class !== 'prod') {
+  const step = (job: (typeof queue)[number], order: number): void => {
+    if (!preemptionOver && job.class !== 'prod' && preemptor) {
       // Queue order puts every prod job first: past them nobody preempts any more.
       preemptionOver = true;
       preemptor.end();
@@ -177,12 +189,18 @@ export function plan(input: PlanInput): Plan {
       return;
     }
     const p = preparer.prepare(job, order);
-    const canPreempt = policy.preemption && job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume');
+    const limited = sharing?.limit(p);
+    if (limited) {
+      waiting.set(job.id, limited);
+      return;
+    }
+    const canPreempt = policy.preemption && (sharing ? sharing.canPreempt(p) : job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume'));
     const shape = failures.key(p, canPreempt);
-    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p);
+    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p) + (sharing ? sharing.cacheKey(p, canPreempt) : '');
     const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
     if (cached) {
-      waiting.set(job.id, backfill.waited(p, cached, NO_REJECTIONS));
+      const why = backfill.waited(p, cached, NO_REJECTIONS);
+      waiting.set(job.id, sharing ? sharing.explain(p, why) : why);
       return;
     }
     const imageFit = imageDatastoresFit(ctx, p);
@@ -194,13 +212,19 @@ export function plan(input: PlanInput): Plan {
     }
     // 5. Preempt.
     if (canPreempt && imageFit) {
-      const c = preemptor.find(ctx, p);
+      const c = sharing ? sharing.find(ctx, p) : preemptor!.find(ctx, p);
       if (c && preempt(p, c)) return;
     }
     const why = backfill.waited(p, explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit), sel.rejected);
-    waiting.set(job.id, why);
+    waiting.set(job.id, sharing ? sharing.explain(p, why) : why);
     if (key !== undefined) failures.add(key, p, canPreempt, why);
-  });
+  };
+  if (sharing) {
+    let order = 0;
+    for (const job of sharing.order(queue)) step(job, order++);
+  } else {
+    queue.forEach(step);
+  }
 
   // 6. Pending deadlines: a job that could not start in time fails, with the reason it waited.
   for (const job of queue) {

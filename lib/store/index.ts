@@ -4,6 +4,7 @@ export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJo
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
 export { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 export { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';
+export { DynamoTenantUsageRepository, type StoredUsage, type TenantUsageRepository } from './tenantUsage';
 export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
 export { DynamoTokenRepository, tokenId, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';

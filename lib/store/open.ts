@@ -9,6 +9,7 @@ import { DynamoJobRepository } from './dynamoJobRepository';
 import type { JobRepository } from './jobRepository';
 import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 import { DynamoKickRepository, type KickRepository } from './kick';
+import { DynamoTenantUsageRepository, type TenantUsageRepository } from './tenantUsage';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';
 import { tableNamesFromEnv, type TableNames } from './tables';
@@ -19,6 +20,7 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
+  readonly tenantUsage: TenantUsageRepository;
   readonly tokens: TokenRepository;
   /** Counters for GET /metrics (lib/store/metricsCounters.ts), next to the leases. */
   readonly metrics: MetricsCounterRepository;
@@ -36,6 +38,7 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
     leases: new DynamoLeaseRepository(doc, names.leases),
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),
+    tenantUsage: new DynamoTenantUsageRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
     metrics: new DynamoMetricsCounterRepository(doc, names.leases),
   };

@@ -17,11 +17,13 @@ export interface TokenInfo {
   readonly role: Role;
   readonly createdAt: string;
   readonly description?: string;
+  /** The tenant whose share its jobs run in (absent: the configuration decides). */
+  readonly tenant?: string;
 }
 
 export interface TokenRepository {
   /** A new bearer token for the user, in clear: shown this once, never stored (tokenId(token) names it). */
-  issue(user: string, role: Role, description?: string): Promise<string>;
+  issue(user: string, role: Role, description?: string, tenant?: string): Promise<string>;
   /** Who the token stands for; undefined for an unknown or revoked token. */
   verify(token: string): Promise<TokenInfo | undefined>;
   /** false when no token has this id. */
@@ -34,6 +36,8 @@ const TOKEN_PREFIX = 'svm_';
 const KIND = 'token';
 const ID_LENGTH = 16;
 const MAX_TOKEN_LENGTH = 256;
+/** As the configuration's tenant ids (schemas/config.json). */
+const TENANT_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export class DynamoTokenRepository implements TokenRepository {
   constructor(
@@ -42,12 +46,15 @@ export class DynamoTokenRepository implements TokenRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async issue(user: string, role: Role, description?: string): Promise<string> {
+  async issue(user: string, role: Role, description?: string, tenant?: string): Promise<string> {
     if (typeof user !== 'string' || !/^[^\s\p{Cc}]{1,128}$/u.test(user)) throw new InvalidTokenRequestError('user must be 1 to 128 characters, without spaces');
     if (!(ROLES as readonly string[]).includes(role)) throw new InvalidTokenRequestError(`role must be one of: ${ROLES.join(', ')}`);
+    if (tenant !== undefined && (typeof tenant !== 'string' || !TENANT_ID.test(tenant))) {
+      throw new InvalidTokenRequestError('tenant must be a tenant id: lower-case letters, digits, \'.\', \'_\' and \'-\', at most 63');
+    }
     const token = newSecret(TOKEN_PREFIX);
     const hash = sha256Hex(token);
-    const info: TokenInfo = { id: tokenId(token), user, role, createdAt: this.now().toISOString(), ...(description ? { description } : {}) };
+    const info: TokenInfo = { id: tokenId(token), user, role, createdAt: this.now().toISOString(), ...(description ? { description } : {}), ...(tenant ? { tenant } : {}) };
     await this.doc.send(new PutCommand({
       TableName: this.table,
       Item: { kind: KIND, hash, ...info },
@@ -108,6 +115,6 @@ export function tokenId(token: string): string {
 }
 
 function toInfo(item: Record<string, unknown>): TokenInfo {
-  const { id, user, role, createdAt, description } = item as unknown as TokenInfo;
-  return { id, user, role, createdAt, ...(description ? { description } : {}) };
+  const { id, user, role, createdAt, description, tenant } = item as unknown as TokenInfo;
+  return { id, user, role, createdAt, ...(description ? { description } : {}), ...(tenant ? { tenant } : {}) };
 }

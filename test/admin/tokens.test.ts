@@ -41,6 +41,23 @@ describe('token issue', () => {
     await expect(repo(names).verify(out.token)).resolves.toMatchObject({ user: 'dave', role: 'user' });
   });
 
+  it('--tenant names the tenant its jobs run in: the token verifies with it, and `token list` shows it', async () => {
+    const names = await dynamo.freshTables();
+
+    const res = await runAdmin(['--json', 'token', 'issue', '--user', 'carol', '--role', 'user', '--tenant', 'acme', ...flags(names)]);
+    const listed = await runAdmin(['token', 'list', ...flags(names)]);
+    const bad = await runAdmin(['token', 'issue', '--user', 'carol', '--role', 'user', '--tenant', 'Acme Corp', ...flags(names)]);
+
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ user: 'carol', role: 'user', tenant: 'acme' });
+    await expect(repo(names).verify(out.token)).resolves.toMatchObject({ user: 'carol', role: 'user', tenant: 'acme' });
+    expect(listed.stdout).toMatch(/carol\s+user\s+acme\s/);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^svmsched-admin: .*tenant must be a tenant id/);
+    expect(await repo(names).list()).toHaveLength(1);
+  });
+
   it('refuses a bad role, a missing user or a user with blanks, and writes nothing', async () => {
     const names = await dynamo.freshTables();
 
@@ -73,9 +90,9 @@ describe('token list and revoke', () => {
 
     // Assess
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/^ID\s+USER\s+ROLE\s+CREATED\s+DESCRIPTION\n/);
+    expect(listed.stdout).toMatch(/^ID\s+USER\s+ROLE\s+TENANT\s+CREATED\s+DESCRIPTION\n/);
     expect(listed.stdout).toContain(tokenId(alice));
-    expect(listed.stdout).toMatch(/alice\s+user\s+\S+\s+CI runner/);
+    expect(listed.stdout).toMatch(/alice\s+user\s+-\s+\S+\s+CI runner/);
     expect(listed.stdout).toMatch(/root\s+admin/);
     expect(listed.stdout).not.toContain(alice);
     expect(listed.stdout).not.toContain(root);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runClient } from './cliProcess';
 
-const COMMANDS = ['submit', 'status', 'list', 'cancel', 'logs', 'services', 'cluster', 'config'];
+const COMMANDS = ['submit', 'status', 'list', 'cancel', 'logs', 'services', 'cluster', 'tenants', 'config'];
 
 describe.concurrent('svmschedclient --help', () => {
   it('shows SVMSched\'s own command lines, every command and option, and exits 0', async () => {

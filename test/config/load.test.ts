@@ -45,7 +45,7 @@ describe('parseConfig', () => {
     // Assess
     expect(config.scheduling).toEqual({
       host: { policy: 'striping', rank: '' }, datastore: { policy: 'striping', rank: '' }, nic: { policy: 'striping', rank: '' },
-      maxHost: 1, preemption: true, backfill: 'easy', pendingDeadline: 0, tickInterval: 60, differentVnets: true,
+      maxHost: 1, preemption: true, backfill: 'easy', pendingDeadline: 0, tickInterval: 60, differentVnets: true, usageHalfLife: 86400,
     });
     expect(config.jobs).toEqual({ retentionDays: 7, maxAttempts: 3, maxUnfinishedPerUser: 1000, reportSeconds: 900 });
     expect(config.services[0]).toEqual({

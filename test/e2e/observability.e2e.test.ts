@@ -71,6 +71,10 @@ describe('real answers against the document', () => {
     await call('GET', '/services', { token: stack.userToken });
     await call('GET', '/cluster', { token: stack.userToken });
     await call('GET', '/cluster', { token: stack.adminToken });
+    await call('GET', '/tenants', { token: stack.userToken });
+    await call('GET', '/tenants', { token: stack.adminToken });
+    const page = await call('GET', '/');
+    expect([page.status, page.contentType]).toEqual([200, expect.stringMatching(/^text\/html/)]);
     expect((await call('DELETE', `/jobs/${waiting.body.id}`, { token: stack.userToken })).status).toBe(202);
     expect((await call('GET', '/metrics', { token: stack.adminToken })).status).toBe(200);
     // The VM's own callback, repeated with its real token: answered with the job as the first one left it.

@@ -26,4 +26,14 @@ describe('authorizer context seal', () => {
     expect(isSealed(sealed, SECRET, T0 + SEAL_LIFETIME_MS + 1)).toBe(false);
     expect(isSealed(sealed, SECRET, T0 - SEAL_LIFETIME_MS - 1)).toBe(false);
   });
+
+  it('seals the tenant a token names: a context whose tenant was added, changed or dropped is refused', () => {
+    const sealed = { user: 'carol', role: 'user', tenant: 'acme', ...seal('carol', 'user', SECRET, T0, 'acme') };
+    expect(isSealed(sealed, SECRET, T0)).toBe(true);
+    const { tenant: _dropped, ...without } = sealed;
+    const untenanted = { user: 'carol', role: 'user', ...seal('carol', 'user', SECRET, T0) };
+    for (const context of [{ ...sealed, tenant: 'beta' }, without, { ...untenanted, tenant: 'acme' }]) {
+      expect(isSealed(context, SECRET, T0), JSON.stringify(context)).toBe(false);
+    }
+  });
 });

@@ -63,9 +63,9 @@ const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.str
 describe('serverless package', () => {
   it('declares every function, HTTP routes behind the authorizer, and the tick and optimiser schedules', () => {
     const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
-    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'Console', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'Console', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'GetTenants', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
     const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
-    expect(methods.length).toBe(10);
+    expect(methods.length).toBe(11);
     for (const m of methods) {
       // The VM's callback carries its own token; the OpenAPI document is public; the console's page holds no data (its script sends the bearer token).
       const open = /CompleteJob|GetOpenApi|Console/.test(JSON.stringify(m.Integration.Uri));

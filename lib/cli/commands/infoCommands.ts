@@ -3,6 +3,7 @@ import type { SvmschedApi } from '../api';
 import { maskToken } from '../config';
 import type { CommandContext } from '../context';
 import { clusterTable, servicesTable } from '../format/cluster';
+import { tenantsTable } from '../format/tenants';
 import { withHelp } from '../help';
 import { addCommonOptions, type CommonOptions, mergedOptions } from '../options';
 
@@ -31,6 +32,11 @@ export const clusterCommand = (ctx: CommandContext): Command => viewCommand(ctx,
   'hosts at a glance: used and free CPU and memory, VMs and jobs on each',
   (api) => api.cluster(), (info) => clusterTable(info, ctx.paint),
   [`$ svmschedclient ${H} cluster`, '$ svmschedclient -H http://svmsched.example.org:3000 cluster --json']);
+
+export const tenantsCommand = (ctx: CommandContext): Command => viewCommand(ctx, 'tenants',
+  'the tenants sharing the cloud (yours, or all for an admin): share, guaranteed, used, borrowed and lent capacity, waiting jobs, limits',
+  (api) => api.tenants(), (info) => tenantsTable(info, ctx.paint),
+  [`$ svmschedclient ${H} tenants`, '$ svmschedclient tenants --json']);
 
 export function configCommand(ctx: CommandContext): Command {
   const cmd = addCommonOptions(new Command('config'))

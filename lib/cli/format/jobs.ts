@@ -41,6 +41,7 @@ export function jobDetail(raw: Job, now: number, paint: Paint = plain): string {
     ['Time left', timeLeft(job, now)],
     ['Ran', isFinal(job.state) && job.runSeconds ? formatDuration(job.runSeconds * 1000) : undefined],
     ['Owner', job.owner],
+    ['Tenant', job.tenant],
     ['Created', `${formatTime(job.createdAt)} (${formatDuration(elapsedSince(job.createdAt, now))} ago)`],
     ['Updated', formatTime(job.updatedAt)],
     ['Attempts', job.attempts ? String(job.attempts) : undefined],

@@ -13,6 +13,7 @@ import job from '../../../schemas/job.json';
 import jobPage from '../../../schemas/jobPage.json';
 import serviceList from '../../../schemas/serviceList.json';
 import cluster from '../../../schemas/cluster.json';
+import tenantList from '../../../schemas/tenantList.json';
 
 /** Who may call: any bearer token, an admin's only, the job's own callback token (in the body), anyone. */
 export type RouteAuth = 'bearer' | 'admin' | 'callback' | 'none';
@@ -110,6 +111,12 @@ export const ROUTES: readonly Route[] = [
     description: 'As the tick last saw OpenNebula (its age in the answer); another user\'s job shows without its id.',
     responses: { 200: { description: 'the cluster', schema: cluster } },
     errors: [503],
+  },
+  {
+    method: 'get', path: '/tenants', operationId: 'getTenants', tags: ['tenants'], auth: 'bearer',
+    summary: 'The tenants sharing the cloud',
+    description: 'Each tenant\'s share and, as the tick last saw it, its guaranteed part of the cloud, what it uses, borrows beyond its guarantee and lends of it, what waits, and its limits. A user sees its own tenant, an admin every tenant.',
+    responses: { 200: { description: 'the tenants', schema: tenantList } },
   },
   {
     method: 'get', path: '/openapi.json', operationId: 'getOpenApi', tags: ['meta'], auth: 'none',

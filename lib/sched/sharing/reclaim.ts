@@ -1,0 +1,169 @@
+/**
+ * Reclaim: a job that fits nowhere takes room on ONE host from jobs that may give way to it.
+ * With sharing this replaces preempt.ts's search (which knows no tenants) and keeps its
+ * least-loss choice: victims cheapest first (lowest priority, least work since the last
+ * checkpoint, id), a second dry run largest first, victims not needed given back most
+ * valuable first, and candidates compared by fewest victims, least work lost, lowest top
+ * priority, lowest host id. Who may give way to a job of tenant A:
+ *
+ *  - never a prod job;
+ *  - a best-effort job of A itself, when the job is prod (today's rule, inside the tenant);
+ *  - a best-effort job of another tenant B while B is borrowing (above its guarantee), counting
+ *    the victims already taken from B: B's room within its guarantee is never taken. The job
+ *    must then be prod, or keep A within its own guarantee (A reclaims what it lent).
+ *
+ * Hosts with such jobs are scanned by ascending host id; sets are compared on the first 100
+ * hosts that pass the filters (as preempt.ts bounds its dry runs).
+ */
+import { cpuShare, memoryKb } from '../capacity';
+import type { FilterContext, PreparedJob } from '../filter';
+import { confirmHost } from '../filters/chain';
+import type { RunningJob } from '../contract';
+import { compareIds } from '../order';
+import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
+
+export interface ReclaimCandidate {
+  readonly hostIndex: number;
+  readonly victims: readonly RunningJob[];
+  readonly workLost: number;
+  readonly topPriority: number;
+}
+
+const LIMIT = 100;
+
+export class Reclaimer {
+  /** Best-effort jobs still running on each host (ledger index), cheapest victim first. */
+  private readonly byHost = new Map<number, RunningJob[]>();
+  /** Hosts with any, by ascending host id (the ledger's hosts are sorted by id). */
+  private hosts: number[];
+  private readonly cheapestFirst: (a: RunningJob, b: RunningJob) => number;
+  private readonly largestFirst: (a: RunningJob, b: RunningJob) => number;
+
+  constructor(private readonly book: TenantBook, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, private readonly now: number, private readonly maxHost: number) {
+    const workLost = (v: RunningJob): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
+    this.cheapestFirst = (a, b) => a.priority - b.priority || workLost(a) - workLost(b) || compareIds(a.id, b.id);
+    this.largestFirst = (a, b) => cpuShare(b.cpu) - cpuShare(a.cpu) || memoryKb(b.memoryMb) - memoryKb(a.memoryMb) || this.cheapestFirst(a, b);
+    for (const [i, list] of beffByHost) this.byHost.set(i, [...list].sort(this.cheapestFirst));
+    this.hosts = [...this.byHost.keys()].sort((a, b) => a - b);
+  }
+
+  private workLost(v: RunningJob): number {
+    return Math.max(0, this.now - (v.checkpointAt ?? v.startedAt));
+  }
+
+  /** May the job of account `a` reclaim from other tenants at all (prod, or staying within its guarantee)? */
+  mayReclaim(a: TenantAccount, job: PreparedJob): boolean {
+    return job.job.class === 'prod' || this.book.withinGuaranteeWith(a, job.cpu / 100, job.mem / 1024);
+  }
+
+  find(ctx: FilterContext, job: PreparedJob, a: TenantAccount): ReclaimCandidate | undefined {
+    if ((job.kind !== 'deploy' && job.kind !== 'resume') || !job.group) return undefined;
+    const group = job.group;
+    const prod = job.job.class === 'prod';
+    const reclaims = this.mayReclaim(a, job);
+    if (!prod && !reclaims) return undefined;
+    // Per plan step, whether each tenant is borrowing does not change during the search.
+    const borrowing = new Map<string, boolean>();
+    const eligible = (v: RunningJob): boolean => {
+      const t = tenantOf(v);
+      if (t === a.id) return prod;
+      if (!reclaims) return false;
+      let b = borrowing.get(t);
+      if (b === undefined) borrowing.set(t, (b = this.book.borrowing(this.book.account(t))));
+      return b;
+    };
+    let best: ReclaimCandidate | undefined;
+    let examined = 0;
+    for (const i of this.hosts) {
+      if (examined >= LIMIT) break;
+      if (group.leafOf[i] < 0) continue;
+      const book = ctx.ledger.hosts[i];
+      if (job.excluded.has(book.host.id) || (this.maxHost > 0 && book.dispatched >= this.maxHost)) continue;
+      const all = this.byHost.get(i)!;
+      let cpu = ctx.ledger.freeCpu(i);
+      let mem = ctx.ledger.freeMem(i);
+      const mine: RunningJob[] = [];
+      for (const v of all) {
+        if (!eligible(v)) continue;
+        mine.push(v);
+        cpu += cpuShare(v.cpu);
+        mem += memoryKb(v.memoryMb);
+      }
+      if (mine.length === 0 || cpu < job.cpu || mem < job.mem) continue;
+      if (best && best.victims.length === 1) {
+        // Nothing beats one victim but a lone victim losing less work, or at a lower host id on a tie.
+        if (mine.every((v) => this.workLost(v) > best!.workLost)) continue;
+      }
+      if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) continue;
+      examined++;
+      for (const ordered of mine.length <= 2 ? [mine] : [mine, [...mine].sort(this.largestFirst)]) {
+        const victims = this.dryRun(ctx, job, i, ordered, a.id);
+        if (!victims || victims.length === 0) continue;
+        const c: ReclaimCandidate = {
+          hostIndex: i, victims: [...victims].sort(this.cheapestFirst),
+          workLost: victims.reduce((s, v) => s + this.workLost(v), 0),
+          topPriority: Math.max(...victims.map((v) => v.priority)),
+        };
+        if (!best || this.better(ctx, c, best)) best = c;
+      }
+    }
+    return best;
+  }
+
+  /** Victims on host i in the given order until the job fits, each borrowed tenant staying a borrower before each; then the unneeded given back. */
+  private dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[], own: string): RunningJob[] | undefined {
+    let cpu = ctx.ledger.freeCpu(i);
+    let mem = ctx.ledger.freeMem(i);
+    const taken: RunningJob[] = [];
+    const removed = new Map<string, { cpu: number; memoryMb: number }>();
+    const stillBorrowing = (v: RunningJob): boolean => {
+      const t = tenantOf(v);
+      if (t === own) return true;
+      const r = removed.get(t) ?? { cpu: 0, memoryMb: 0 };
+      const acc = this.book.account(t);
+      return this.book.dominant(acc.used.cpu - r.cpu, acc.used.memoryMb - r.memoryMb) > acc.fraction * (1 + 1e-9) + 1e-9;
+    };
+    for (const v of ordered) {
+      if (cpu >= job.cpu && mem >= job.mem) break;
+      if (!stillBorrowing(v)) continue;
+      taken.push(v);
+      const t = tenantOf(v);
+      const r = removed.get(t) ?? { cpu: 0, memoryMb: 0 };
+      removed.set(t, { cpu: r.cpu + v.cpu, memoryMb: r.memoryMb + v.memoryMb });
+      cpu += cpuShare(v.cpu);
+      mem += memoryKb(v.memoryMb);
+    }
+    if (cpu < job.cpu || mem < job.mem) return undefined;
+    // Given back most valuable first. Giving one back only makes its tenant borrow more: the others stay valid.
+    const byValue = [...taken].sort(this.cheapestFirst);
+    for (let k = byValue.length - 1; k >= 0; k--) {
+      const v = byValue[k];
+      const c = cpuShare(v.cpu);
+      const m = memoryKb(v.memoryMb);
+      if (cpu - c >= job.cpu && mem - m >= job.mem) {
+        taken.splice(taken.indexOf(v), 1);
+        cpu -= c;
+        mem -= m;
+      }
+    }
+    return taken;
+  }
+
+  private better(ctx: FilterContext, a: ReclaimCandidate, b: ReclaimCandidate): boolean {
+    return (a.victims.length - b.victims.length
+      || a.workLost - b.workLost
+      || a.topPriority - b.topPriority
+      || ctx.ledger.hosts[a.hostIndex].host.id - ctx.ledger.hosts[b.hostIndex].host.id) < 0;
+  }
+
+  /** The candidate's victims were preempted: they no longer run on its host. */
+  preempted(c: ReclaimCandidate): void {
+    const gone = new Set(c.victims.map((v) => v.id));
+    const left = this.byHost.get(c.hostIndex)!.filter((v) => !gone.has(v.id));
+    if (left.length > 0) this.byHost.set(c.hostIndex, left);
+    else {
+      this.byHost.delete(c.hostIndex);
+      this.hosts = this.hosts.filter((i) => i !== c.hostIndex);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The replay with tenants: `--tenants user` makes the trace's users tenants with equal shares,
+ * adds the policy `shares`, and `--json` gives each policy its tenants' used share against
+ * their entitlement. On a small slice of a real trace; full runs are `npm run simulate`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { PassThrough } from 'node:stream';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSimulate } from '../../lib/replay/program';
+
+const TRACE = path.resolve(__dirname, '../../../shared/traces/KTH-SP2-1996-2.1-cln.swf.gz');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'shares-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function simulateJson(extra: string[]): Promise<Record<string, unknown>[]> {
+  let out = '';
+  const code = await runSimulate(['--trace', TRACE, '--from', '10000', '--count', '200', '--hosts', '2', '--host-cpus', '25', '--policies', 'stop', '--no-machine-check', '--out', dir, '--json', ...extra],
+    { stdout: { write: (c: string) => (out += c) }, stderr: Object.assign(new PassThrough(), { isTTY: false }) });
+  expect(code).toBe(0);
+  return JSON.parse(out) as Record<string, unknown>[];
+}
+
+describe('replay with tenants', () => {
+  it('adds the policy shares and gives each policy its tenants\' figures', async () => {
+    const all = await simulateJson(['--tenants', 'user']);
+    expect(all.map((p) => p.policy)).toEqual(['stop', 'shares']);
+    for (const p of all) {
+      const tenants = p.tenants as { id: string; share: number; usedShareMean: number; deviationMean: number }[];
+      expect(tenants.length).toBeGreaterThan(1);
+      expect(tenants.reduce((s, t) => s + t.share, 0)).toBeCloseTo(1);
+      for (const t of tenants) {
+        expect(t.usedShareMean).toBeGreaterThanOrEqual(0);
+        expect(t.usedShareMean).toBeLessThanOrEqual(1 + 1e-9);
+        expect(t.deviationMean).toBeGreaterThanOrEqual(0);
+      }
+    }
+  }, 120_000);
+
+  it('reads shares from a file and names a bad one', async () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ u1: -2 }));
+    let err = '';
+    const code = await runSimulate(['--trace', TRACE, '--count', '20', '--tenants', 'user', '--tenant-shares', bad, '--out', dir],
+      { stdout: { write: () => true }, stderr: Object.assign(new PassThrough(), { isTTY: false, write: (c: string) => ((err += c), true) }) });
+    expect(code).toBe(1);
+    expect(err).toMatch(/share of tenant u1 must be a number above 0/);
+  }, 60_000);
+});
