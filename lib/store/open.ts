@@ -1,5 +1,5 @@
 /**
- * The store as the rest of svmsched uses it: jobs, leases and API tokens on the tables
+ * The store as the rest of svmsched uses it: jobs, leases, API tokens and usage on the tables
  * of resources/tables.yml, with the retention the configuration sets.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +12,7 @@ import { DynamoKickRepository, type KickRepository } from './kick';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
+import { DynamoUsageRepository } from './usage';
 
 export interface Store {
   readonly jobs: JobRepository;
@@ -19,6 +20,7 @@ export interface Store {
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
   readonly tokens: TokenRepository;
+  readonly usage: DynamoUsageRepository;
 }
 
 /** From the environment: SVMSCHED_TABLE_PREFIX names the tables, DYNAMODB_ENDPOINT (if set) points at DynamoDB Local. */
@@ -34,5 +36,6 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
+    usage: new DynamoUsageRepository(doc, names),
   };
 }
