@@ -7,6 +7,7 @@ import { loadConfig, type SvmschedConfig } from '../config';
 import { XmlRpcOneClient } from '../one/client';
 import { resolveOneConnection } from '../one/config';
 import { JobService } from '../jobs/service';
+import { UsageService } from '../jobs/usage';
 import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
 import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
@@ -20,6 +21,7 @@ import { withOnePassword } from './onePassword';
 export interface App {
   readonly config: SvmschedConfig;
   readonly jobs: JobService;
+  readonly usage: UsageService;
   readonly auth: { verify(token: string): Promise<Caller | undefined> };
   tick(owner: string, budgetMs: number): Promise<TickReport>;
   optimize(owner: string, options: OptimizeRunOptions): Promise<OptimizeReport>;
@@ -71,6 +73,7 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
   return {
     config,
     jobs,
+    usage: new UsageService({ usage: store.usage, clock }),
     auth: { verify: (token) => store.tokens.verify(token) },
     tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
     optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),

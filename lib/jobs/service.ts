@@ -22,6 +22,7 @@ import {
 } from './errors';
 import { neverSatisfiable } from './feasibility';
 import { readCapabilities, type HostCapability } from '../lifecycle/hostCapability';
+import { outputTail } from './output';
 
 /** How long a container keeps the hosts it read for submit's check: the cloud's shape changes rarely. */
 const CAPABILITIES_TTL_MS = 60_000;
@@ -53,6 +54,8 @@ export interface CompleteRequest {
   readonly token: string;
   readonly exitCode: number;
   readonly message?: string;
+  /** Base64 of the tail of the service's output (./output.ts); cut, never refused. */
+  readonly output?: unknown;
 }
 
 export interface JobServiceDeps {
@@ -239,6 +242,9 @@ export class JobService {
         continue;
       }
       const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
+      // Kept before the job ends, so a finished job shows its output; a retried callback rewrites the same.
+      const tail = outputTail(req.output);
+      if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
       try {
         const done = await this.deps.repo.transition(id, job.state, to, patch, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
@@ -248,6 +254,13 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
       }
     }
+  }
+
+  /** The tail of the job's output its VM sent with its completion (owner or admin); empty until one came. */
+  async output(caller: Caller, id: string): Promise<{ jobId: string; output: string; truncated: boolean; recordedAt?: string }> {
+    await this.owned(caller, id);
+    const kept = await this.deps.repo.output(id);
+    return kept === undefined ? { jobId: id, output: '', truncated: false } : { jobId: id, ...kept };
   }
 
   /**

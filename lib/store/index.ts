@@ -6,7 +6,7 @@ export { DynamoClusterViewRepository, type ClusterViewRepository } from './clust
 export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
 export { DynamoTokenRepository, tokenId, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';
-export { DynamoUsageRepository, usageKey, monthsBetween, type UsageDay, type UsageQuery } from './usage';
+export { DynamoUsageRepository, usageKey, monthsBetween, type UsageDay, type UsageQuery, type UsageRepository } from './usage';
 export { createTables, readTableDeclarations, tableNames, tableNamesFromEnv, TABLE_LOGICAL_IDS, TABLES_DECLARATION, type TableNames } from './tables';
 export { countCapacity, createCountingClient, type CapacityCounts, type CountingClient, type OperationCount } from './counting';
 export { createDynamoClient, documentClient, localClientConfig } from './client';

@@ -12,7 +12,7 @@ import { DynamoKickRepository, type KickRepository } from './kick';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
-import { DynamoUsageRepository } from './usage';
+import { DynamoUsageRepository, type UsageRepository } from './usage';
 
 export interface Store {
   readonly jobs: JobRepository;
@@ -20,7 +20,7 @@ export interface Store {
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
   readonly tokens: TokenRepository;
-  readonly usage: DynamoUsageRepository;
+  readonly usage: UsageRepository;
 }
 
 /** From the environment: SVMSCHED_TABLE_PREFIX names the tables, DYNAMODB_ENDPOINT (if set) points at DynamoDB Local. */

@@ -80,7 +80,12 @@ function toUsageDay(item: Record<string, unknown>): UsageDay {
   };
 }
 
-export class DynamoUsageRepository {
+export interface UsageRepository {
+  /** The day items of a range (of one user's, when it names one). */
+  days(q: UsageQuery): Promise<UsageDay[]>;
+}
+
+export class DynamoUsageRepository implements UsageRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: Pick<TableNames, 'usage'>,
