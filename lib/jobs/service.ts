@@ -228,7 +228,13 @@ export class JobService {
       let job = await this.deps.repo.jobForCallback(id, req.token);
       // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
       if (!job) throw new CallbackTokenError();
-      if (isFinal(job.state)) return job; // a repeated callback: the first one counted
+      const tail = outputTail(req.output);
+      if (isFinal(job.state)) {
+        // A repeated callback: the first one counted. Or the tick settled the job first from the
+        // code the VM recorded through OneGate: the output, which only the callback carries, is still its VM's.
+        if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
+        return job;
+      }
       const vm = await this.liveVm(job);
       try {
         // It ran before the tick saw it running: the history says so.
@@ -243,7 +249,6 @@ export class JobService {
       }
       const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
       // Kept before the job ends, so a finished job shows its output; a retried callback rewrites the same.
-      const tail = outputTail(req.output);
       if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
       try {
         const done = await this.deps.repo.transition(id, job.state, to, patch, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });

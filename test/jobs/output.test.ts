@@ -74,6 +74,20 @@ describe('job output', () => {
     expect(typeof notBase64.output.output).toBe('string');
   });
 
+  it('keeps the tail of a callback that comes after the tick settled the job (its VM\'s code through OneGate)', { timeout: 60_000 }, async () => {
+    const job = await app.jobs.submit(alice, { service: 'nrt-service', args: ['600'] });
+    const running = await tickUntil(app, job.id, ['RUNNING']);
+    const token = await app.vmToken(running);
+    await app.store.jobs.transition(job.id, 'RUNNING', 'COMPLETED', { exitCode: 0 }, { reason: 'service exited with code 0 (recorded by its VM through OneGate)' });
+
+    const done = await app.jobs.complete(job.id, { token, exitCode: 0, output: Buffer.from('late\n').toString('base64') });
+
+    expect(done).toMatchObject({ state: 'COMPLETED', exitCode: 0 });
+    expect(await app.jobs.output(alice, job.id)).toMatchObject({ output: 'late\n', truncated: false });
+    expect(await app.jobs.complete(job.id, { token: 'y'.repeat(32), exitCode: 0, output: 'Zm9yZ2Vk' }).catch((e: unknown) => e)).toBeInstanceOf(Error);
+    expect((await app.jobs.output(alice, job.id)).output).toBe('late\n');
+  });
+
   it('shows no output for a job whose completion sent none', { timeout: 60_000 }, async () => {
     const { done, output } = await completedWith({ exitCode: 0 });
 
