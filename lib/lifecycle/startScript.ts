@@ -57,7 +57,8 @@ OUT=$(mktemp 2>/dev/null || echo "/tmp/svmsched-output.$$")
 if [ "$status" = 0 ]; then
   # The arguments go as the user gave them (guest paths): the service resolves them itself.
   if rm -f "$OUT.pipe" && mkfifo "$OUT.pipe"; then
-    tail -c 65536 < "$OUT.pipe" > "$OUT" &
+    # A copy goes on to the console, where it went before.
+    ( tee >(cat >&3) < "$OUT.pipe" | tail -c 65536 > "$OUT" ) 3>&1 &
     tail_pid=$!
     "$(local_path "$EXE")" "\${ARGS[@]}" > "$OUT.pipe" 2>&1
     status=$?

@@ -82,6 +82,14 @@ describe('the start script', () => {
     expect(tail).toBe(all.slice(all.length - 64 * 1024));
   });
 
+  it('still shows the whole output on the console', { timeout: 30_000 }, async () => {
+    const url = await callbackServer(false);
+
+    const log = await runScript(url);
+
+    expect(log).toContain(written());
+  });
+
   it('sends the exit code alone at once when the callback refuses the body with the output', { timeout: 30_000 }, async () => {
     const url = await callbackServer(true);
 
