@@ -8,6 +8,7 @@ import { XmlRpcOneClient } from '../one/client';
 import { resolveOneConnection } from '../one/config';
 import { JobService } from '../jobs/service';
 import { TenantService } from '../jobs/tenants';
+import { UsageService } from '../jobs/usage';
 import { oneCloud } from '../lifecycle/oneCloud';
 import { runTick, type TickReport } from '../lifecycle/tick';
 import { runOptimize, type OptimizeReport, type OptimizeRunOptions } from '../lifecycle/optimize';
@@ -27,6 +28,7 @@ export interface App {
   readonly config: SvmschedConfig;
   readonly jobs: JobService;
   readonly tenants: TenantService;
+  readonly usage: UsageService;
   readonly auth: { verify(token: string): Promise<Caller | undefined> };
   tick(owner: string, budgetMs: number): Promise<TickReport>;
   optimize(owner: string, options: OptimizeRunOptions): Promise<OptimizeReport>;
@@ -97,6 +99,7 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
     config,
     jobs,
     tenants: new TenantService({ config, views: store.clusterViews }),
+    usage: new UsageService({ usage: store.usage, clock }),
     auth: { verify: (token) => store.tokens.verify(token) },
     async tick(owner, budgetMs) {
       const started = performance.now();

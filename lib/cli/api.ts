@@ -105,6 +105,41 @@ const FLAG_OF_FIELD: Record<string, string> = {
   priority: '--priority', lifetime: '--lifetime', runtimeEstimate: '--estimate', requirements: '--requirements',
 };
 
+/** GET /usage query: days as YYYY-MM-DD (UTC), both included. */
+export interface UsageQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly by?: 'tenant' | 'user' | 'service';
+  readonly user?: string;
+}
+
+export interface UsageRow {
+  readonly key: string;
+  readonly jobs: number;
+  readonly vcpuSeconds: number;
+  readonly memoryMbSeconds: number;
+  readonly wallSeconds: number;
+  readonly preemptedSeconds: number;
+  readonly lostSeconds: number;
+  readonly waitSeconds: number;
+  readonly outcomes: Partial<Record<JobState, number>>;
+}
+
+export interface UsageReport {
+  readonly from: string;
+  readonly to: string;
+  readonly by: 'tenant' | 'user' | 'service';
+  readonly rows: readonly UsageRow[];
+}
+
+/** GET /jobs/{id}/output. */
+export interface JobOutput {
+  readonly jobId: string;
+  readonly output: string;
+  readonly truncated: boolean;
+  readonly recordedAt?: string;
+}
+
 /** The svmsched HTTP API as the CLI uses it: one method per call, errors as CliError. */
 export class SvmschedApi {
   constructor(
@@ -141,6 +176,17 @@ export class SvmschedApi {
 
   tenants(): Promise<TenantsInfo> {
     return this.call<TenantsInfo>('GET', '/tenants');
+  }
+
+  usage(query: UsageQuery = {}): Promise<UsageReport> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, value);
+    const qs = params.toString();
+    return this.call<UsageReport>('GET', `/usage${qs ? `?${qs}` : ''}`);
+  }
+
+  jobOutput(id: string): Promise<JobOutput> {
+    return this.call<JobOutput>('GET', `/jobs/${encodeURIComponent(id)}/output`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { cancelCommand, listCommand, logsCommand, statusCommand } from './commands/jobCommands';
 import { clusterCommand, configCommand, servicesCommand, tenantsCommand } from './commands/infoCommands';
+import { outputCommand, usageCommand } from './commands/usageCommands';
 import { runSubmit, SUBMIT_EXAMPLES, submitCommand } from './commands/submit';
 import type { CommandContext } from './context';
 import { UsageError } from './errors';
@@ -31,8 +32,8 @@ export function buildProgram(ctx: CommandContext, version: string): Command {
       }
       await runSubmit(ctx, opts);
     });
-  for (const make of [submitCommand, statusCommand, listCommand, cancelCommand, logsCommand, servicesCommand,
-    clusterCommand, tenantsCommand, configCommand]) {
+  for (const make of [submitCommand, statusCommand, listCommand, cancelCommand, logsCommand, outputCommand, servicesCommand,
+    clusterCommand, tenantsCommand, usageCommand, configCommand]) {
     program.addCommand(make(ctx));
   }
   return withHelp(program, [...SUBMIT_EXAMPLES, '$ svmschedclient status JOB --wait', '$ svmschedclient list --state RUNNING']);

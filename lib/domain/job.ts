@@ -85,7 +85,32 @@ export interface Job {
   readonly excludedHosts: readonly number[];
   readonly preemptions: number;
   readonly exitCode?: number;
+  /** What it used, recorded when it ends (./usage.ts); also summed into the usage table, which outlives the job. */
+  readonly usage?: JobUsage;
   /** Final reason (FAILED, CANCELLED, EXPIRED) or, while waiting, the planner's reason. */
   readonly reason?: string;
   readonly history: readonly JobEvent[];
+}
+
+/** A finished job's usage, read from its history (./usage.ts usageOf). */
+export interface JobUsage {
+  /** The UTC day the job ended (YYYY-MM-DD): the day its usage is counted under. */
+  readonly day: string;
+  readonly tenant: string;
+  readonly user: string;
+  readonly service: string;
+  /** Its final state. */
+  readonly outcome: JobState;
+  /** vCPUs × seconds in RUNNING (all runs, lost ones included: the host was held). */
+  readonly vcpuSeconds: number;
+  /** MB of memory × seconds in RUNNING. */
+  readonly memoryMbSeconds: number;
+  /** From its first start to its end (0 when it never ran), preempted time included. */
+  readonly wallSeconds: number;
+  /** From each preemption until it ran again (or ended). */
+  readonly preemptedSeconds: number;
+  /** Seconds of running thrown away by restarts from scratch (a requeue, a VM lost and started again). */
+  readonly lostSeconds: number;
+  /** From submit to its first start (to its end when it never ran). */
+  readonly waitSeconds: number;
 }

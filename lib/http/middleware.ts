@@ -5,6 +5,7 @@ import {
   CallbackTokenError, ClusterUnavailableError, CompletionNotLiveError, InvalidJobRequestError, JobAlreadyFinishedError,
   NotJobOwnerError, UnknownJobError, UserJobLimitError, VmStateUnknownError,
 } from '../jobs/errors';
+import { InvalidUsageQueryError } from '../jobs/errors';
 import { IdempotencyKeyReusedError, InvalidCursorError } from '../store/errors';
 import { json } from './respond';
 import { validate } from './validation';
@@ -61,6 +62,7 @@ function fromStore(err: unknown): HttpError | undefined {
  */
 function fromService(err: unknown): HttpError | undefined {
   if (err instanceof InvalidJobRequestError) return badRequest(err.field, err.message);
+  if (err instanceof InvalidUsageQueryError) return badRequest(err.field, err.message);
   if (err instanceof NotJobOwnerError || err instanceof CallbackTokenError) return forbidden(err.message);
   if (err instanceof UnknownJobError) return notFound(err.message);
   if (err instanceof JobAlreadyFinishedError || err instanceof CompletionNotLiveError) return conflict(err.message);

@@ -75,3 +75,11 @@ export class ClusterUnavailableError extends Error {
     this.name = 'ClusterUnavailableError';
   }
 }
+
+/** A usage query the service cannot answer as asked (a day that does not exist, a range backwards or too long). */
+export class InvalidUsageQueryError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'InvalidUsageQueryError';
+  }
+}

@@ -23,6 +23,7 @@ import {
 import { neverSatisfiable } from './feasibility';
 import { readCapabilities, type HostCapability } from '../lifecycle/hostCapability';
 import { jobTenant } from '../config/tenancy';
+import { outputTail } from './output';
 
 /** How long a container keeps the hosts it read for submit's check: the cloud's shape changes rarely. */
 const CAPABILITIES_TTL_MS = 60_000;
@@ -54,6 +55,8 @@ export interface CompleteRequest {
   readonly token: string;
   readonly exitCode: number;
   readonly message?: string;
+  /** Base64 of the tail of the service's output (./output.ts); cut, never refused. */
+  readonly output?: unknown;
 }
 
 export interface JobServiceDeps {
@@ -227,7 +230,13 @@ export class JobService {
       let job = await this.deps.repo.jobForCallback(id, req.token);
       // Same answer for an unknown job and a wrong token: the token proves nothing about other jobs.
       if (!job) throw new CallbackTokenError();
-      if (isFinal(job.state)) return job; // a repeated callback: the first one counted
+      const tail = outputTail(req.output);
+      if (isFinal(job.state)) {
+        // A repeated callback: the first one counted. Or the tick settled the job first from the
+        // code the VM recorded through OneGate: the output, which only the callback carries, is still its VM's.
+        if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
+        return job;
+      }
       const vm = await this.liveVm(job);
       try {
         // It ran before the tick saw it running: the history says so.
@@ -241,6 +250,8 @@ export class JobService {
         continue;
       }
       const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
+      // Kept before the job ends, so a finished job shows its output; a retried callback rewrites the same.
+      if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
       try {
         const done = await this.deps.repo.transition(id, job.state, to, patch, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);
@@ -250,6 +261,13 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
       }
     }
+  }
+
+  /** The tail of the job's output its VM sent with its completion (owner or admin); empty until one came. */
+  async output(caller: Caller, id: string): Promise<{ jobId: string; output: string; truncated: boolean; recordedAt?: string }> {
+    await this.owned(caller, id);
+    const kept = await this.deps.repo.output(id);
+    return kept === undefined ? { jobId: id, output: '', truncated: false } : { jobId: id, ...kept };
   }
 
   /**

@@ -3,9 +3,10 @@
  * CONTEXT variables, never from text interpolated into the script, so no user input can change
  * what it does: the arguments travel base64-encoded and NUL-separated.
  *
- * Steps: mount the repositories, run the executable with the fixed and the job's arguments,
- * record the exit code in the VM's own USER_TEMPLATE through OneGate (SVMSCHED_EXIT_CODE), then
- * report it to the callback URL with the job's token, retrying with backoff for
+ * Steps: mount the repositories, run the executable with the fixed and the job's arguments
+ * (keeping the last 64 KB of its stdout and stderr), record the exit code in the VM's own
+ * USER_TEMPLATE through OneGate (SVMSCHED_EXIT_CODE), then report it and the output's tail
+ * to the callback URL with the job's token, retrying with backoff for
  * SVMSCHED_REPORT_SECONDS, power off. The OneGate record is durable: the tick reads it in its
  * snapshot, so the result survives an API that does not answer; it is written first so that a
  * VM which powers off without it never recorded one (lib/lifecycle/reconcile.ts relies on it).
@@ -48,10 +49,25 @@ for ((i = 0; i + 2 < \${#MOUNTS[@]}; i += 3)); do
   mkdir -p "$mp" && mount -t nfs -o "$mode,hard" "$export_" "$mp" || { log "cannot mount $export_ on $mp"; status=90; }
 done
 
+# The service's stdout and stderr, merged, go through tail: only the last 64 KB are kept (in
+# memory, whatever it writes), and sent with the callback. tail writes them when the stream
+# closes; a background process the service left holding it open is waited for a few seconds only.
+OUT=$(mktemp 2>/dev/null || echo "/tmp/svmsched-output.$$")
+: > "$OUT"
 if [ "$status" = 0 ]; then
   # The arguments go as the user gave them (guest paths): the service resolves them itself.
-  "$(local_path "$EXE")" "\${ARGS[@]}"
-  status=$?
+  if rm -f "$OUT.pipe" && mkfifo "$OUT.pipe"; then
+    # A copy goes on to the console, where it went before.
+    ( tee >(cat >&3) < "$OUT.pipe" | tail -c 65536 > "$OUT" ) 3>&1 &
+    tail_pid=$!
+    "$(local_path "$EXE")" "\${ARGS[@]}" > "$OUT.pipe" 2>&1
+    status=$?
+    for _ in $(seq 50); do kill -0 "$tail_pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$OUT.pipe"
+  else
+    "$(local_path "$EXE")" "\${ARGS[@]}"
+    status=$?
+  fi
 fi
 
 # How long the exit code is offered before the VM powers off: longer than an outage of the API
@@ -93,11 +109,22 @@ delay=1
 # 2) The callback: retried while it may still get through (no answer, 408, 409, 429, 5xx...);
 # a refusal of the token or the job (400, 403, 404, 410) will not change by retrying. A job
 # that ended meanwhile is no loss: the tick ends a VM whose job is finished.
+# The output tail travels base64-encoded in the body (a file: it is larger than a command line
+# argument may be). Refused with it (400, 413), the exit code goes again at once without it.
 body=$(printf '{"token":"%s","exitCode":%d}' "$SVMSCHED_TOKEN" "$status")
+BODY=$(mktemp 2>/dev/null || echo "/tmp/svmsched-body.$$")
+printf '{"token":"%s","exitCode":%d,"output":"%s"}' "$SVMSCHED_TOKEN" "$status" "$(base64 -w0 < "$OUT")" > "$BODY"
+with_output=1
 while :; do
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -m 20 -X POST -H 'content-type: application/json' --data "$body" "$SVMSCHED_CALLBACK_URL") || true
+  if [ -n "$with_output" ]; then
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -m 20 -X POST -H 'content-type: application/json' --data-binary "@$BODY" "$SVMSCHED_CALLBACK_URL") || true
+  else
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -m 20 -X POST -H 'content-type: application/json' --data "$body" "$SVMSCHED_CALLBACK_URL") || true
+  fi
   case $code in
     2??) log "callback accepted (HTTP $code)"; break;;
+    400|413) if [ -n "$with_output" ]; then log "callback refused with the output (HTTP $code): sending the exit code alone"; with_output=; continue; fi
+      log "callback refused (HTTP $code)"; break;;
     400|403|404|410) log "callback refused (HTTP $code)"; break;;
   esac
   pause || { log "callback not delivered within $budget s (last: HTTP \${code:-000})"; break; }

@@ -4,7 +4,7 @@
  * is flushed at once (the API); without one, the owner flushes when it is done (the tick).
  */
 import type { Job, JobState } from '../domain/job';
-import type { CreatedJob, JobFilter, JobPage, JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
+import type { CreatedJob, JobFilter, JobOutputRecord, JobPage, JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
 import type { MetricsRecorder } from './recorder';
 
 /** Where counts go when a write is recorded (lib/app: the stored counters and CloudWatch). */
@@ -47,4 +47,6 @@ export class RecordingJobRepository implements JobRepository {
   callbackHash(jobId: string): Promise<string | undefined> { return this.repo.callbackHash(jobId); }
   verifyCallbackToken(jobId: string, token: string): Promise<boolean> { return this.repo.verifyCallbackToken(jobId, token); }
   jobForCallback(jobId: string, token: string): Promise<Job | undefined> { return this.repo.jobForCallback(jobId, token); }
+  saveOutput(jobId: string, output: Omit<JobOutputRecord, 'recordedAt'>): Promise<void> { return this.repo.saveOutput(jobId, output); }
+  output(jobId: string): Promise<JobOutputRecord | undefined> { return this.repo.output(jobId); }
 }

@@ -15,14 +15,16 @@ import {
 } from './errors';
 import { all, ExpressionBuilder } from './expression';
 import { INDEX, INTERNAL_ATTRIBUTES, JOB_KIND, QUEUE_PARTITION, toItem, toJob } from './jobItem';
-import type { CreatedJob, JobFilter, JobPage, JobPatch, JobRepository, TransitionEvent } from './jobRepository';
+import type { CreatedJob, JobFilter, JobOutputRecord, JobPage, JobPatch, JobRepository, TransitionEvent } from './jobRepository';
 import { PROTECTED_FIELDS } from './jobRepository';
 import { queryAll } from './queryAll';
 import { sameHash, sha256Hex } from './secrets';
 import type { TableNames } from './tables';
+import { usageAddition } from './usage';
+import { usageOf } from '../domain/usage';
 
 export interface DynamoJobRepositoryOptions {
-  readonly tables: Pick<TableNames, 'jobs' | 'idempotency'>;
+  readonly tables: Pick<TableNames, 'jobs' | 'idempotency' | 'usage'>;
   /** Days a finished job (and an idempotency key) is kept before TTL removes it (config jobs.retentionDays). */
   readonly retentionDays: number;
   readonly now?: () => Date;
@@ -232,6 +234,7 @@ export class DynamoJobRepository implements JobRepository {
   }
 
   private async transitionFrom(jobId: string, from: JobState, states: readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
+    if (isFinal(next)) return this.finalTransition(jobId, from, states, next, patch, event);
     const now = this.now();
     const u = new ExpressionBuilder();
     const entry: JobEvent = { ...event, at: now.toISOString(), from, to: next };
@@ -245,6 +248,56 @@ export class DynamoJobRepository implements JobRepository {
       u.set('queueKey', QUEUE_PARTITION).remove('expiresAt');
     }
     return this.conditionalUpdate(jobId, states, u, all(u.exists('id'), u.equals('state', from)));
+  }
+
+  /**
+   * The transition that ends a job, with its usage added to the usage table in the same
+   * transaction: the job's state condition makes it happen once, so the usage counts once (a
+   * second finalisation, or a retried tick, fails the condition and adds nothing). The usage is
+   * read from the history as it will be written, so the write is also conditional on the job
+   * being unchanged since it was read; a concurrent change without a transition reads it again.
+   */
+  private async finalTransition(jobId: string, from: JobState, states: readonly JobState[], next: JobState, patch: JobPatch, event: TransitionEvent): Promise<Job> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(jobId);
+      if (current === undefined) throw new JobNotFoundError(jobId);
+      if (current.state !== from) throw new JobStateConflictError(jobId, states, current.state);
+      const now = this.now();
+      const entry: JobEvent = { ...event, at: now.toISOString(), from, to: next };
+      const usage = usageOf({ ...current, state: next, history: [...current.history, entry] });
+      const u = new ExpressionBuilder();
+      u.set('state', next).set('updatedAt', entry.at).appendToList('history', [entry]).set('usage', usage);
+      applyPatch(u, patch);
+      retireCallbackToken(u, patch);
+      u.remove('queueKey').remove('unfinishedOwner').set('expiresAt', this.expiry(now));
+      const condition = all(u.exists('id'), u.equals('state', from), u.equals('updatedAt', current.updatedAt));
+      try {
+        await this.doc.send(new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.options.tables.jobs, Key: { id: jobId }, UpdateExpression: u.updateExpression(),
+                ConditionExpression: condition, ...u.attributes(), ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            { Update: { TableName: this.options.tables.usage, ...usageAddition(usage) } },
+          ],
+        }));
+        return (await this.get(jobId))!;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [job] = error.CancellationReasons ?? [];
+        if (job?.Code === 'ConditionalCheckFailed') {
+          const actual = job.Item?.state?.S as JobState | undefined;
+          if (actual === undefined) throw new JobNotFoundError(jobId, { cause: error });
+          if (actual !== from) throw new JobStateConflictError(jobId, states, actual, { cause: error });
+        } else if (!(error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')) {
+          throw error;
+        }
+        if (attempt >= TRANSITION_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
   }
 
   async patch(jobId: string, expected: JobState | readonly JobState[], patch: JobPatch): Promise<Job> {
@@ -281,6 +334,21 @@ export class DynamoJobRepository implements JobRepository {
     return Item !== undefined && sameHash(Item.callbackTokenHash, hash) ? toJob(Item) : undefined;
   }
 
+  async saveOutput(jobId: string, output: Omit<JobOutputRecord, 'recordedAt'>): Promise<void> {
+    // An item of its own: the job item stays small for the queue and the listings, and no
+    // index holds it (it has none of their keys). Same TTL as a finished job.
+    await this.doc.send(new PutCommand({
+      TableName: this.options.tables.jobs,
+      Item: { id: outputItemId(jobId), jobId, output: output.output, truncated: output.truncated, recordedAt: this.now().toISOString(), expiresAt: this.expiry() },
+    }));
+  }
+
+  async output(jobId: string): Promise<JobOutputRecord | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.options.tables.jobs, Key: { id: outputItemId(jobId) }, ConsistentRead: true }));
+    if (Item === undefined) return undefined;
+    return { output: String(Item.output ?? ''), truncated: Item.truncated === true, recordedAt: String(Item.recordedAt) };
+  }
+
   private async conditionalUpdate(jobId: string, states: readonly JobState[], u: ExpressionBuilder, condition: string): Promise<Job> {
     try {
       const out = await this.doc.send(new UpdateCommand({
@@ -306,6 +374,9 @@ export class DynamoJobRepository implements JobRepository {
     return Math.floor(now.getTime() / 1000) + this.options.retentionDays * 86_400;
   }
 }
+
+/** Job ids have no '#' (lib/jobs/jobId.ts), so an output item never shares a key with a job. */
+const outputItemId = (jobId: string) => `${jobId}#output`;
 
 function applyPatch(u: ExpressionBuilder, patch: JobPatch): void {
   const { clear = [], ...fields } = patch;

@@ -1,4 +1,4 @@
-export type { CreatedJob, JobFilter, JobPage, JobPatch, JobRepository, PatchableField, TransitionEvent } from './jobRepository';
+export type { CreatedJob, JobFilter, JobOutputRecord, JobPage, JobPatch, JobRepository, PatchableField, TransitionEvent } from './jobRepository';
 export { PROTECTED_FIELDS } from './jobRepository';
 export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJobRepository';
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
@@ -8,6 +8,7 @@ export { DynamoTenantUsageRepository, type StoredUsage, type TenantUsageReposito
 export { DynamoKickRepository, type KickRepository, type QuietRelease } from './kick';
 export { DynamoTokenRepository, tokenId, type TokenInfo, type TokenRepository } from './tokens';
 export { openStore, openStoreWith, type Store } from './open';
+export { DynamoUsageRepository, usageKey, monthsBetween, type UsageDay, type UsageQuery, type UsageRepository } from './usage';
 export { createTables, readTableDeclarations, tableNames, tableNamesFromEnv, TABLE_LOGICAL_IDS, TABLES_DECLARATION, type TableNames } from './tables';
 export { countCapacity, createCountingClient, type CapacityCounts, type CountingClient, type OperationCount } from './counting';
 export { createDynamoClient, documentClient, localClientConfig } from './client';

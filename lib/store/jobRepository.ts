@@ -26,7 +26,7 @@ export interface JobPage {
 }
 
 /** Fields the store maintains itself and a patch may not touch. */
-export const PROTECTED_FIELDS = ['id', 'owner', 'state', 'createdAt', 'updatedAt', 'history'] as const;
+export const PROTECTED_FIELDS = ['id', 'owner', 'state', 'createdAt', 'updatedAt', 'history', 'usage'] as const;
 export type PatchableField = Exclude<keyof Job, (typeof PROTECTED_FIELDS)[number]>;
 
 /**
@@ -41,6 +41,15 @@ export type JobPatch = { readonly [K in PatchableField]?: Job[K] | null } & {
 
 /** What the caller says about a transition; the store adds `at`, `from` and `to`. */
 export type TransitionEvent = Omit<JobEvent, 'at' | 'from' | 'to'>;
+
+/** The tail of a job's output, as its VM's completion sent it (kept beside the job, as long as the job). */
+export interface JobOutputRecord {
+  readonly output: string;
+  /** Whether the service wrote more than the tail kept. */
+  readonly truncated: boolean;
+  /** ISO-8601. */
+  readonly recordedAt: string;
+}
 
 export interface JobRepository {
   /** Writes a new job; with an idempotency key, the same key of the same owner returns the first job and writes nothing. */
@@ -71,4 +80,8 @@ export interface JobRepository {
    * undefined for an unknown job or any other token, the token of a VM it no longer has included.
    */
   jobForCallback(jobId: string, token: string): Promise<Job | undefined>;
+  /** Keeps the tail of the job's output (replacing one kept before), for as long as a finished job is kept. */
+  saveOutput(jobId: string, output: Omit<JobOutputRecord, 'recordedAt'>): Promise<void>;
+  /** The tail kept for the job; undefined when none was sent. */
+  output(jobId: string): Promise<JobOutputRecord | undefined>;
 }

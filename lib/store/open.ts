@@ -1,5 +1,5 @@
 /**
- * The store as the rest of svmsched uses it: jobs, leases and API tokens on the tables
+ * The store as the rest of svmsched uses it: jobs, leases, API tokens and usage on the tables
  * of resources/tables.yml, with the retention the configuration sets.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
+import { DynamoUsageRepository, type UsageRepository } from './usage';
 
 export interface Store {
   readonly jobs: JobRepository;
@@ -24,6 +25,7 @@ export interface Store {
   readonly tokens: TokenRepository;
   /** Counters for GET /metrics (lib/store/metricsCounters.ts), next to the leases. */
   readonly metrics: MetricsCounterRepository;
+  readonly usage: UsageRepository;
 }
 
 /** From the environment: SVMSCHED_TABLE_PREFIX names the tables, DYNAMODB_ENDPOINT (if set) points at DynamoDB Local. */
@@ -41,5 +43,6 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
     tenantUsage: new DynamoTenantUsageRepository(doc, names.leases),
     tokens: new DynamoTokenRepository(doc, names.tokens),
     metrics: new DynamoMetricsCounterRepository(doc, names.leases),
+    usage: new DynamoUsageRepository(doc, names),
   };
 }

@@ -17,6 +17,7 @@ export interface TableNames {
   readonly idempotency: string;
   readonly leases: string;
   readonly tokens: string;
+  readonly usage: string;
 }
 
 /** Logical id of each table in resources/tables.yml. */
@@ -25,13 +26,14 @@ export const TABLE_LOGICAL_IDS: Readonly<Record<keyof TableNames, string>> = {
   idempotency: 'IdempotencyTable',
   leases: 'LeasesTable',
   tokens: 'TokensTable',
+  usage: 'UsageTable',
 };
 
 export const TABLES_DECLARATION = fileURLToPath(new URL('../../resources/tables.yml', import.meta.url));
 
 /** Names as resources/tables.yml builds them: `${self:service}-${sls:stage}-jobs` is tableNames(`${service}-${stage}`). */
 export function tableNames(prefix: string): TableNames {
-  return { jobs: `${prefix}-jobs`, idempotency: `${prefix}-idempotency`, leases: `${prefix}-leases`, tokens: `${prefix}-tokens` };
+  return { jobs: `${prefix}-jobs`, idempotency: `${prefix}-idempotency`, leases: `${prefix}-leases`, tokens: `${prefix}-tokens`, usage: `${prefix}-usage` };
 }
 
 /** From SVMSCHED_TABLE_PREFIX, which serverless.yml sets to `${self:service}-${sls:stage}`. */

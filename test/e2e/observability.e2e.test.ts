@@ -73,6 +73,9 @@ describe('real answers against the document', () => {
     await call('GET', '/cluster', { token: stack.adminToken });
     await call('GET', '/tenants', { token: stack.userToken });
     await call('GET', '/tenants', { token: stack.adminToken });
+    await call('GET', `/jobs/${ran.body.id}/output`, { token: stack.userToken });
+    await call('GET', '/usage', { token: stack.userToken });
+    await call('GET', '/usage?by=service', { token: stack.adminToken });
     const page = await call('GET', '/');
     expect([page.status, page.contentType]).toEqual([200, expect.stringMatching(/^text\/html/)]);
     expect((await call('DELETE', `/jobs/${waiting.body.id}`, { token: stack.userToken })).status).toBe(202);
@@ -88,6 +91,8 @@ describe('real answers against the document', () => {
       ['POST', '/jobs', { token: stack.userToken, body: { service: 'example-service1', vcpu: 0 } }, 400],
       ['POST', '/jobs', { token: stack.userToken, body: '{not json' }, 400],
       ['GET', '/jobs?state=DONE', { token: stack.userToken }, 400],
+      ['GET', '/usage?by=colour', { token: stack.userToken }, 400],
+      ['GET', `/jobs/${ran.body.id}/output`, { token: stack.otherUserToken }, 403],
       ['GET', `/jobs/${ran.body.id}`, { token: stack.otherUserToken }, 403],
       ['GET', '/metrics', { token: stack.userToken }, 403],
       ['GET', '/jobs/j0000000000ffffffffffffffff', { token: stack.userToken }, 404],

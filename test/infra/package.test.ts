@@ -63,9 +63,9 @@ const tablesOf = (statement: any) => statement.Resource.map((r: any) => JSON.str
 describe('serverless package', () => {
   it('declares every function, HTTP routes behind the authorizer, and the tick and optimiser schedules', () => {
     const names = ofType('AWS::Lambda::Function').map(([k]) => k.replace(/LambdaFunction$/, '')).sort();
-    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'Console', 'GetCluster', 'GetJob', 'GetMetrics', 'GetOpenApi', 'GetTenants', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
+    expect(names).toEqual(['Authorizer', 'CancelJob', 'CompleteJob', 'Console', 'GetCluster', 'GetJob', 'GetJobOutput', 'GetMetrics', 'GetOpenApi', 'GetTenants', 'GetUsage', 'ListJobs', 'ListServices', 'Optimize', 'SubmitJob', 'Tick']);
     const methods = ofType('AWS::ApiGateway::Method').map(([, r]) => r.Properties);
-    expect(methods.length).toBe(11);
+    expect(methods.length).toBe(13);
     for (const m of methods) {
       // The VM's callback carries its own token; the OpenAPI document is public; the console's page holds no data (its script sends the bearer token).
       const open = /CompleteJob|GetOpenApi|Console/.test(JSON.stringify(m.Integration.Uri));
@@ -96,7 +96,10 @@ describe('serverless package', () => {
     expect(jobs.TableName).toBe('svmsched-prod-jobs');
     expect(jobs.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toContain('queue');
     expect(jobs.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(Object.keys(resources).filter((k) => resources[k]!.Type === 'AWS::DynamoDB::Table').sort()).toEqual(['IdempotencyTable', 'JobsTable', 'LeasesTable', 'TokensTable']);
+    expect(Object.keys(resources).filter((k) => resources[k]!.Type === 'AWS::DynamoDB::Table').sort()).toEqual(['IdempotencyTable', 'JobsTable', 'LeasesTable', 'TokensTable', 'UsageTable']);
+    // Usage outlives the jobs it counts: no TTL.
+    expect(resources.UsageTable!.Properties.TableName).toBe('svmsched-prod-usage');
+    expect(resources.UsageTable!.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 
   it('gives each function only the tables and actions it uses', () => {
@@ -108,13 +111,17 @@ describe('serverless package', () => {
     }
     expect(statementsOf('Authorizer')).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem'] })]);
     expect(tablesOf(statementsOf('Authorizer')[0])).toEqual(['TokensTable']);
-    for (const fn of ['GetJob', 'ListJobs', 'ListServices']) {
+    for (const fn of ['GetJob', 'GetJobOutput', 'ListJobs', 'ListServices']) {
       const read = statementsOf(fn);
       expect(read.flatMap((s: any) => s.Action).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
       expect(new Set(read.flatMap(tablesOf))).toEqual(new Set(['JobsTable']));
     }
     const tick = statementsOf('Tick');
-    expect(tick.flatMap(tablesOf).sort()).toEqual(['JobsTable', 'JobsTable', 'LeasesTable']);
+    // The usage table: the final transition's transaction adds to it (UpdateItem only).
+    expect(tick.flatMap(tablesOf).sort()).toEqual(['JobsTable', 'JobsTable', 'LeasesTable', 'UsageTable']);
+    expect(tick.filter((s: any) => tablesOf(s).includes('UsageTable')).map((s: any) => s.Action)).toEqual([['dynamodb:UpdateItem']]);
+    // GET /usage reads the usage table and its byUser index, nothing else.
+    expect(statementsOf('GetUsage').map((s: any) => [s.Action, tablesOf(s)])).toEqual([[['dynamodb:Query'], ['UsageTable', 'UsageTable']]]);
     expect(tick.flatMap((s: any) => s.Action)).not.toContain('lambda:InvokeFunction');
     expect(statementsOf('Optimize')).toEqual(tick);
     expect(statementsOf('SubmitJob').flatMap((s: any) => s.Action)).toContain('lambda:InvokeFunction');

@@ -16,7 +16,7 @@ describe('createTables', () => {
     const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: names.jobs }));
 
     // Assess
-    expect(declared.map((d) => d.input.TableName)).toEqual([names.jobs, names.idempotency, names.leases, names.tokens]);
+    expect(declared.map((d) => d.input.TableName)).toEqual([names.jobs, names.idempotency, names.leases, names.tokens, names.usage]);
     described.forEach(({ Table }, i) => {
       expect(Table?.KeySchema).toEqual(declared[i]!.input.KeySchema);
       expect(Table?.BillingModeSummary?.BillingMode ?? 'PAY_PER_REQUEST').toBe('PAY_PER_REQUEST');
@@ -26,6 +26,9 @@ describe('createTables', () => {
       declared[0]!.input.GlobalSecondaryIndexes!.map((g) => [g.IndexName, g.KeySchema, g.Projection?.ProjectionType]).sort(),
     );
     expect(ttl.TimeToLiveDescription).toMatchObject({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    // Usage outlives the jobs: no TTL on its table.
+    const usageTtl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: names.usage }));
+    expect(usageTtl.TimeToLiveDescription?.TimeToLiveStatus).toBe('DISABLED');
   });
 
   it('keeps tables that exist already', async () => {

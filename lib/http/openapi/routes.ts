@@ -14,6 +14,9 @@ import jobPage from '../../../schemas/jobPage.json';
 import serviceList from '../../../schemas/serviceList.json';
 import cluster from '../../../schemas/cluster.json';
 import tenantList from '../../../schemas/tenantList.json';
+import usageQuery from '../../../schemas/usageQuery.json';
+import usageReport from '../../../schemas/usageReport.json';
+import jobOutput from '../../../schemas/jobOutput.json';
 
 /** Who may call: any bearer token, an admin's only, the job's own callback token (in the body), anyone. */
 export type RouteAuth = 'bearer' | 'admin' | 'callback' | 'none';
@@ -117,6 +120,21 @@ export const ROUTES: readonly Route[] = [
     summary: 'The tenants sharing the cloud',
     description: 'Each tenant\'s share and, as the tick last saw it, its guaranteed part of the cloud, what it uses, borrows beyond its guarantee and lends of it, what waits, and its limits. A user sees its own tenant, an admin every tenant.',
     responses: { 200: { description: 'the tenants', schema: tenantList } },
+  },
+  {
+    method: 'get', path: '/jobs/{id}/output', operationId: 'getJobOutput', tags: ['jobs'], auth: 'bearer',
+    summary: 'A job\'s output',
+    description: 'The tail of its service\'s standard output and error (the last 64 KB), sent by its VM with the completion callback. The owner or an admin.',
+    responses: { 200: { description: 'the output (empty when none was sent)', schema: jobOutput } },
+    errors: [403, 404],
+  },
+  {
+    method: 'get', path: '/usage', operationId: 'getUsage', tags: ['usage'], auth: 'bearer',
+    summary: 'Usage by tenant, user or service',
+    description: 'vCPU-seconds, memory-MB-seconds, wall, preempted, lost and waiting time and outcomes of the jobs that ended on the days asked for (UTC), summed by tenant, user or service, as sreport answers "cluster utilisation by account". A user sees their own usage, an admin all (or one user\'s).',
+    query: usageQuery,
+    responses: { 200: { description: 'the usage', schema: usageReport } },
+    errors: [400],
   },
   {
     method: 'get', path: '/openapi.json', operationId: 'getOpenApi', tags: ['meta'], auth: 'none',
