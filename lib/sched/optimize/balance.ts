@@ -30,8 +30,9 @@
  * above the optimum's objective on average.
  */
 import type { Assignment } from './assignment';
-import { EPS } from './objective';
+import { EPS, objective } from './objective';
 import type { ClusterSettings } from './settings';
+import { searchTarget } from './target';
 
 const SOURCES = 6;
 const TARGETS = 12;
@@ -57,6 +58,18 @@ export function searchBalance(a: Assignment, settings: ClusterSettings): { stopp
     if (stoppedAtLimit || !small(a) || !bestSwap(a, settings, onHost)) break;
   }
   trim(a, w);
+  if (small(a)) {
+    // Step 6: the search by targets (target.ts), kept when it ends lower.
+    const alt = searchTarget(problem, settings);
+    if (alt) {
+      trim(alt, w);
+      if (objective(alt, settings) < objective(a, settings) - EPS) {
+        for (const mv of [...a.moves].reverse()) a.undo(mv.v);
+        for (const mv of alt.moves) a.move(mv.v, mv.to);
+        stoppedAtLimit = false;
+      }
+    }
+  }
   return { stoppedAtLimit };
 }
 
