@@ -17,6 +17,7 @@ const BENCHES = [
   ['scheduling core (plan)', 'bench/sched.bench.ts', true],
   ['OpenNebula placer (place)', 'bench/place.bench.ts', true],
   ['optimisation plans (optimize)', 'bench/optimize.bench.ts', true],
+  ['optimiser next to one_drs (ONE_DRS=its optimize action)', 'bench/drs.bench.ts', true],
   ['requirement and rank expressions', 'bench/expr.bench.ts', true],
   ['glob worst case (`*[!~]`×k then `~`), backtracking then and now', 'bench/glob.bench.ts', true],
   ['OpenNebula client (2,500 hosts, 10,000 VMs)', 'bench/one.bench.ts', true],

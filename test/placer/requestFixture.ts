@@ -7,13 +7,19 @@ export interface DsSpec { id: number; freeMb: number; type?: number; shared?: bo
 export interface VnetSpec { id: number; size: number; used: number; clusters?: number[]; template?: Record<string, string> }
 export interface VmSpec {
   id: number; cpu: number; memMb: number; state?: number; lcmState?: number; resched?: boolean; userPriority?: number;
+  /** MONITORING/CPU (percent of one CPU); absent, the VM has no monitoring yet. */
+  usage?: number;
   requirements?: string; autoRequirements?: string; rank?: string; dsRank?: string;
   disks?: { size: number; type?: string; datastoreId?: number; clone?: string; cloneTarget?: string; lnTarget?: string }[];
   nics?: { nicId: number; auto?: boolean; rank?: string }[];
   history?: { hid: number; dsId: number; action: number };
   hosts: number[]; datastores: number[]; nicVnets?: Record<number, number[]>;
 }
-export interface RequestSpec { hosts: HostSpec[]; datastores: DsSpec[]; vnets: VnetSpec[]; vms: VmSpec[]; clusters?: number[] }
+export interface RequestSpec {
+  hosts: HostSpec[]; datastores: DsSpec[]; vnets: VnetSpec[]; vms: VmSpec[]; clusters?: number[];
+  /** The cluster's ONE_DRS vector attribute (POLICY, MIGRATION_THRESHOLD, CPU_USAGE_WEIGHT...), as oned stores it. */
+  oneDrs?: Record<string, string | number>;
+}
 
 const cdata = (v: string | number): string => `<![CDATA[${v}]]>`;
 const attrs = (t: Record<string, string | number> = {}): string => Object.entries(t).map(([k, v]) => `<${k}>${cdata(v)}</${k}>`).join('');
@@ -59,7 +65,7 @@ function vmXml(v: VmSpec): string {
     : '';
   return `<VM><ID>${v.id}</ID><UID>0</UID><GID>0</GID><UNAME>oneadmin</UNAME><GNAME>oneadmin</GNAME><NAME>vm${v.id}</NAME>${PERMS}<LAST_POLL>0</LAST_POLL>`
     + `<STATE>${v.state ?? 1}</STATE><LCM_STATE>${v.lcmState ?? 0}</LCM_STATE><PREV_STATE>1</PREV_STATE><PREV_LCM_STATE>0</PREV_LCM_STATE><RESCHED>${v.resched ? 1 : 0}</RESCHED>`
-    + `<STIME>1766300000</STIME><ETIME>0</ETIME><DEPLOY_ID></DEPLOY_ID><MONITORING/><SCHED_ACTIONS/>`
+    + `<STIME>1766300000</STIME><ETIME>0</ETIME><DEPLOY_ID></DEPLOY_ID>${v.usage !== undefined ? `<MONITORING><CPU>${cdata(v.usage)}</CPU></MONITORING>` : '<MONITORING/>'}<SCHED_ACTIONS/>`
     + `<TEMPLATE>${v.autoRequirements ? attrs({ AUTOMATIC_REQUIREMENTS: v.autoRequirements }) : ''}${attrs({ CPU: v.cpu })}${disks}${attrs({ MEMORY: v.memMb })}${nics}${attrs({ TM_MAD_SYSTEM: 'shared', VMID: v.id })}</TEMPLATE>`
     + `<USER_TEMPLATE>${user}</USER_TEMPLATE><HISTORY_RECORDS>${hist}</HISTORY_RECORDS><BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
 }
@@ -75,7 +81,7 @@ export function requestXml(s: RequestSpec): string {
   const clusters = s.clusters ?? [0];
   return `<SCHEDULER_DRIVER_ACTION><VM_POOL>${s.vms.map(vmXml).join('')}</VM_POOL><HOST_POOL>${s.hosts.map(hostXml).join('')}</HOST_POOL>`
     + `<DATASTORE_POOL>${s.datastores.map(dsXml).join('')}</DATASTORE_POOL><VNET_POOL>${s.vnets.map(vnetXml).join('')}</VNET_POOL><VM_GROUP_POOL/>`
-    + `<CLUSTER_POOL>${clusters.map((c) => `<CLUSTER><ID>${c}</ID><NAME>c${c}</NAME><HOSTS/><DATASTORES/><VNETS/><TEMPLATE>${attrs(CLUSTER_TEMPLATE)}</TEMPLATE></CLUSTER>`).join('')}</CLUSTER_POOL>`
+    + `<CLUSTER_POOL>${clusters.map((c) => `<CLUSTER><ID>${c}</ID><NAME>c${c}</NAME><HOSTS/><DATASTORES/><VNETS/><TEMPLATE>${s.oneDrs ? `<ONE_DRS>${attrs(s.oneDrs)}</ONE_DRS>` : ''}${attrs(CLUSTER_TEMPLATE)}</TEMPLATE></CLUSTER>`).join('')}</CLUSTER_POOL>`
     + `${requirementsXml(s.vms)}</SCHEDULER_DRIVER_ACTION>`;
 }
 
