@@ -19,7 +19,7 @@ export function vcpuOf(v: unknown): number | undefined {
 
 function shown(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return num(v);
+  if (typeof v === 'number') return num(v, 3);
   if (Array.isArray(v)) return v.map(shown).join(', ');
   if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${shown(x)} ${k === 'memoryMb' ? 'MB' : k}`).join(', ');
   return String(v);

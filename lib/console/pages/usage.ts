@@ -47,7 +47,10 @@ export function usagePage(ctx: Ctx): Page {
         return;
       }
       const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'key' && k !== by);
-      const cell = (v: unknown) => (typeof v === 'number' ? num(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? ''));
+      // Outcomes read as "COMPLETED 1, CANCELLED 3", not as JSON.
+      const cell = (v: unknown) => (typeof v === 'number' ? num(v)
+        : typeof v === 'object' && v !== null ? Object.entries(v).map(([k, n]) => `${k} ${typeof n === 'number' ? num(n) : String(n)}`).join(', ')
+          : String(v ?? ''));
       fill(body, rows.length === 0 ? h('p', { class: 'empty' }, `No usage from ${from} to ${to}.`)
         : table([by, ...columns], rows.map((r) => [keyOf(r, by), ...columns.map((c) => cell(r[c]))]), { class: 'usage' }));
       const labels = rows.map((r) => keyOf(r, by));
