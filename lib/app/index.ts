@@ -66,13 +66,13 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
   const invoke = overrides.invokeTick ?? tickInvoker(env);
   // Coalesced: a kick while a tick runs or has just been asked for invokes nothing (lib/lifecycle/kick.ts).
   // Built inside the job service's own member, so only what kicks (submit, cancel, complete) reaches the kick's writes.
-  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews });
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews, arrays: store.arrays });
   const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
   return {
     config,
     jobs,
     auth: { verify: (token) => store.tokens.verify(token) },
-    tick: (owner, budgetMs) => runTick({ store: store.jobs, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
+    tick: (owner, budgetMs) => runTick({ store: store.jobs, arrays: store.arrays, leases: store.leases, kicks: store.kicks, views: store.clusterViews, cloud, config, crash, clock, owner }, { budgetMs }),
     optimize: (owner, options) => runOptimize({ store: store.jobs, leases: store.leases, cloud, config, clock, owner }, options),
   };
 }

@@ -20,6 +20,9 @@ export interface SubmitOptions extends CommonOptions {
   estimate?: number;
   requirements?: string;
   waitForHost?: boolean;
+  count?: number;
+  array?: string;
+  concurrency?: number;
   idempotencyKey?: string;
   wait?: boolean;
   interval?: number;
@@ -88,6 +91,9 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--estimate <duration>', 'how long it is expected to run (seconds, or 90m, 2h, 1d): lets the scheduler plan around it; it does not end the VM', duration)
     .option('--requirements <expr>', 'extra host requirements, OpenNebula syntax, e.g. \'HYPERVISOR = "kvm"\'')
     .option('--wait-for-host', 'accept the job although no host of the cloud could run it (one is to be added): it waits')
+    .option('--count <n>', 'an array of n jobs (indexes 0 to n-1, SVMSCHED_ARRAY_INDEX in each one\'s environment): one id for all', positiveInt)
+    .option('--array <range>', 'an array of the indexes START-END[:STEP], at most %LIMIT running at a time, e.g. 0-24%5')
+    .option('--concurrency <n>', 'with --count: at most n of its jobs unfinished at a time', positiveInt)
     .option('--idempotency-key <key>', 'submitting twice with the same key makes one job (default: a fresh key, reused on retries)')
     .option('-q, --quiet', 'print only the job id'));
 }

@@ -83,4 +83,22 @@ export interface Job {
   /** Final reason (FAILED, CANCELLED, EXPIRED) or, while waiting, the planner's reason. */
   readonly reason?: string;
   readonly history: readonly JobEvent[];
+  /** Set on an array (one item for all its elements, lib/domain/array.ts): its indexes and how far it has materialised. */
+  readonly array?: ArraySpec;
+  /** Set on an element of an array: the array's id, this element's index and the array's size. */
+  readonly arrayId?: string;
+  readonly arrayIndex?: number;
+  readonly arraySize?: number;
+}
+
+/** An array's indexes (start to end by step), its concurrency limit, and how many elements the tick has made so far. */
+export interface ArraySpec {
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+  readonly size: number;
+  /** At most this many unfinished elements at a time (Slurm's %N); absent = no limit. */
+  readonly limit?: number;
+  /** Elements made so far: element k (0 ≤ k < materialised) has index start + k × step. */
+  readonly materialised: number;
 }

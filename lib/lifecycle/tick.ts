@@ -2,7 +2,8 @@ import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/snapshot';
 import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
-import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
+import type { ArrayStore, Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
+import { advanceArrays } from './arrays';
 import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
@@ -26,6 +27,8 @@ export interface TickDeps {
   readonly kicks?: KickStore;
   /** Where the tick leaves the cluster view GET /cluster answers with. */
   readonly views?: ClusterViewStore;
+  /** Job arrays, whose next elements the tick makes as they could run (lib/lifecycle/arrays.ts). */
+  readonly arrays?: ArrayStore;
 }
 
 export interface TickOptions {
@@ -162,6 +165,9 @@ async function round(
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();
+  // Arrays' next elements join this round's plan; an array that made some keeps the tick going.
+  const arrays = deps.arrays ? await advanceArrays(deps.arrays, jobs, now) : { made: [], ended: 0 };
+  if (arrays.made.length > 0) jobs = [...jobs, ...arrays.made];
   await seen(jobs, snapshot, now);
   const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
   const ctx = context(deps, jobs, snapshot);
@@ -180,7 +186,7 @@ async function round(
   const deferred = result.actions.some((a) => a.type === 'deployAfterVictims');
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
-  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;
+  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0 || arrays.made.length > 0;
   // Room on its way: a VM of ours shutting down or saving (a cancelled or finished job's, a
   // preemption's) still holds its host until oned has ended it; a job waits for that room, so
   // stay and place it as soon as the VM is gone rather than at the next scheduled tick.

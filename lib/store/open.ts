@@ -9,12 +9,14 @@ import { DynamoJobRepository } from './dynamoJobRepository';
 import type { JobRepository } from './jobRepository';
 import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 import { DynamoKickRepository, type KickRepository } from './kick';
+import { DynamoArrayRepository, type ArrayRepository } from './arrays';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { tableNamesFromEnv, type TableNames } from './tables';
 import { DynamoTokenRepository, type TokenRepository } from './tokens';
 
 export interface Store {
   readonly jobs: JobRepository;
+  readonly arrays: ArrayRepository;
   readonly leases: LeaseRepository;
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
@@ -30,6 +32,7 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
   const doc = documentClient(client);
   return {
     jobs: new DynamoJobRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
+    arrays: new DynamoArrayRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
     leases: new DynamoLeaseRepository(doc, names.leases),
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),
