@@ -20,6 +20,7 @@ export interface SubmitRequest {
   readonly count?: number;
   readonly array?: string;
   readonly concurrency?: number;
+  readonly dependsOn?: readonly { readonly job: string; readonly condition: 'ok' | 'notok' | 'any' }[];
 }
 
 export interface ListFilter {

@@ -6,7 +6,9 @@ import type { Caller } from '../domain/caller';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
 import type { ArrayStore, Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
 import { ArraySpecError, countSpec, parseArraySpec } from '../domain/array';
-import type { ArraySpec } from '../domain/job';
+import type { ArraySpec, Dependency, DependencyCondition } from '../domain/job';
+import { isJobId } from './jobId';
+import type { RetryPolicy } from '../domain/retry';
 import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
@@ -44,6 +46,10 @@ export interface SubmitRequest {
   readonly count?: number;
   readonly array?: string;
   readonly concurrency?: number;
+  /** Narrows its service's retry rules (lib/domain/retry.ts). */
+  readonly retry?: RetryPolicy;
+  /** Jobs (or arrays) it waits for; condition ok (the default), notok or any. */
+  readonly dependsOn?: readonly { readonly job: string; readonly condition?: DependencyCondition }[];
 }
 
 /** An array as GET /jobs/{id} shows it: the array's item, its elements' states counted, then its elements made so far. */
@@ -138,6 +144,7 @@ export class JobService {
       if (refusal) throw new InvalidJobRequestError(refusal.field, refusal.message);
     }
     const array = this.arraySpec(req);
+    const dependsOn = await this.dependencies(caller, req);
     await this.withinUserLimit(caller);
     const now = this.deps.clock();
     const at = new Date(now).toISOString();
@@ -145,6 +152,8 @@ export class JobService {
       // An array is one item whatever its size: the tick makes its elements (lib/lifecycle/arrays.ts).
       id: array ? `a${newJobId(now).slice(1)}` : newJobId(now),
       ...(array ? { array } : {}),
+      ...(dependsOn ? { dependsOn } : {}),
+      ...(req.retry ? { retry: req.retry } : {}),
       owner: caller.user,
       service: service.id,
       class: req.class ?? service.defaultClass,
@@ -169,6 +178,27 @@ export class JobService {
     const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
     if (created) await this.deps.kick().catch(() => {});
     return stored;
+  }
+
+  /**
+   * The jobs a request waits for: each must exist and be the caller's (an admin's: anyone's).
+   * A new job's id is made after this, so no job can already wait for it: a cycle cannot form
+   * through submits, and naming one job twice is refused.
+   */
+  private async dependencies(caller: Caller, req: SubmitRequest): Promise<Dependency[] | undefined> {
+    if (!req.dependsOn || req.dependsOn.length === 0) return undefined;
+    const seen = new Set<string>();
+    const out: Dependency[] = [];
+    for (const d of req.dependsOn) {
+      if (!isJobId(d.job)) throw new InvalidJobRequestError('dependsOn', `dependsOn: ${d.job.slice(0, 40)} is not a job id`);
+      if (seen.has(d.job)) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} is named twice`);
+      seen.add(d.job);
+      const dep = await this.deps.repo.get(d.job);
+      if (!dep) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} does not exist`);
+      if (caller.role !== 'admin' && dep.owner !== caller.user) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} is not yours`);
+      out.push({ job: d.job, condition: d.condition ?? 'ok' });
+    }
+    return out;
   }
 
   /** The array a request asks for, if any. */
@@ -309,7 +339,8 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
         continue;
       }
-      const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
+      const retry = { service: this.deps.config.services.find((s) => s.id === job!.service)?.retry, maxAttempts: this.deps.config.jobs.maxAttempts };
+      const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message, undefined, retry);
       try {
         const done = await this.deps.repo.transition(id, job.state, to, patch, { reason, vmId: job.vmId, hostId: job.hostId, hostName: job.hostName });
         if (job.vmId !== undefined) await endVm(this.deps, job.vmId);

@@ -47,12 +47,12 @@ export function batchSize(array: Job, unfinished: readonly Job[]): number {
 }
 
 /**
- * One round's work on arrays: the new elements (to plan in this same round), and the arrays
- * ended. `jobs` are the unfinished jobs the round read.
+ * One round's work on arrays: the new elements (to plan in this same round), the arrays ended,
+ * and the unfinished arrays as read. `jobs` are the unfinished jobs the round read.
  */
-export async function advanceArrays(store: ArrayStore, jobs: readonly Job[], now: number): Promise<{ made: Job[]; ended: number }> {
+export async function advanceArrays(store: ArrayStore, jobs: readonly Job[], now: number): Promise<{ made: Job[]; ended: number; arrays: Job[] }> {
   const arrays = await store.unfinishedArrays();
-  if (arrays.length === 0) return { made: [], ended: 0 };
+  if (arrays.length === 0) return { made: [], ended: 0, arrays };
   const byArray = new Map<string, Job[]>();
   for (const j of jobs) if (j.arrayId !== undefined) byArray.set(j.arrayId, [...(byArray.get(j.arrayId) ?? []), j]);
   const made: Job[] = [];
@@ -70,7 +70,7 @@ export async function advanceArrays(store: ArrayStore, jobs: readonly Job[], now
     const elements = Array.from({ length: n }, (_, i) => elementOf(array, spec.materialised + i, now));
     if (await store.materialise(array, elements)) made.push(...elements);
   }
-  return { made, ended };
+  return { made, ended, arrays };
 }
 
 /** Every element made has ended (read again, strongly: the queue index may lag): the array ends with them. */

@@ -4,6 +4,7 @@ import type { SvmschedConfig } from '../config/types';
 import { plan } from '../sched';
 import type { ArrayStore, Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore } from './ports';
 import { advanceArrays } from './arrays';
+import { gate } from './dependencies';
 import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
@@ -157,7 +158,10 @@ async function round(
   seen: (jobs: readonly Job[], snapshot: Snapshot, at: number) => Promise<void>,
 ): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
-  const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
+  const fixes = reconcile({
+    jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts,
+    retryPolicy: (id) => deps.config.services.find((s) => s.id === id)?.retry,
+  });
   if (fixes.length > 0) {
     report.fixes += fixes.length;
     const fixing = context(deps, jobs, snapshot);
@@ -166,10 +170,26 @@ async function round(
   }
   const now = deps.clock();
   // Arrays' next elements join this round's plan; an array that made some keeps the tick going.
-  const arrays = deps.arrays ? await advanceArrays(deps.arrays, jobs, now) : { made: [], ended: 0 };
+  const arrays = deps.arrays ? await advanceArrays(deps.arrays, jobs, now) : { made: [], ended: 0, arrays: [] };
   if (arrays.made.length > 0) jobs = [...jobs, ...arrays.made];
   await seen(jobs, snapshot, now);
-  const result = plan(toPlanInput(jobs, snapshot, deps.config, now));
+  // Jobs whose dependencies have not ended as they need stay out of the plan (./dependencies.ts).
+  const gated = await gate(deps.store, jobs, arrays.arrays);
+  let released = 0;
+  report.errors += await each([...gated.verdicts], async ([id, v]) => {
+    const job = jobs.find((j) => j.id === id)!;
+    if (v.type === 'fail') {
+      await deps.store.transition(id, 'QUEUED', 'FAILED', {}, { reason: v.reason });
+      released++;
+    } else if (v.type === 'ready') {
+      await deps.store.patch(id, 'QUEUED', { dependsOn: null });
+      released++;
+    } else if (job.reason !== v.reason) {
+      await deps.store.patch(id, 'QUEUED', { reason: v.reason });
+    }
+  }, 'dependency');
+  const planned = jobs.filter((j) => !gated.held.has(j.id) || gated.verdicts.get(j.id)?.type === 'ready');
+  const result = plan(toPlanInput(planned, snapshot, deps.config, now));
   const ctx = context(deps, jobs, snapshot);
   report.actions += result.actions.length;
   report.errors += await each(result.actions, async (a) => {
@@ -186,7 +206,7 @@ async function round(
   const deferred = result.actions.some((a) => a.type === 'deployAfterVictims');
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
-  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0 || arrays.made.length > 0;
+  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0 || arrays.made.length > 0 || released > 0;
   // Room on its way: a VM of ours shutting down or saving (a cancelled or finished job's, a
   // preemption's) still holds its host until oned has ended it; a job waits for that room, so
   // stay and place it as soon as the VM is gone rather than at the next scheduled tick.

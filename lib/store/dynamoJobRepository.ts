@@ -362,7 +362,7 @@ function idempotencyItemKey(owner: string, key: string): string {
 }
 
 /** What the submitter asked for (not what the service assigned: id, times). */
-const REQUEST_FIELDS = ['owner', 'service', 'class', 'priority', 'vcpu', 'memory', 'args', 'lifetime', 'requirements', 'preemptMode', 'runtimeEstimate', 'array'] as const;
+const REQUEST_FIELDS = ['owner', 'service', 'class', 'priority', 'vcpu', 'memory', 'args', 'lifetime', 'requirements', 'preemptMode', 'runtimeEstimate', 'array', 'dependsOn', 'retry'] as const;
 
 /** Identifies a request, so that a reused key with a different request is refused rather than answered with the old job. */
 function fingerprint(job: Job): string {

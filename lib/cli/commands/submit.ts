@@ -42,6 +42,7 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
     ...(opts.count !== undefined && { count: opts.count }),
     ...(opts.array !== undefined && { array: opts.array }),
     ...(opts.concurrency !== undefined && { concurrency: opts.concurrency }),
+    ...(opts.after && { dependsOn: opts.after }),
   };
   const api = ctx.api(opts);
   const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());
