@@ -42,7 +42,7 @@ export function arrayDetail(raw: ArrayView, now: number, paint: Paint = plain): 
   const elements = array.elements ?? [];
   if (elements.length === 0) return head;
   const rows = elements.map((e) => [
-    e.arrayIndex ?? '-', e.id, paintState(paint, e.state), hostOf(e) ?? '-', e.vmId ?? '-', truncate(e.reason ?? '', 60),
+    e.arrayIndex ?? '-', e.id, paintState(paint, e.state), hostOf(e) ?? '-', e.vmId ?? '-', e.preemptions ?? 0, truncate(e.reason ?? '', 60),
   ]);
-  return `${head}\n${renderTable(['INDEX', 'JOB', 'STATE', 'HOST', 'VM', 'REASON'], rows, (s) => paint('bold', s))}`;
+  return `${head}\n${renderTable(['INDEX', 'JOB', 'STATE', 'HOST', 'VM', 'PREEMPTIONS', 'REASON'], rows, (s) => paint('bold', s))}`;
 }
