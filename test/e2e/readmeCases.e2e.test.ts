@@ -29,7 +29,7 @@ describe('the README: production and best effort', () => {
     const preempted = await waitForJob(stack, stack.userToken, array, (a) => (a.elements ?? []).some((e: any) => e.preemptions > 0 && e.state === 'RUNNING'), 120_000);
     const element = preempted.elements.find((e: any) => e.preemptions > 0);
     const status = await client(`status ${array}`);
-    expect(status.stdout).toMatch(new RegExp(`${element.id} +RUNNING +\\S+ +\\d+ +1 `));
+    expect(status.stdout).toMatch(new RegExp(`${element.id} +RUNNING +\\S+ +\\d+ +1( |$)`, 'm'));
     const logs = await client(`logs ${element.id}`);
     expect(logs.code, logs.stderr).toBe(EXIT.ok);
     expect(logs.stdout).toContain('PREEMPTED');
