@@ -22,6 +22,7 @@ const BENCHES = [
   ['glob worst case (`*[!~]`×k then `~`), backtracking then and now', 'bench/glob.bench.ts', true],
   ['OpenNebula client (2,500 hosts, 10,000 VMs)', 'bench/one.bench.ts', true],
   ['DynamoDB cost of a tick', 'bench/cost.bench.ts', false],
+  ['job arrays: submit and tick cost', 'bench/arrays.bench.ts', false],
 ] as const;
 const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 

@@ -93,7 +93,7 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
   const ticking = new RecordingJobRepository(store.jobs, recorder);
   // Coalesced: a kick while a tick runs or has just been asked for invokes nothing (lib/lifecycle/kick.ts).
   // Built inside the job service's own member, so only what kicks (submit, cancel, complete) reaches the kick's writes.
-  const jobs = new JobService({ repo: recorded, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews });
+  const jobs = new JobService({ repo: recorded, config, cloud, clock, kick: async () => void (invoke && await kickTick({ kicks: store.kicks, invoke, clock })), views: store.clusterViews, arrays: store.arrays });
   const crash = crasherFrom(env.SVMSCHED_CRASH_POINTS);
   return {
     config,
@@ -104,7 +104,7 @@ export async function buildApp(given: Env = process.env, overrides: AppOverrides
     async tick(owner, budgetMs) {
       const started = performance.now();
       try {
-        const report = await runTick({ store: ticking, leases: store.leases, kicks: store.kicks, views: store.clusterViews, usage: store.tenantUsage, cloud, config, crash, clock, owner }, { budgetMs });
+        const report = await runTick({ store: ticking, arrays: store.arrays, leases: store.leases, kicks: store.kicks, views: store.clusterViews, usage: store.tenantUsage, cloud, config, crash, clock, owner }, { budgetMs });
         recorder.tick(report, (performance.now() - started) / 1000);
         return report;
       } catch (err) {

@@ -17,12 +17,18 @@ export interface SubmitRequest {
   readonly runtimeEstimate?: number;
   readonly requirements?: string;
   readonly waitForHost?: boolean;
+  readonly count?: number;
+  readonly array?: string;
+  readonly concurrency?: number;
+  readonly dependsOn?: readonly { readonly job: string; readonly condition: 'ok' | 'notok' | 'any' }[];
 }
 
 export interface ListFilter {
   readonly state?: JobState;
   readonly class?: JobClass;
   readonly service?: string;
+  /** Arrays' elements as rows too. */
+  readonly elements?: boolean;
   readonly limit?: number;
   readonly cursor?: string;
 }

@@ -20,6 +20,10 @@ export interface SubmitOptions extends CommonOptions {
   estimate?: number;
   requirements?: string;
   waitForHost?: boolean;
+  count?: number;
+  array?: string;
+  concurrency?: number;
+  after?: { job: string; condition: 'ok' | 'notok' | 'any' }[];
   idempotencyKey?: string;
   wait?: boolean;
   interval?: number;
@@ -61,6 +65,13 @@ export function jobState(value: string): JobState {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** --after JOB[:ok|notok|any], repeatable. */
+export function after(value: string, previous: { job: string; condition: 'ok' | 'notok' | 'any' }[] | undefined) {
+  const m = /^([^:\s]+)(?::(ok|notok|any))?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('Must be a job id, optionally followed by :ok, :notok or :any.');
+  return [...(previous ?? []), { job: m[1]!, condition: (m[2] ?? 'ok') as 'ok' | 'notok' | 'any' }];
+}
+
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('-H, --server <server>', 'svmsched server: svmsched@server=HOST[:PORT], http(s)://HOST[:PORT][/path] or HOST[:PORT] (port 3000)')
@@ -88,6 +99,10 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--estimate <duration>', 'how long it is expected to run (seconds, or 90m, 2h, 1d): lets the scheduler plan around it; it does not end the VM', duration)
     .option('--requirements <expr>', 'extra host requirements, OpenNebula syntax, e.g. \'HYPERVISOR = "kvm"\'')
     .option('--wait-for-host', 'accept the job although no host of the cloud could run it (one is to be added): it waits')
+    .option('--count <n>', 'an array of n jobs (indexes 0 to n-1, SVMSCHED_ARRAY_INDEX in each one\'s environment): one id for all', positiveInt)
+    .option('--array <range>', 'an array of the indexes START-END[:STEP], at most %LIMIT running at a time, e.g. 0-24%5')
+    .option('--concurrency <n>', 'with --count: at most n of its jobs unfinished at a time', positiveInt)
+    .option('--after <job[:ok|notok|any]>', 'start only once that job (or every element of that array) ended well (ok, the default), unsuccessfully (notok) or at all (any); repeat for several', after)
     .option('--idempotency-key <key>', 'submitting twice with the same key makes one job (default: a fresh key, reused on retries)')
     .option('-q, --quiet', 'print only the job id'));
 }

@@ -5,6 +5,7 @@ import { eventLine } from './format/jobs';
 import { elapsedSince, formatDuration, type Paint, paintState } from './format/text';
 import type { OutStream } from './io';
 import { hostOf } from './view';
+import { countsText, isArray } from './format/arrays';
 
 /** Shows a followed job: a live line on a terminal, plain lines when stdout is a file or a pipe. */
 export interface Progress {
@@ -16,6 +17,8 @@ export interface Progress {
 /** "RUNNING on host02 · 1m04s · 1 preemption · why": what the live line shows. */
 export function progressSummary(raw: Job, now: number, paint: Paint = (_s, t) => t): string {
   const job = escapeTerminalDeep(raw);
+  // An array is followed as one: its elements counted by state.
+  if (isArray(job)) return [`array ${job.id}`, paintState(paint, job.state), countsText(job, paint), formatDuration(elapsedSince(job.createdAt, now))].join(' · ');
   const host = hostOf(job);
   const preemptions = job.preemptions ?? 0;
   return [

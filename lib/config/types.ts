@@ -3,6 +3,7 @@
  * file, validated against schemas/config.json and cross-checked. Every default is
  * already applied: fields without `?` are always present.
  */
+import type { RetryPolicy } from '../domain/retry';
 import type { JobClass, PreemptMode } from '../domain/job';
 import type { Tenant } from '../domain/tenant';
 
@@ -114,6 +115,8 @@ export interface Service {
   readonly networks: readonly ServiceNetwork[];
   /** MB of the system disk; absent = the image's size. */
   readonly diskSize?: number;
+  /** Retry rules (lib/domain/retry.ts): attempts, and which failures to try again or stop on; absent = jobs.maxAttempts for the infrastructure's failures only. */
+  readonly retry?: RetryPolicy;
 }
 
 /** What scheduled optimisation runs do: nothing, compute and log plans, or make the migrations. */

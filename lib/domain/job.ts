@@ -1,3 +1,5 @@
+import type { RetryPolicy } from './retry';
+
 /**
  * A job as svmsched keeps it and as the HTTP API shows it (JSON, camelCase).
  * States: QUEUED → DISPATCHING → RUNNING → COMPLETED | FAILED, plus
@@ -90,6 +92,37 @@ export interface Job {
   /** Final reason (FAILED, CANCELLED, EXPIRED) or, while waiting, the planner's reason. */
   readonly reason?: string;
   readonly history: readonly JobEvent[];
+  /** Its own retry rules, narrowing its service's (lib/domain/retry.ts). */
+  readonly retry?: RetryPolicy;
+  /** Jobs (or arrays: every element) it waits for, each with the end it needs; the tick drops each one once it is met. */
+  readonly dependsOn?: readonly Dependency[];
+  /** Set on an array (one item for all its elements, lib/domain/array.ts): its indexes and how far it has materialised. */
+  readonly array?: ArraySpec;
+  /** Set on an element of an array: the array's id, this element's index and the array's size. */
+  readonly arrayId?: string;
+  readonly arrayIndex?: number;
+  readonly arraySize?: number;
+}
+
+/** How a job must end for a job after it to start: ok (ended well), notok (did not), any (ended at all); Slurm's afterok, afternotok, afterany. */
+export const DEPENDENCY_CONDITIONS = ['ok', 'notok', 'any'] as const;
+export type DependencyCondition = (typeof DEPENDENCY_CONDITIONS)[number];
+
+export interface Dependency {
+  readonly job: string;
+  readonly condition: DependencyCondition;
+}
+
+/** An array's indexes (start to end by step), its concurrency limit, and how many elements the tick has made so far. */
+export interface ArraySpec {
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+  readonly size: number;
+  /** At most this many unfinished elements at a time (Slurm's %N); absent = no limit. */
+  readonly limit?: number;
+  /** Elements made so far: element k (0 ≤ k < materialised) has index start + k × step. */
+  readonly materialised: number;
 }
 
 /** A finished job's usage, read from its history (./usage.ts usageOf). */

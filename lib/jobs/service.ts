@@ -4,7 +4,11 @@ import { isFinal } from '../domain/job';
 import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../domain/caller';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
-import type { Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
+import type { ArrayStore, Cloud, ClusterViewStore, JobRepository } from '../lifecycle/ports';
+import { ArraySpecError, countSpec, parseArraySpec } from '../domain/array';
+import type { ArraySpec, Dependency, DependencyCondition } from '../domain/job';
+import { isJobId } from './jobId';
+import type { RetryPolicy } from '../domain/retry';
 import { endVm } from '../lifecycle/execute';
 import { vmPhase } from '../lifecycle/vmPhase';
 import { OneUnavailableError } from '../one/errors';
@@ -40,13 +44,26 @@ export interface SubmitRequest {
   readonly requirements?: string;
   /** Accept it although no host of the cloud could run it now (one is to be added): it waits up to the pending deadline. */
   readonly waitForHost?: boolean;
+  /** An array of this many jobs (indexes 0 to count-1), or of the indexes of `array` (Slurm's 0-24%5); `concurrency` caps how many run at a time. */
+  readonly count?: number;
+  readonly array?: string;
+  readonly concurrency?: number;
+  /** Narrows its service's retry rules (lib/domain/retry.ts). */
+  readonly retry?: RetryPolicy;
+  /** Jobs (or arrays) it waits for; condition ok (the default), notok or any. */
+  readonly dependsOn?: readonly { readonly job: string; readonly condition?: DependencyCondition }[];
 }
+
+/** An array as GET /jobs/{id} shows it: the array's item, its elements' states counted, then its elements made so far. */
+export type ArrayJob = Job & { readonly counts: Partial<Record<JobState, number>>; readonly elements: readonly Job[] };
 
 export interface ListRequest {
   readonly state?: JobState;
   readonly class?: JobClass;
   readonly service?: string;
   readonly owner?: string;
+  /** 'true': arrays' elements too (by default an array is one row). */
+  readonly elements?: string;
   readonly limit?: string;
   readonly cursor?: string;
 }
@@ -68,6 +85,8 @@ export interface JobServiceDeps {
   readonly kick: () => Promise<void>;
   /** The tick's last cluster view; without it, GET /cluster takes a snapshot itself. */
   readonly views?: Pick<ClusterViewStore, 'latest'>;
+  /** Job arrays' elements and their end (lib/store/arrays.ts); without it, arrays are refused. */
+  readonly arrays?: Pick<ArrayStore, 'elements' | 'finish'>;
 }
 
 /** Time-ordered, unguessable job ids: `j` + 10 base-36 time digits + 16 random hex digits. */
@@ -128,11 +147,17 @@ export class JobService {
       const refusal = neverSatisfiable(await this.capabilities(), { vcpu, memory, requirements: andRequirements(service.requirements, requirements) });
       if (refusal) throw new InvalidJobRequestError(refusal.field, refusal.message);
     }
+    const array = this.arraySpec(req);
+    const dependsOn = await this.dependencies(caller, req);
     await this.withinUserLimit(caller);
     const now = this.deps.clock();
     const at = new Date(now).toISOString();
     const job: Job = {
-      id: newJobId(now),
+      // An array is one item whatever its size: the tick makes its elements (lib/lifecycle/arrays.ts).
+      id: array ? `a${newJobId(now).slice(1)}` : newJobId(now),
+      ...(array ? { array } : {}),
+      ...(dependsOn ? { dependsOn } : {}),
+      ...(req.retry ? { retry: req.retry } : {}),
       owner: caller.user,
       tenant: jobTenant(this.deps.config, caller.user, service.id, caller.tenant),
       service: service.id,
@@ -158,6 +183,48 @@ export class JobService {
     const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
     if (created) await this.deps.kick().catch(() => {});
     return stored;
+  }
+
+  /**
+   * The jobs a request waits for: each must exist and be the caller's (an admin's: anyone's).
+   * A new job's id is made after this, so no job can already wait for it: a cycle cannot form
+   * through submits, and naming one job twice is refused.
+   */
+  private async dependencies(caller: Caller, req: SubmitRequest): Promise<Dependency[] | undefined> {
+    if (!req.dependsOn || req.dependsOn.length === 0) return undefined;
+    const seen = new Set<string>();
+    const out: Dependency[] = [];
+    for (const d of req.dependsOn) {
+      if (!isJobId(d.job)) throw new InvalidJobRequestError('dependsOn', `dependsOn: ${d.job.slice(0, 40)} is not a job id`);
+      if (seen.has(d.job)) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} is named twice`);
+      seen.add(d.job);
+      const dep = await this.deps.repo.get(d.job);
+      if (!dep) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} does not exist`);
+      if (caller.role !== 'admin' && dep.owner !== caller.user) throw new InvalidJobRequestError('dependsOn', `dependsOn: job ${d.job} is not yours`);
+      out.push({ job: d.job, condition: d.condition ?? 'ok' });
+    }
+    return out;
+  }
+
+  /** The array a request asks for, if any. */
+  private arraySpec(req: SubmitRequest): ArraySpec | undefined {
+    if (req.count === undefined && req.array === undefined) {
+      if (req.concurrency !== undefined) throw new InvalidJobRequestError('concurrency', 'concurrency limits an array: give count or array too');
+      return undefined;
+    }
+    if (req.count !== undefined && req.array !== undefined) throw new InvalidJobRequestError('array', 'give count or array, not both');
+    if (!this.deps.arrays) throw new InvalidJobRequestError('count', 'this server does not run job arrays');
+    try {
+      const spec = req.array !== undefined ? parseArraySpec(req.array) : countSpec(req.count!, req.concurrency);
+      if (req.array !== undefined && req.concurrency !== undefined) {
+        if (spec.limit !== undefined) throw new ArraySpecError('concurrency', 'give the limit as %N in array or as concurrency, not both');
+        return { ...spec, limit: req.concurrency };
+      }
+      return spec;
+    } catch (err) {
+      if (err instanceof ArraySpecError) throw new InvalidJobRequestError(err.field, err.message);
+      throw err;
+    }
   }
 
   private cachedCapabilities?: { at: number; hosts: readonly HostCapability[] };
@@ -188,19 +255,53 @@ export class JobService {
     return job;
   }
 
-  get(caller: Caller, id: string): Promise<Job> {
-    return this.owned(caller, id);
+  async get(caller: Caller, id: string): Promise<Job | ArrayJob> {
+    const job = await this.owned(caller, id);
+    return job.array ? this.withElements(job) : job;
+  }
+
+  /** An array with its elements: counts by state (elements not made yet count as QUEUED), then the elements. */
+  private async withElements(array: Job): Promise<ArrayJob> {
+    const elements = this.deps.arrays ? await this.deps.arrays.elements(array) : [];
+    const counts: Partial<Record<JobState, number>> = {};
+    const notYet = array.array!.size - elements.length;
+    if (notYet > 0) counts.QUEUED = notYet;
+    for (const e of elements) counts[e.state] = (counts[e.state] ?? 0) + 1;
+    return { ...array, counts, elements };
+  }
+
+  /** Cancels every unfinished element, and the array itself so that no further element is made. */
+  private async cancelArray(caller: Caller, array: Job): Promise<ArrayJob> {
+    if (isFinal(array.state)) throw new JobAlreadyFinishedError(array.id, array.state);
+    try {
+      // First the array: from then on the tick makes no element (its write is conditional on the array being unfinished).
+      await this.deps.arrays!.finish(array.id, ['QUEUED', 'RUNNING'], 'CANCELLED', `cancelled by ${caller.user}`);
+    } catch (err) {
+      if (!(err instanceof JobStateConflictError)) throw err;
+      throw new JobAlreadyFinishedError(array.id, err.actual);
+    }
+    const done = await this.owned(caller, array.id);
+    for (const e of await this.deps.arrays!.elements(done)) {
+      if (isFinal(e.state)) continue;
+      try {
+        await this.cancel(caller, e.id);
+      } catch (err) {
+        if (!(err instanceof JobAlreadyFinishedError)) throw err;
+      }
+    }
+    return this.withElements(done);
   }
 
   async list(caller: Caller, q: ListRequest) {
     // Users see their own jobs; admins see everyone's, or one owner's.
     const owner = caller.role === 'admin' ? q.owner : caller.user;
-    return this.deps.repo.list({ owner, state: q.state, class: q.class, service: q.service }, Number(q.limit ?? 50), q.cursor);
+    return this.deps.repo.list({ owner, state: q.state, class: q.class, service: q.service, elements: q.elements === 'true' }, Number(q.limit ?? 50), q.cursor);
   }
 
   async cancel(caller: Caller, id: string): Promise<Job> {
     for (;;) {
       const job = await this.owned(caller, id);
+      if (job.array) return this.cancelArray(caller, job);
       if (isFinal(job.state)) throw new JobAlreadyFinishedError(id, job.state);
       try {
         // The run it had counts: a cancelled session shows how long it ran.
@@ -249,7 +350,8 @@ export class JobService {
         if (!(err instanceof JobStateConflictError)) throw err;
         continue;
       }
-      const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message);
+      const retry = { service: this.deps.config.services.find((s) => s.id === job!.service)?.retry, maxAttempts: this.deps.config.jobs.maxAttempts };
+      const { to, reason, patch } = exitOutcome(job, req.exitCode, this.deps.clock(), req.message, undefined, retry);
       // Kept before the job ends, so a finished job shows its output; a retried callback rewrites the same.
       if (tail !== undefined) await this.deps.repo.saveOutput(id, tail);
       try {

@@ -112,7 +112,7 @@ const nicTemplate = (a: { nics: readonly { nicId: number; vnetId: number }[] }) 
 async function deployFailed(ctx: StepContext, job: Job, vmId: number, err: unknown): Promise<void> {
   const what = `deploy refused by OpenNebula (${(err as Error).message})`;
   logger.warn({ jobId: job.id, vmId, err: (err as Error).message }, 'deploy failed');
-  const r = retryOrFail(job, ctx.now(), ctx.config.jobs.maxAttempts, what);
+  const r = retryOrFail(job, ctx.now(), ctx.config.jobs.maxAttempts, what, ctx.config.services.find((s) => s.id === job.service)?.retry);
   if (r.to === 'FAILED') {
     await ctx.store.transition(job.id, job.state, 'FAILED', r.patch, { reason: r.reason, vmId });
     await endVm(ctx, vmId);

@@ -10,11 +10,15 @@ import type { Snapshot, Vm } from '../sched/snapshot';
 import type { VmAction } from '../one/client';
 import type { ClusterViewRepository } from '../store/clusterViews';
 import type { TenantUsageRepository } from '../store/tenantUsage';
+import type { ArrayRepository } from '../store/arrays';
 
 export type { JobPatch, JobRepository, TransitionEvent } from '../store/jobRepository';
 
 /** What the tick reads and writes of jobs. */
 export type JobStore = Pick<JobRepository, 'unfinished' | 'get' | 'transition' | 'patch'>;
+
+/** Job arrays (lib/store/arrays.ts): the tick makes their elements and ends them. */
+export type ArrayStore = Pick<ArrayRepository, 'unfinishedArrays' | 'materialise' | 'finish' | 'elements'>;
 
 export type LeaseStore = Pick<LeaseRepository, 'acquire' | 'renew' | 'release'>;
 

@@ -4,6 +4,7 @@ import type { Vm } from '../sched/snapshot';
 import { vmPhase, type VmPhase } from './vmPhase';
 import { exitOutcome } from './outcome';
 import type { JobPatch } from './ports';
+import { decideRetry, type RetryPolicy } from '../domain/retry';
 
 /**
  * Reconciliation: what each unfinished job's VM says about the job, decided as data so it can
@@ -27,6 +28,9 @@ export type Fix =
   /** A VM that carries a job id no unfinished job owns. */
   | { readonly type: 'endOrphan'; readonly vmId: number; readonly jobId: string; readonly reason: string };
 
+/** A service's retry rules, by service id (lib/domain/retry.ts); absent: jobs.maxAttempts for infrastructure, no retry of the service's own end. */
+export type RetryPolicies = (service: string) => RetryPolicy | undefined;
+
 export interface ReconcileInput {
   /** Unfinished jobs (the queue index). */
   readonly jobs: readonly Job[];
@@ -34,6 +38,7 @@ export interface ReconcileInput {
   readonly vms: readonly Vm[];
   readonly now: number;
   readonly maxAttempts: number;
+  readonly retryPolicy?: RetryPolicies;
 }
 
 const seconds = (fromIso: string | undefined, now: number) => (fromIso ? Math.max(0, (now - Date.parse(fromIso)) / 1000) : 0);
@@ -49,18 +54,23 @@ function closeSegment(job: Job, now: number): JobPatch {
   return { runSeconds: (job.runSeconds ?? 0) + seconds(job.runningSince, now), clear: ['runningSince', 'lifetimeEndsAt'] };
 }
 
-/** A failed attempt: exclude the host, and either queue the job again or fail it for good. */
-export function retryOrFail(job: Job, now: number, maxAttempts: number, what: string): { to: JobState; reason: string; patch: JobPatch } {
+/**
+ * A failed attempt: exclude the host, and either queue the job again or fail it for good, as its
+ * retry rules say. A job that had not run yet (DISPATCHING) failed to boot; one that had, lost its host.
+ */
+export function retryOrFail(job: Job, now: number, maxAttempts: number, what: string, policy?: RetryPolicy): { to: JobState; reason: string; patch: JobPatch } {
   const attempts = job.attempts + 1;
   const excluded = job.hostId !== undefined && !job.excludedHosts.includes(job.hostId) ? [...job.excludedHosts, job.hostId] : [...job.excludedHosts];
   const where = job.hostName ? ` on host ${job.hostName}` : job.hostId !== undefined ? ` on host ${job.hostId}` : '';
   const base = { ...closeSegment(job, now), attempts, excludedHosts: excluded };
-  if (attempts >= maxAttempts) {
-    return { to: 'FAILED', reason: `${what}${where}; gave up after ${attempts} attempt${attempts > 1 ? 's' : ''}`, patch: base };
+  const decision = decideRetry({ kind: job.state === 'DISPATCHING' ? 'boot' : 'host' }, attempts, policy, job.retry, maxAttempts);
+  if (!decision.retry) {
+    const why = decision.action === 'stop' ? `not retried (rule ${decision.rule?.on}: stop)` : `gave up after ${attempts} attempt${attempts > 1 ? 's' : ''}`;
+    return { to: 'FAILED', reason: `${what}${where}; ${why}`, patch: base };
   }
   return {
     to: 'QUEUED',
-    reason: `${what}${where}; retrying elsewhere (attempt ${attempts + 1} of ${maxAttempts})`,
+    reason: `${what}${where}; retrying elsewhere (attempt ${attempts + 1} of ${decision.attempts})`,
     patch: { ...base, clear: [...base.clear!, 'vmId', 'hostId', 'hostName', 'datastoreId'] },
   };
 }
@@ -72,10 +82,22 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
   const { now, maxAttempts } = input;
   const advance = (to: JobState, reason: string, patch: JobPatch = {}, endVm?: number): Fix => ({ type: 'advance', job, to, reason, patch, endVm });
   const fail = (what: string, endVm?: number): Fix => {
-    const r = retryOrFail(job, now, maxAttempts, what);
+    const r = retryOrFail(job, now, maxAttempts, what, input.retryPolicy?.(job.service));
     return advance(r.to, r.reason, r.patch, endVm);
   };
   const expired = job.lifetimeEndsAt !== undefined && Date.parse(job.lifetimeEndsAt) <= now;
+  // The lifetime reached: the job's end, unless its retry rules start it again (a fresh lifetime).
+  const expire = (endVm?: number): Fix => {
+    if (!job.lifetimeIsSuccess) {
+      const d = decideRetry({ kind: 'lifetime' }, job.attempts + 1, input.retryPolicy?.(job.service), job.retry, maxAttempts);
+      if (d.retry) {
+        return advance('QUEUED', `lifetime reached; retrying (attempt ${job.attempts + 2} of ${d.attempts})`, {
+          attempts: job.attempts + 1, runSeconds: 0, clear: ['runningSince', 'lifetimeEndsAt', 'checkpointAt', 'vmId', 'hostId', 'hostName', 'datastoreId'],
+        }, endVm);
+      }
+    }
+    return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), endVm);
+  };
   const vmId = vm?.id;
   const broken = phase === 'failed' ? 'the VM failed' : phase === 'unknown' ? 'the VM\'s host went into ERROR (VM UNKNOWN)' : undefined;
 
@@ -89,7 +111,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
       const hostName = vm.hostName || job.hostName;
       return advance('RUNNING', `ran on host ${hostName ?? hostId}`, { hostId, hostName, ...addressesOf(vm) });
     }
-    const r = exitOutcome(job, vm.reportedExitCode, now, undefined, 'recorded by its VM through OneGate');
+    const r = exitOutcome(job, vm.reportedExitCode, now, undefined, 'recorded by its VM through OneGate', { service: input.retryPolicy?.(job.service), maxAttempts });
     return advance(r.to, r.reason, r.patch, vm.id);
   }
 
@@ -108,7 +130,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
       return undefined; // held (the planner deploys it) or starting
     case 'RUNNING':
       if (phase === 'running' || phase === 'starting') {
-        if (expired) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);
+        if (expired) return expire(vmId);
         // A migration moved the VM (the optimiser's, a resched, an operator's onevm migrate): the job follows it.
         if (phase === 'running' && vm!.hostId !== undefined && vm!.hostId !== job.hostId) {
           return advance('RUNNING', `its VM now runs on host ${vm!.hostName || vm!.hostId}`, { hostId: vm!.hostId, hostName: vm!.hostName, datastoreId: vm!.datastoreId, ...addressesOf(vm) });
@@ -116,7 +138,7 @@ function decide(job: Job, vm: Vm | undefined, phase: VmPhase, input: ReconcileIn
         return undefined;
       }
       if (phase === 'gone' || phase === 'ending') {
-        if (expired || (job.lifetimeEndsAt && Date.parse(job.lifetimeEndsAt) <= now + 2000)) return advance('EXPIRED', 'lifetime reached', closeSegment(job, now), vmId);
+        if (expired || (job.lifetimeEndsAt && Date.parse(job.lifetimeEndsAt) <= now + 2000)) return expire(vmId);
         return fail('the VM ended without reporting an exit code', phase === 'ending' ? vmId : undefined);
       }
       // No code recorded (see above): neither OneGate nor the callback got it through.

@@ -2,7 +2,9 @@ import type { Job } from '../domain/job';
 import type { Snapshot } from '../sched/snapshot';
 import type { SvmschedConfig } from '../config/types';
 import { plan, type TenantSummary, type UsageRecord } from '../sched';
-import type { Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore, UsageStore } from './ports';
+import type { ArrayStore, Cloud, ClusterViewStore, JobStore, KickStore, LeaseStore, UsageStore } from './ports';
+import { advanceArrays } from './arrays';
+import { gate } from './dependencies';
 import { recordCluster } from './clusterRecord';
 import { reconcile } from './reconcile';
 import { toPlanInput } from './planInput';
@@ -29,6 +31,8 @@ export interface TickDeps {
   readonly views?: ClusterViewStore;
   /** Where the tenants' decayed usage is kept from one tick to the next (with tenants in the file). */
   readonly usage?: UsageStore;
+  /** Job arrays, whose next elements the tick makes as they could run (lib/lifecycle/arrays.ts). */
+  readonly arrays?: ArrayStore;
 }
 
 export interface TickOptions {
@@ -182,7 +186,10 @@ async function round(
   seen: Seen, sharing: SharingState,
 ): Promise<boolean> {
   let { jobs, snapshot } = await observe(deps);
-  const fixes = reconcile({ jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts });
+  const fixes = reconcile({
+    jobs, vms: snapshot.vms, now: deps.clock(), maxAttempts: deps.config.jobs.maxAttempts,
+    retryPolicy: (id) => deps.config.services.find((s) => s.id === id)?.retry,
+  });
   if (fixes.length > 0) {
     report.fixes += fixes.length;
     const fixing = context(deps, jobs, snapshot);
@@ -190,7 +197,26 @@ async function round(
     ({ jobs, snapshot } = await observe(deps));
   }
   const now = deps.clock();
-  const shared = withSharing(toPlanInput(jobs, snapshot, deps.config, now), deps.config, sharing.usage);
+  // Arrays' next elements join this round's plan; an array that made some keeps the tick going.
+  const arrays = deps.arrays ? await advanceArrays(deps.arrays, jobs, now) : { made: [], ended: 0, arrays: [] };
+  if (arrays.made.length > 0) jobs = [...jobs, ...arrays.made];
+  // Jobs whose dependencies have not ended as they need stay out of the plan (./dependencies.ts).
+  const gated = await gate(deps.store, jobs, arrays.arrays);
+  let released = 0;
+  report.errors += await each([...gated.verdicts], async ([id, v]) => {
+    const job = jobs.find((j) => j.id === id)!;
+    if (v.type === 'fail') {
+      await deps.store.transition(id, 'QUEUED', 'FAILED', {}, { reason: v.reason });
+      released++;
+    } else if (v.type === 'ready') {
+      await deps.store.patch(id, 'QUEUED', { dependsOn: null });
+      released++;
+    } else if (job.reason !== v.reason) {
+      await deps.store.patch(id, 'QUEUED', { reason: v.reason });
+    }
+  }, 'dependency');
+  const planned = jobs.filter((j) => !gated.held.has(j.id) || gated.verdicts.get(j.id)?.type === 'ready');
+  const shared = withSharing(toPlanInput(planned, snapshot, deps.config, now), deps.config, sharing.usage);
   sharing.usage = shared.usage;
   await seen(jobs, snapshot, now, shared.tenants);
   const planning = performance.now();
@@ -212,7 +238,7 @@ async function round(
   const deferred = result.actions.some((a) => a.type === 'deployAfterVictims');
   // A lifetime ending within the next half minute: stay to record it when OpenNebula ends the VM.
   const ending = jobs.some((j) => j.lifetimeEndsAt !== undefined && Date.parse(j.lifetimeEndsAt) - now < 30_000);
-  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0;
+  const moving = result.actions.some((a) => a.type !== 'fail') || jobs.some((j) => IN_FLIGHT.has(j.state)) || fixes.length > 0 || arrays.made.length > 0 || released > 0;
   // Room on its way: a VM of ours shutting down or saving (a cancelled or finished job's, a
   // preemption's) still holds its host until oned has ended it; a job waits for that room, so
   // stay and place it as soon as the VM is gone rather than at the next scheduled tick.

@@ -64,6 +64,9 @@ export function buildVmTemplate({ job, service, config, callbackToken, callbackU
     SVMSCHED_CALLBACK_URL: callbackUrl,
     SVMSCHED_TOKEN: callbackToken,
     SVMSCHED_REPORT_SECONDS: config.jobs.reportSeconds,
+    // An array's element: its index and the array's size, in the service's environment.
+    SVMSCHED_ARRAY_INDEX: job.arrayIndex,
+    SVMSCHED_ARRAY_SIZE: job.arraySize,
     // OneGate: oned adds ONEGATE_ENDPOINT and VMID, and gives the guest a token for this VM, with
     // which the start script records the exit code in the VM's USER_TEMPLATE.
     TOKEN: 'YES',

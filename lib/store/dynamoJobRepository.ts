@@ -141,6 +141,9 @@ export class DynamoJobRepository implements JobRepository {
       ...(filter.state === undefined ? [] : [q.oneOf('state', [filter.state].flat())]),
       ...(filter.class === undefined ? [] : [q.equals('class', filter.class)]),
       ...(filter.service === undefined ? [] : [q.equals('service', filter.service)]),
+      // An array is one row (its own item) unless its elements are asked for. Only an element's id has an
+      // "_" (lib/domain/array.ts), and ids are in every index: no projection has to carry more.
+      ...(filter.elements ? [] : [`NOT contains(${q.name('id')}, ${q.value('_')})`]),
     ];
     const ids: string[] = [];
     let startKey = cursor === undefined || cursor === '' ? undefined : decodeCursor(cursor, scope);
@@ -430,7 +433,7 @@ function idempotencyItemKey(owner: string, key: string): string {
 }
 
 /** What the submitter asked for (not what the service assigned: id, times). */
-const REQUEST_FIELDS = ['owner', 'service', 'class', 'priority', 'vcpu', 'memory', 'args', 'lifetime', 'requirements', 'preemptMode', 'runtimeEstimate'] as const;
+const REQUEST_FIELDS = ['owner', 'service', 'class', 'priority', 'vcpu', 'memory', 'args', 'lifetime', 'requirements', 'preemptMode', 'runtimeEstimate', 'array', 'dependsOn', 'retry'] as const;
 
 /** Identifies a request, so that a reused key with a different request is refused rather than answered with the old job. */
 function fingerprint(job: Job): string {

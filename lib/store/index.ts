@@ -1,6 +1,7 @@
 export type { CreatedJob, JobFilter, JobOutputRecord, JobPage, JobPatch, JobRepository, PatchableField, TransitionEvent } from './jobRepository';
 export { PROTECTED_FIELDS } from './jobRepository';
 export { DynamoJobRepository, type DynamoJobRepositoryOptions } from './dynamoJobRepository';
+export { DynamoArrayRepository, MAX_ELEMENTS_PER_WRITE, type ArrayRepository } from './arrays';
 export { DynamoLeaseRepository, type LeaseRepository } from './lease';
 export { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 export { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';

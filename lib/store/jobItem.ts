@@ -9,6 +9,8 @@ import { isFinal, type Job, type JobClass } from '../domain/job';
 export const QUEUE_PARTITION = 'unfinished';
 /** The one partition of the byCreated index (admin listing). */
 export const JOB_KIND = 'job';
+/** The queue index's partition of unfinished arrays (lib/store/arrays.ts): apart, so the tick's query of jobs never meets one. */
+export const ARRAY_PARTITION = 'arrays';
 
 export const INDEX = { queue: 'queue', byOwner: 'byOwner', byCreated: 'byCreated', unfinishedByOwner: 'unfinishedByOwner' } as const;
 
@@ -31,7 +33,9 @@ export function queueSortKey(job: Pick<Job, 'class' | 'priority' | 'createdAt' |
 export function toItem(job: Job, expiresAt: number): Record<string, unknown> {
   return {
     ...job,
-    ...(isFinal(job.state) ? { expiresAt } : { queueKey: QUEUE_PARTITION, unfinishedOwner: job.owner }),
+    ...(isFinal(job.state) ? { expiresAt }
+      // An array waits in its own partition and counts for nothing against its owner's limit: its elements do.
+      : job.array ? { queueKey: ARRAY_PARTITION } : { queueKey: QUEUE_PARTITION, unfinishedOwner: job.owner }),
     queueSort: queueSortKey(job),
     kind: JOB_KIND,
     createdKey: `${job.createdAt}#${job.id}`,

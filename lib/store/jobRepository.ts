@@ -16,6 +16,8 @@ export interface JobFilter {
   readonly state?: JobState | readonly JobState[];
   readonly class?: JobClass;
   readonly service?: string;
+  /** Also the elements of arrays (by default an array is listed as its one row). */
+  readonly elements?: boolean;
 }
 
 export interface JobPage {

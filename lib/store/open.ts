@@ -10,6 +10,7 @@ import type { JobRepository } from './jobRepository';
 import { DynamoClusterViewRepository, type ClusterViewRepository } from './clusterViews';
 import { DynamoKickRepository, type KickRepository } from './kick';
 import { DynamoTenantUsageRepository, type TenantUsageRepository } from './tenantUsage';
+import { DynamoArrayRepository, type ArrayRepository } from './arrays';
 import { DynamoLeaseRepository, type LeaseRepository } from './lease';
 import { DynamoMetricsCounterRepository, type MetricsCounterRepository } from './metricsCounters';
 import { tableNamesFromEnv, type TableNames } from './tables';
@@ -18,6 +19,7 @@ import { DynamoUsageRepository, type UsageRepository } from './usage';
 
 export interface Store {
   readonly jobs: JobRepository;
+  readonly arrays: ArrayRepository;
   readonly leases: LeaseRepository;
   readonly kicks: KickRepository;
   readonly clusterViews: ClusterViewRepository;
@@ -37,6 +39,7 @@ export function openStoreWith(client: DynamoDBClient, names: TableNames, config:
   const doc = documentClient(client);
   return {
     jobs: new DynamoJobRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
+    arrays: new DynamoArrayRepository(doc, { tables: names, retentionDays: config.jobs.retentionDays }),
     leases: new DynamoLeaseRepository(doc, names.leases),
     kicks: new DynamoKickRepository(doc, names.leases),
     clusterViews: new DynamoClusterViewRepository(doc, names.leases),

@@ -27,12 +27,12 @@ export async function inProcess(client: DynamoDBClient, names: TableNames, simUr
   const store = openStoreWith(client, names, config);
   const { cloud } = cloudFrom(config, env);
   const clock = () => Date.now();
-  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => {} });
+  const jobs = new JobService({ repo: store.jobs, config, cloud, clock, kick: async () => {}, arrays: store.arrays });
   const one = new XmlRpcOneClient({ endpoint: simUrl, session: 'oneadmin:opennebula' });
   let n = 0;
   return {
     config, jobs, store,
-    tick: () => runTick({ store: store.jobs, leases: store.leases, cloud, config, crash: () => {}, clock, owner: `tick-${++n}` }, { budgetMs: 5_000, settleMs: 100 }),
+    tick: () => runTick({ store: store.jobs, arrays: store.arrays, leases: store.leases, cloud, config, crash: () => {}, clock, owner: `tick-${++n}` }, { budgetMs: 5_000, settleMs: 100 }),
     async vmToken(job) {
       const vm = await one.vmInfo(job.vmId!);
       const context = vm.xml!.children.find((c) => c.name === 'TEMPLATE')!.children.find((c) => c.name === 'CONTEXT')!;

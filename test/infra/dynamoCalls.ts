@@ -32,6 +32,15 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The table a TableName expression names, by the TableNames field it reads. */
 const TABLE_FIELDS: Readonly<Record<string, string>> = TABLE_LOGICAL_IDS;
 const DOC_ITEM_COMMANDS = new Set(['Get', 'Put', 'Update', 'Delete', 'BatchGet', 'BatchWrite']);
+/** The object literal `xs.map((x) => ({ ... }))` makes of each item, if it is that. */
+function mappedLiteral(e: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'map') return undefined;
+  const fn = e.arguments[0];
+  if (!fn || !ts.isArrowFunction(fn) || ts.isBlock(fn.body)) return undefined;
+  const body = ts.isParenthesizedExpression(fn.body) ? fn.body.expression : fn.body;
+  return ts.isObjectLiteralExpression(body) ? body : undefined;
+}
+
 const TRANSACT_ITEMS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
 
 type Fn = ts.Node;
@@ -202,13 +211,17 @@ export class DynamoCallGraph {
     const tableOf = (e: ts.Expression | undefined) => this.tableOf(e);
     const name = command.replace(/Command$/, '');
     if (name === 'TransactWrite' || name === 'TransactWriteItems' || name === 'TransactGet' || name === 'TransactGetItems') {
-      const items = literal && property(literal, 'TransactItems');
-      if (!items || !ts.isArrayLiteralExpression(items) || items.elements.some((e) => !ts.isObjectLiteralExpression(e))) {
+      const listed = literal && property(literal, 'TransactItems');
+      // Items given one by one, or `...xs.map((x) => ({ Put: ... }))` for as many as there are.
+      const items = listed && ts.isArrayLiteralExpression(listed)
+        ? ts.factory.createNodeArray(listed.elements.map((e) => (ts.isSpreadElement(e) ? mappedLiteral(e.expression) ?? e : e)))
+        : undefined;
+      if (!items || items.some((e) => !ts.isObjectLiteralExpression(e))) {
         // Items built elsewhere: any item action it allows.
         const kinds = name.startsWith('TransactGet') ? ['Get'] : ['Put', 'Update', 'Delete', 'ConditionCheck'];
         return kinds.map((k) => ({ action: `dynamodb:${TRANSACT_ITEMS[k]}`, at }));
       }
-      return (items.elements.filter(ts.isObjectLiteralExpression)).flatMap((e) => e.properties.flatMap((p) => {
+      return (items.filter(ts.isObjectLiteralExpression)).flatMap((e) => e.properties.flatMap((p) => {
         const kind = p.name?.getText();
         if (!kind || !TRANSACT_ITEMS[kind]) return [];
         const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;

@@ -3,6 +3,7 @@ import { JOB_CLASSES, type Job } from '../../domain/job';
 import type { CommandContext } from '../context';
 import { escapeTerminalDeep } from '../format/escape';
 import { historyText, jobDetail, jobsTable } from '../format/jobs';
+import { arrayDetail, countsText, isArray } from '../format/arrays';
 import { withHelp } from '../help';
 import { addCommonOptions, addWaitOptions, type CommonOptions, jobState, mergedOptions, positiveInt,
   positiveSeconds } from '../options';
@@ -23,6 +24,7 @@ export function statusCommand(ctx: CommandContext): Command {
       const job = await api.getJob(jobId);
       if (opts.wait) return void (await waitForJob(ctx, api, job, opts));
       if (opts.json) return ctx.printJson(jobView(job));
+      if (isArray(job)) return ctx.print(arrayDetail(job, ctx.io.now(), ctx.paint));
       ctx.print(jobDetail(job, ctx.io.now(), ctx.paint));
     });
   return withHelp(cmd, [`$ svmschedclient ${H} status JOB`, '$ svmschedclient status JOB --wait', '$ svmschedclient status JOB --json']);
@@ -34,6 +36,7 @@ interface ListOptions extends CommonOptions {
   service?: string;
   limit?: number;
   all?: boolean;
+  elements?: boolean;
 }
 
 const DEFAULT_LIST_LIMIT = 50;
@@ -46,6 +49,7 @@ export function listCommand(ctx: CommandContext): Command {
     .option('--service <service>', 'only jobs of this service')
     .option('--limit <n>', `at most this many jobs (default ${DEFAULT_LIST_LIMIT})`, positiveInt)
     .option('--all', 'every job, page after page')
+    .option('--elements', 'each element of an array as a row (by default an array is one row)')
     .action(async (_opts, self: Command) => {
       const opts = mergedOptions<ListOptions>(self);
       const api = ctx.api(opts);
@@ -54,7 +58,7 @@ export function listCommand(ctx: CommandContext): Command {
       let cursor: string | undefined;
       do {
         const page = await api.listJobs({
-          state: opts.state, class: opts.class, service: opts.service, cursor,
+          state: opts.state, class: opts.class, service: opts.service, cursor, ...(opts.elements && { elements: true }),
           limit: Number.isFinite(limit) ? Math.min(100, limit - jobs.length) : 100,
         });
         jobs.push(...page.jobs);
@@ -80,6 +84,7 @@ export function cancelCommand(ctx: CommandContext): Command {
       const job = await ctx.api(opts).cancelJob(jobId);
       if (opts.json) return ctx.printJson(jobView(job));
       const shown = escapeTerminalDeep(job);
+      if (isArray(shown)) return ctx.print(`Array ${shown.id}: cancelled; its elements: ${countsText(shown)}\n`);
       ctx.print(`Job ${shown.id}: cancel requested, now ${shown.state}\n`);
     });
   return withHelp(cmd, [`$ svmschedclient ${H} cancel JOB`, '$ svmschedclient cancel JOB --json']);

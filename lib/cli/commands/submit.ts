@@ -39,19 +39,24 @@ export async function runSubmit(ctx: CommandContext, opts: SubmitOptions): Promi
     ...(opts.estimate !== undefined && { runtimeEstimate: opts.estimate }),
     ...(opts.requirements !== undefined && { requirements: opts.requirements }),
     ...(opts.waitForHost && { waitForHost: true }),
+    ...(opts.count !== undefined && { count: opts.count }),
+    ...(opts.array !== undefined && { array: opts.array }),
+    ...(opts.concurrency !== undefined && { concurrency: opts.concurrency }),
+    ...(opts.after && { dependsOn: opts.after }),
   };
   const api = ctx.api(opts);
   const job = await submitWithRetry(ctx, api, request, opts.idempotencyKey ?? randomUUID());
   const shown = escapeTerminalDeep(job);
 
+  const what = job.array ? `array of ${job.array.size} jobs` : 'job';
   if (opts.wait) {
-    if (!opts.json && !opts.quiet) ctx.print(`Submitted job ${shown.id}\n`);
+    if (!opts.json && !opts.quiet) ctx.print(`Submitted ${what} ${shown.id}\n`);
     await waitForJob(ctx, api, job, opts);
     return;
   }
   if (opts.json) return ctx.printJson(jobView(job));
   if (opts.quiet) return ctx.print(`${shown.id}\n`);
-  ctx.print(`Submitted job ${shown.id}: ${shown.service} (${shown.class}, ${shown.vcpu} vCPU, ${formatMb(shown.memory)}), ${shown.state}\n`
+  ctx.print(`Submitted ${what} ${shown.id}: ${shown.service} (${shown.class}, ${shown.vcpu} vCPU, ${formatMb(shown.memory)}), ${shown.state}\n`
     + `Follow it with: svmschedclient status ${shown.id} --wait\n`);
 }
 
