@@ -12,8 +12,8 @@
  *    the victims already taken from B: B's room within its guarantee is never taken. The job
  *    must then be prod, or keep A within its own guarantee (A reclaims what it lent).
  *
- * Hosts where such jobs could make room are visited by ascending host id (reclaimIndex.ts
- * finds them without a scan); sets are compared on the first 100 hosts that pass the filters
+ * The group's hosts where such jobs could make room are visited by ascending host id
+ * (reclaimIndex.ts finds them without a scan); sets are compared on the first 100 hosts that pass the filters
  * (as preempt.ts bounds its dry runs).
  */
 import { cpuShare, memoryKb } from '../capacity';
@@ -81,7 +81,7 @@ export class Reclaimer {
     };
     let best: ReclaimCandidate | undefined;
     let examined = 0;
-    this.index.forEachCandidate(job.cpu, job.mem, prod ? a.id : undefined, reclaims, (i) => {
+    this.index.forEachCandidate(group, job.cpu, job.mem, prod ? a.id : undefined, reclaims, (i) => {
       if (examined >= LIMIT) return false;
       if (group.leafOf[i] < 0) return true;
       const book = ctx.ledger.hosts[i];

@@ -3,20 +3,23 @@
  * runs once per job that fits nowhere, tens of thousands of times in a large plan):
  *
  *  - borrowed room: per host, its free room plus that of the best-effort jobs of every tenant
- *    now borrowing, in a segment tree over the ledger's hosts in host order (none for a host
- *    with no such job, or at MAX_HOST);
- *  - per tenant, the hosts running its best-effort jobs (a prod job may take its own tenant's).
+ *    now borrowing (none for a host with no such job, or at MAX_HOST); per host group
+ *    (groups.ts), a segment tree of it over the group's hosts in host id order, built when a job
+ *    of the group first reclaims;
+ *  - per tenant, the hosts running its best-effort jobs, by host id (a prod job may take its
+ *    own tenant's).
  *
- * A search visits, in host order, the hosts whose borrowed room fits the job and the hosts of
- * its own tenant: a superset of the hosts where it could reclaim enough (reclaim.ts checks each
- * one exactly), so it finds what a scan of every host would.
+ * A search visits, by ascending host id, the group's hosts whose borrowed room fits the job and
+ * the hosts of its own tenant: a superset of the hosts where it could reclaim enough (reclaim.ts
+ * checks each one exactly), so it finds what a scan of every host would.
  *
- * The tree follows the ledger and the tenants lazily, as preemptionIndex.ts does: a host whose
- * room changed, or one of whose jobs' tenants began or stopped borrowing, is marked and
- * recomputed when a search next reads the tree.
+ * The trees follow the ledger and the tenants lazily, as preemptionIndex.ts does: a host whose
+ * room changed, or one of whose jobs' tenants began or stopped borrowing, is marked in every
+ * tree holding it and recomputed when a search next reads that tree.
  */
 import { cpuShare, memoryKb } from '../capacity';
 import type { RunningJob } from '../contract';
+import type { HostGroup } from '../groups';
 import type { Ledger } from '../ledger';
 import { StaticHostTree } from '../staticHostTree';
 import { tenantOf, type TenantBook } from './accounts';
@@ -25,6 +28,13 @@ const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 const NO_HOSTS: readonly number[] = Object.freeze([]);
 /** Sums are kept per host while the exact check sums again in its own order: the tree may err by rounding, toward visiting a host. */
 const SLACK = 1e-6;
+
+/** One group's tree (leaf k is the group's hosts[k]) and the leaves whose host changed since it was last brought up to date. */
+interface GroupRoom {
+  readonly tree: StaticHostTree;
+  readonly pending: number[];
+  readonly dirty: Uint8Array;
+}
 
 export class ReclaimIndex {
   /** Best-effort jobs still running on each host (ledger index), in the order given. */
@@ -38,14 +48,16 @@ export class ReclaimIndex {
   private readonly borrowedCpu: Float64Array;
   private readonly borrowedMem: Float64Array;
   private readonly borrowedJobs: Int32Array;
-  private readonly tree: StaticHostTree;
-  private readonly dirty: Uint8Array;
-  private readonly pending: number[] = [];
+  private readonly rooms = new Map<HostGroup, GroupRoom>();
+  private readonly all: GroupRoom[] = [];
+  /** Per ledger index: the groups with a tree holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
+  private readonly membership: number[][];
 
   constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, private readonly maxHost: number) {
     const n = ledger.hosts.length;
     this.byHost = Array.from({ length: n }, (_, i) => lists.get(i) ?? NO_JOBS);
-    for (let i = 0; i < n; i++) {
+    const byId = Array.from({ length: n }, (_, i) => i).sort((a, b) => ledger.hosts[a].host.id - ledger.hosts[b].host.id);
+    for (const i of byId) {
       for (const v of this.byHost[i]) {
         const t = tenantOf(v);
         let hosts = this.hostsOf.get(t);
@@ -57,14 +69,8 @@ export class ReclaimIndex {
     this.borrowedCpu = new Float64Array(n);
     this.borrowedMem = new Float64Array(n);
     this.borrowedJobs = new Int32Array(n);
-    this.dirty = new Uint8Array(n);
-    this.tree = new StaticHostTree(n);
-    for (let i = 0; i < n; i++) {
-      this.sumBorrowed(i);
-      const [cpu, mem] = this.room(i);
-      this.tree.setRaw(i, cpu, mem, 0);
-    }
-    this.tree.build(Array.from({ length: n }, (_, i) => i));
+    for (let i = 0; i < n; i++) this.sumBorrowed(i);
+    this.membership = Array.from({ length: n }, () => []);
     ledger.onHostChange((i) => this.mark(i));
   }
 
@@ -94,31 +100,32 @@ export class ReclaimIndex {
   }
 
   /**
-   * Calls `visit` with every host, in ascending ledger index, where a job needing (cpu, mem)
-   * might find room: those whose borrowed room fits it (when `others`), and those running
-   * best-effort jobs of `own` (when given); until `visit` returns false.
+   * Calls `visit` with every host of the group, by ascending host id, where a job needing
+   * (cpu, mem) might find room: those whose borrowed room fits it (when `others`), and those
+   * running best-effort jobs of `own` (when given); until `visit` returns false.
    */
-  forEachCandidate(cpu: number, mem: number, own: string | undefined, others: boolean, visit: (i: number) => boolean): void {
-    this.upToDate();
+  forEachCandidate(group: HostGroup, cpu: number, mem: number, own: string | undefined, others: boolean, visit: (i: number) => boolean): void {
     const mine = own === undefined ? NO_HOSTS : this.hostsOf.get(own) ?? NO_HOSTS;
     if (!others) {
-      for (const i of mine) if (!visit(i)) return;
+      for (const i of mine) if (group.leafOf[i] >= 0 && !visit(i)) return;
       return;
     }
+    const gr = this.upToDate(group);
     let k = 0;
     let going = true;
-    this.tree.forEachFit(cpu - SLACK, mem - SLACK, (i) => {
-      while (k < mine.length && mine[k] < i) {
-        if (!visit(mine[k++])) return (going = false);
+    gr.tree.forEachFit(cpu - SLACK, mem - SLACK, (leaf) => {
+      const i = group.hosts[leaf];
+      for (; k < mine.length && (group.leafOf[mine[k]] < 0 || group.leafOf[mine[k]] < leaf); k++) {
+        if (group.leafOf[mine[k]] >= 0 && !visit(mine[k])) return (going = false);
       }
       if (k < mine.length && mine[k] === i) k++;
       return (going = visit(i));
     });
-    while (going && k < mine.length) going = visit(mine[k++]);
+    for (; going && k < mine.length; k++) if (group.leafOf[mine[k]] >= 0) going = visit(mine[k]);
   }
 
-  /** Brings the borrowing of touched tenants and the room of marked hosts into the tree. */
-  private upToDate(): void {
+  /** The group's tree (built on first use), with the borrowing of touched tenants and every host marked since brought in. */
+  private upToDate(group: HostGroup): GroupRoom {
     for (const t of this.touched) {
       const now = this.book.borrowing(this.book.account(t));
       if (now === this.borrowing.get(t)) continue;
@@ -129,18 +136,40 @@ export class ReclaimIndex {
       }
     }
     this.touched.clear();
-    for (const i of this.pending) {
-      this.dirty[i] = 0;
-      const [cpu, mem] = this.room(i);
-      this.tree.set(i, cpu, mem);
+    let gr = this.rooms.get(group);
+    if (!gr) {
+      const tree = new StaticHostTree(group.hosts.length);
+      group.hosts.forEach((i, leaf) => {
+        const [cpu, mem] = this.room(i);
+        tree.setRaw(leaf, cpu, mem, 0);
+      });
+      tree.build(group.hosts.map((_, leaf) => leaf));
+      gr = { tree, pending: [], dirty: new Uint8Array(group.hosts.length) };
+      const number = this.all.length;
+      this.all.push(gr);
+      this.rooms.set(group, gr);
+      group.hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
+      return gr;
     }
-    this.pending.length = 0;
+    for (const leaf of gr.pending) {
+      gr.dirty[leaf] = 0;
+      const [cpu, mem] = this.room(group.hosts[leaf]);
+      gr.tree.set(leaf, cpu, mem);
+    }
+    gr.pending.length = 0;
+    return gr;
   }
 
+  /** A host changed: its leaf is marked in every tree holding it, recomputed when that tree is next read. */
   private mark(i: number): void {
-    if (this.dirty[i] === 0) {
-      this.dirty[i] = 1;
-      this.pending.push(i);
+    const groups = this.membership[i];
+    for (let k = 0; k < groups.length; k += 2) {
+      const gr = this.all[groups[k]];
+      const leaf = groups[k + 1];
+      if (gr.dirty[leaf] === 0) {
+        gr.dirty[leaf] = 1;
+        gr.pending.push(leaf);
+      }
     }
   }
 
