@@ -6,12 +6,15 @@
  *    now borrowing (none for a host with no such job, or at MAX_HOST); per host group
  *    (groups.ts), a segment tree of it over the group's hosts in host id order, built when a job
  *    of the group first reclaims;
- *  - per tenant, the hosts running its best-effort jobs, by host id (a prod job may take its
- *    own tenant's).
+ *  - own room, for a prod job (it may take its own tenant's best-effort jobs): per group and
+ *    tenant, a tree over the group's hosts running the tenant's best-effort jobs, of their
+ *    borrowed room plus that of the tenant's jobs there, built when a prod job of the tenant
+ *    first reclaims in the group. With few tenants, most hosts run some of a tenant's jobs: a
+ *    list of them would be a scan again.
  *
  * A search visits, by ascending host id, the group's hosts whose borrowed room fits the job and
- * the hosts of its own tenant: a superset of the hosts where it could reclaim enough (reclaim.ts
- * checks each one exactly), so it finds what a scan of every host would.
+ * (for a prod job) those whose own room does: a superset of the hosts where it could reclaim
+ * enough (reclaim.ts checks each one exactly), so it finds what a scan of every host would.
  *
  * The trees follow the ledger and the tenants lazily, as preemptionIndex.ts does: a host whose
  * room changed, or one of whose jobs' tenants began or stopped borrowing, is marked in every
@@ -25,13 +28,14 @@ import { StaticHostTree } from '../staticHostTree';
 import { tenantOf, type TenantBook } from './accounts';
 
 const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
-const NO_HOSTS: readonly number[] = Object.freeze([]);
 /** Sums are kept per host while the exact check sums again in its own order: the tree may err by rounding, toward visiting a host. */
 const SLACK = 1e-6;
 
-/** One group's tree (leaf k is the group's hosts[k]) and the leaves whose host changed since it was last brought up to date. */
-interface GroupRoom {
+/** One tree (leaf k is hosts[k], by host id), the tenant whose own room it holds (none: borrowed room), and the leaves whose host changed since it was last brought up to date. */
+interface Room {
   readonly tree: StaticHostTree;
+  readonly hosts: readonly number[];
+  readonly tenant?: string;
   readonly pending: number[];
   readonly dirty: Uint8Array;
 }
@@ -39,19 +43,23 @@ interface GroupRoom {
 export class ReclaimIndex {
   /** Best-effort jobs still running on each host (ledger index), in the order given. */
   private readonly byHost: (readonly RunningJob[])[];
-  /** Per tenant, the hosts (ascending ledger index) running its best-effort jobs. */
+  /** Per tenant, the hosts (ledger indices, by host id) running its best-effort jobs. */
   private readonly hostsOf = new Map<string, number[]>();
-  /** Whether each tenant with best-effort jobs was borrowing when the tree was last brought up to date. */
+  /** Whether each tenant with best-effort jobs was borrowing when the trees were last brought up to date. */
   private readonly borrowing = new Map<string, boolean>();
   /** Tenants whose account changed since then. */
   private readonly touched = new Set<string>();
   private readonly borrowedCpu: Float64Array;
   private readonly borrowedMem: Float64Array;
   private readonly borrowedJobs: Int32Array;
-  private readonly rooms = new Map<HostGroup, GroupRoom>();
-  private readonly all: GroupRoom[] = [];
-  /** Per ledger index: the groups with a tree holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
+  private readonly borrowed = new Map<HostGroup, Room>();
+  private readonly own = new Map<HostGroup, Map<string, Room>>();
+  private readonly all: Room[] = [];
+  /** Per ledger index: the trees holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
   private readonly membership: number[][];
+  /** Scratch result of `room`: two numbers and no object per call, as it runs on every host change. */
+  private cpu = 0;
+  private mem = 0;
 
   constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, private readonly maxHost: number) {
     const n = ledger.hosts.length;
@@ -102,30 +110,39 @@ export class ReclaimIndex {
   /**
    * Calls `visit` with every host of the group, by ascending host id, where a job needing
    * (cpu, mem) might find room: those whose borrowed room fits it (when `others`), and those
-   * running best-effort jobs of `own` (when given); until `visit` returns false.
+   * whose room with the best-effort jobs of `own` gone too fits it (when given); until `visit`
+   * returns false.
    */
   forEachCandidate(group: HostGroup, cpu: number, mem: number, own: string | undefined, others: boolean, visit: (i: number) => boolean): void {
-    const mine = own === undefined ? NO_HOSTS : this.hostsOf.get(own) ?? NO_HOSTS;
-    if (!others) {
-      for (const i of mine) if (group.leafOf[i] >= 0 && !visit(i)) return;
-      return;
+    this.syncBorrowing();
+    const c = cpu - SLACK;
+    const m = mem - SLACK;
+    const mine: number[] = [];
+    if (own !== undefined) {
+      const r = this.ownRoom(group, own);
+      if (!others) {
+        r?.tree.forEachFit(c, m, (leaf) => visit(r.hosts[leaf]));
+        return;
+      }
+      r?.tree.forEachFit(c, m, (leaf) => (mine.push(r.hosts[leaf]), true));
     }
-    const gr = this.upToDate(group);
+    if (!others) return;
+    const r = this.borrowedRoom(group);
     let k = 0;
     let going = true;
-    gr.tree.forEachFit(cpu - SLACK, mem - SLACK, (leaf) => {
-      const i = group.hosts[leaf];
-      for (; k < mine.length && (group.leafOf[mine[k]] < 0 || group.leafOf[mine[k]] < leaf); k++) {
-        if (group.leafOf[mine[k]] >= 0 && !visit(mine[k])) return (going = false);
+    r.tree.forEachFit(c, m, (leaf) => {
+      for (; k < mine.length && group.leafOf[mine[k]] < leaf; k++) {
+        if (!visit(mine[k])) return (going = false);
       }
+      const i = group.hosts[leaf];
       if (k < mine.length && mine[k] === i) k++;
       return (going = visit(i));
     });
-    for (; going && k < mine.length; k++) if (group.leafOf[mine[k]] >= 0) going = visit(mine[k]);
+    for (; going && k < mine.length; k++) going = visit(mine[k]);
   }
 
-  /** The group's tree (built on first use), with the borrowing of touched tenants and every host marked since brought in. */
-  private upToDate(group: HostGroup): GroupRoom {
+  /** Tenants that began or stopped borrowing since last asked: their hosts' borrowed room changed. */
+  private syncBorrowing(): void {
     for (const t of this.touched) {
       const now = this.book.borrowing(this.book.account(t));
       if (now === this.borrowing.get(t)) continue;
@@ -136,39 +153,61 @@ export class ReclaimIndex {
       }
     }
     this.touched.clear();
-    let gr = this.rooms.get(group);
-    if (!gr) {
-      const tree = new StaticHostTree(group.hosts.length);
-      group.hosts.forEach((i, leaf) => {
-        const [cpu, mem] = this.room(i);
-        tree.setRaw(leaf, cpu, mem, 0);
-      });
-      tree.build(group.hosts.map((_, leaf) => leaf));
-      gr = { tree, pending: [], dirty: new Uint8Array(group.hosts.length) };
-      const number = this.all.length;
-      this.all.push(gr);
-      this.rooms.set(group, gr);
-      group.hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
-      return gr;
+  }
+
+  /** The group's tree of borrowed room, up to date. */
+  private borrowedRoom(group: HostGroup): Room {
+    let r = this.borrowed.get(group);
+    if (!r) this.borrowed.set(group, (r = this.build(group.hosts)));
+    return this.upToDate(r);
+  }
+
+  /** The group's tree of the tenant's own room (none: no host of the group runs its best-effort jobs), up to date. */
+  private ownRoom(group: HostGroup, tenant: string): Room | undefined {
+    let byTenant = this.own.get(group);
+    if (!byTenant) this.own.set(group, (byTenant = new Map()));
+    let r = byTenant.get(tenant);
+    if (!r) {
+      const hosts = (this.hostsOf.get(tenant) ?? []).filter((i) => group.leafOf[i] >= 0);
+      if (hosts.length === 0) return undefined;
+      byTenant.set(tenant, (r = this.build(hosts, tenant)));
     }
-    for (const leaf of gr.pending) {
-      gr.dirty[leaf] = 0;
-      const [cpu, mem] = this.room(group.hosts[leaf]);
-      gr.tree.set(leaf, cpu, mem);
+    return this.upToDate(r);
+  }
+
+  private build(hosts: readonly number[], tenant?: string): Room {
+    const tree = new StaticHostTree(hosts.length);
+    hosts.forEach((i, leaf) => {
+      this.room(i, tenant);
+      tree.setRaw(leaf, this.cpu, this.mem, 0);
+    });
+    tree.build(hosts.map((_, leaf) => leaf));
+    const r: Room = { tree, hosts, tenant, pending: [], dirty: new Uint8Array(hosts.length) };
+    const number = this.all.length;
+    this.all.push(r);
+    hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
+    return r;
+  }
+
+  private upToDate(r: Room): Room {
+    for (const leaf of r.pending) {
+      r.dirty[leaf] = 0;
+      this.room(r.hosts[leaf], r.tenant);
+      r.tree.set(leaf, this.cpu, this.mem);
     }
-    gr.pending.length = 0;
-    return gr;
+    r.pending.length = 0;
+    return r;
   }
 
   /** A host changed: its leaf is marked in every tree holding it, recomputed when that tree is next read. */
   private mark(i: number): void {
-    const groups = this.membership[i];
-    for (let k = 0; k < groups.length; k += 2) {
-      const gr = this.all[groups[k]];
-      const leaf = groups[k + 1];
-      if (gr.dirty[leaf] === 0) {
-        gr.dirty[leaf] = 1;
-        gr.pending.push(leaf);
+    const trees = this.membership[i];
+    for (let k = 0; k < trees.length; k += 2) {
+      const r = this.all[trees[k]];
+      const leaf = trees[k + 1];
+      if (r.dirty[leaf] === 0) {
+        r.dirty[leaf] = 1;
+        r.pending.push(leaf);
       }
     }
   }
@@ -188,8 +227,28 @@ export class ReclaimIndex {
     this.borrowedJobs[i] = jobs;
   }
 
-  private room(i: number): [number, number] {
-    if (this.borrowedJobs[i] === 0 || (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost)) return [-Infinity, -Infinity];
-    return [this.ledger.freeCpu(i) + this.borrowedCpu[i], this.ledger.freeMem(i) + this.borrowedMem[i]];
+  /**
+   * Room on host i with the best-effort jobs of borrowing tenants gone, and those of `tenant`
+   * too when given (its own jobs counted once if it borrows itself), in cpu/mem; none without
+   * such jobs, or at MAX_HOST.
+   */
+  private room(i: number, tenant?: string): void {
+    this.cpu = -Infinity;
+    this.mem = -Infinity;
+    if (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) return;
+    let cpu = this.borrowedCpu[i];
+    let mem = this.borrowedMem[i];
+    let jobs = this.borrowedJobs[i];
+    if (tenant !== undefined && !this.borrowing.get(tenant)) {
+      for (const v of this.byHost[i]) {
+        if (tenantOf(v) !== tenant) continue;
+        cpu += cpuShare(v.cpu);
+        mem += memoryKb(v.memoryMb);
+        jobs++;
+      }
+    }
+    if (jobs === 0) return;
+    this.cpu = this.ledger.freeCpu(i) + cpu;
+    this.mem = this.ledger.freeMem(i) + mem;
   }
 }
