@@ -9,13 +9,13 @@
  *
  * Time to guarantee (timeToGuarantee), per tenant: its guarantee is its share, over all the
  * tenants' shares, of the cloud's vCPU (as the planner computes it, whoever is present). An
- * episode opens when one of its waiting jobs would fit within its guarantee (vCPU in use, booting
- * or saving included, plus that job's ≤ the guarantee): a burst arrives, or room within the
- * guarantee comes back while work waits. It closes when no waiting job fits any more: the tenant
- * reached its guarantee (the gap left is smaller than any job it has waiting) or its demand (no job
- * waits). An episode still open when the replay ends counts with the time it had been open (a lower
- * bound), so a policy that never gives a tenant its guarantee is not flattered. CPU only; memory
- * is proportional to vCPU in the replay's mapping.
+ * episode opens when the tenant has work waiting while it uses less than its guarantee (vCPU
+ * on hosts, booting and saving included): a burst arrives, or its jobs end while others wait. It
+ * closes when it uses its guarantee or more, or nothing of it waits (its demand is met). A job
+ * larger than the gap left closes it when it starts: the tenant then runs at or above its
+ * guarantee. An episode still open when the replay ends counts with the time it had been open (a
+ * lower bound), so a policy that never gives a tenant its guarantee is not flattered. CPU only:
+ * memory is proportional to vCPU in the replay's mapping.
  */
 import type { Tenant } from '../domain/tenant';
 import type { SimResult } from './engine';
@@ -30,7 +30,7 @@ export interface TenantFigure {
   readonly deviationMean: number;
   /** Bins counted. */
   readonly bins: number;
-  /** Episodes below the guarantee with work waiting that would fit in it (see timeToGuarantee). */
+  /** Episodes below the guarantee with work waiting (see timeToGuarantee). */
   readonly guaranteeEpisodes: number;
   /** Of those, still open when the replay ended. */
   readonly guaranteeUnreached: number;
@@ -123,7 +123,7 @@ export interface GuaranteeFigure {
 
 const NO_EPISODES: GuaranteeFigure = { guaranteeEpisodes: 0, guaranteeUnreached: 0, timeToGuaranteeMean: 0, timeToGuaranteeP95: 0 };
 
-/** Per tenant, how long it took from work waiting that its guarantee had room for until the guarantee (or its demand) was reached: see the header. */
+/** Per tenant, how long it took from work waiting below its guarantee until the guarantee (or its demand) was reached: see the header. */
 export function timeToGuarantee(r: SimResult, shareOf: ReadonlyMap<string, number>): Map<string, GuaranteeFigure> {
   const capacity = r.workload.cloud.hosts * r.workload.cloud.hostCpus;
   const all = [...shareOf.values()].reduce((a, b) => a + b, 0);
@@ -158,7 +158,8 @@ export function timeToGuarantee(r: SimResult, shareOf: ReadonlyMap<string, numbe
     }
     if (end > from) {
       push(rec.job.tenant, [from, 0, rec.job.cpu]);
-      push(rec.job.tenant, [end, 0, -rec.job.cpu]);
+      // A job that never ended still waits when the replay ends.
+      if (rec.end !== undefined) push(rec.job.tenant, [end, 0, -rec.job.cpu]);
     }
   }
   const out = new Map<string, GuaranteeFigure>();
@@ -166,23 +167,16 @@ export function timeToGuarantee(r: SimResult, shareOf: ReadonlyMap<string, numbe
     const g = all > 0 ? ((shareOf.get(tenant) ?? 0) / all) * capacity : 0;
     list.sort((a, b) => a[0] - b[0]);
     let used = 0;
-    const waiting = new Map<number, number>();
+    let waiting = 0;
     let openedAt: number | undefined;
     const lengths: number[] = [];
     let unreached = 0;
     for (let k = 0; k < list.length; k++) {
       const [t, du, dw] = list[k];
       used += du;
-      if (dw !== 0) {
-        const c = Math.abs(dw);
-        const n = (waiting.get(c) ?? 0) + Math.sign(dw);
-        if (n > 0) waiting.set(c, n);
-        else waiting.delete(c);
-      }
+      waiting += Math.sign(dw);
       if (k + 1 < list.length && list[k + 1][0] === t) continue;
-      let smallest = Number.POSITIVE_INFINITY;
-      for (const c of waiting.keys()) if (c < smallest) smallest = c;
-      const below = used + smallest <= g + 1e-9;
+      const below = waiting > 0 && used < g - 1e-9;
       if (below && openedAt === undefined) openedAt = t;
       else if (!below && openedAt !== undefined) {
         lengths.push((t - openedAt) / 1000);
