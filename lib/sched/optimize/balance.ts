@@ -164,18 +164,16 @@ function bestSwap(a: Assignment, settings: ClusterSettings, onHost: number[][]):
     for (const v of onHost[from]!) {
       if (a.moved[v]) continue;
       for (let to = 0; to < problem.hosts.length; to++) {
-        if (to === from || !problem.schedulable[to] || !a.canMove(v, to, settings.maxPerHost)) continue;
+        if (to === from || !problem.schedulable[to] || !problem.allowed(v, to)) continue;
         for (const u of onHost[to]!) {
           if (a.moved[u] || !problem.allowed(u, from)) continue;
-          a.move(v, to);
-          if (a.canMove(u, from, settings.maxPerHost)) {
-            a.move(u, from);
-            const dp = spreadOf(a, w) - before;
-            const ds = squares(a, w) - squaresBefore;
-            a.undo(u);
-            if (!best || dp < best.dp - EPS || (dp <= best.dp + EPS && ds < best.ds - EPS)) best = { v, u, dp, ds };
-          }
-          a.undo(v);
+          if (!swap(a, v, u, settings.maxPerHost)) continue;
+          const dp = spreadOf(a, w) - before;
+          const ds = squares(a, w) - squaresBefore;
+          const [first, second] = a.moves.slice(-2);
+          a.undo(second!.v);
+          a.undo(first!.v);
+          if (!best || dp < best.dp - EPS || (dp <= best.dp + EPS && ds < best.ds - EPS)) best = { v, u, dp, ds };
         }
       }
     }
@@ -183,11 +181,30 @@ function bestSwap(a: Assignment, settings: ClusterSettings, onHost: number[][]):
   if (!best || !(best.dp < -cost - EPS)) return false;
   const from = a.where[best.v]!;
   const to = a.where[best.u]!;
-  a.move(best.v, to);
-  a.move(best.u, from);
+  swap(a, best.v, best.u, settings.maxPerHost);
   onHost[from] = onHost[from]!.filter((x) => x !== best!.v);
   onHost[to] = onHost[to]!.filter((x) => x !== best!.u);
   return true;
+}
+
+/**
+ * Swaps VM v and VM u (on two hosts) when the rules let it: v first, then u into the room v
+ * left where room is final (assignment.ts); with final room, u first when v does not fit before
+ * u leaves. True when both moved; nothing changes otherwise.
+ */
+function swap(a: Assignment, v: number, u: number, maxPerHost: number): boolean {
+  const from = a.where[v]!;
+  const to = a.where[u]!;
+  for (const [x, xTo, y, yTo] of a.finalPlacement ? [[v, to, u, from], [u, from, v, to]] : [[v, to, u, from]]) {
+    if (!a.canMove(x!, xTo!, maxPerHost)) continue;
+    a.move(x!, xTo!);
+    if (a.canMove(y!, yTo!, maxPerHost)) {
+      a.move(y!, yTo!);
+      return true;
+    }
+    a.undo(x!);
+  }
+  return false;
 }
 
 function squares(a: Assignment, w: readonly number[]): number {
@@ -262,6 +279,7 @@ function spreadOf(a: Assignment, w: readonly number[]): number {
 function trim(a: Assignment, w: readonly number[]): void {
   let current = spreadOf(a, w);
   for (const mv of [...a.moves].reverse()) {
+    if (!a.canUndo(mv.v)) continue;
     a.undo(mv.v);
     const without = spreadOf(a, w);
     if (without <= current + EPS) current = without;
