@@ -36,6 +36,7 @@
 import type { Assignment } from './assignment';
 import { EPS, objective } from './objective';
 import type { ClusterSettings } from './settings';
+import { searchRepack } from './repack';
 import { searchTarget } from './target';
 
 const SOURCES = 6;
@@ -68,13 +69,29 @@ export function searchBalance(a: Assignment, settings: ClusterSettings): { stopp
     if (alt) {
       trim(alt, w);
       if (objective(alt, settings) < objective(a, settings) - EPS) {
-        for (const mv of [...a.moves].reverse()) a.undo(mv.v);
-        for (const mv of alt.moves) a.move(mv.v, mv.to);
+        adopt(a, alt);
         stoppedAtLimit = false;
+      }
+    }
+    // Step 7: with final room, the search by repacking (repack.ts) from the plan so far.
+    if (settings.finalPlacement) {
+      const packed = searchRepack(problem, settings, a);
+      if (packed) {
+        trim(packed, w);
+        if (objective(packed, settings) < objective(a, settings) - EPS) {
+          adopt(a, packed);
+          stoppedAtLimit = false;
+        }
       }
     }
   }
   return { stoppedAtLimit };
+}
+
+/** Replaces a's plan by alt's (a's moves taken back, alt's made: both placements fit as a whole). */
+function adopt(a: Assignment, alt: Assignment): void {
+  for (const mv of [...a.moves].reverse()) a.undo(mv.v);
+  for (const mv of alt.moves) a.move(mv.v, mv.to);
 }
 
 /** Steps 1–3: single migrations while one helps; true when the migration limit stopped it. */
