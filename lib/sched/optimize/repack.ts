@@ -36,7 +36,7 @@ import type { ClusterSettings } from './settings';
 /** Bisection steps on t. */
 const STEPS = 20;
 /** What a migration must win in the objective, as a share of the cluster's mean load (of the metrics' weighted sum). */
-export const PRICE = 0.003;
+export const PRICE = 0.002;
 
 /** The price of one migration on this cluster: PRICE of the weighted mean load (the lowest spread any plan can reach). */
 export function migrationPrice(problem: Problem, settings: ClusterSettings, start: Assignment): number {
