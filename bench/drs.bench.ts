@@ -114,7 +114,7 @@ export function compare(nHosts: number, nVms: number, seed: number, drs = proces
 }
 
 export const CASES: readonly [number, number, number][] = [
-  [10, 50, 1], [10, 50, 2], [10, 50, 3], [10, 50, 4], [10, 50, 5], [10, 50, 6], [50, 300, 1], [100, 700, 1],
+  ...Array.from({ length: 12 }, (_, i): [number, number, number] => [10, 50, i + 1]), [50, 300, 1], [100, 700, 1],
 ];
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

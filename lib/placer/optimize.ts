@@ -19,6 +19,8 @@ export const DRS_DEFAULTS: Omit<OptimizeOptions, 'clusterId'> = {
   policy: 'balance', thresholds: { migration: -1, hostMigration: -1, dsMigration: 0 }, weights: { cpuUsage: 1 }, predictive: 0,
   // oned runs a plan's actions MAX_ACTIONS_PER_HOST at a time, all of them in the end.
   maxActionsPerHost: 1_000_000, maxActionsPerCluster: 0,
+  // oned's PlanManager migrates with capacity enforcement off: only the final placement must fit, as in one_drs's ILP.
+  finalPlacement: true,
 };
 
 export function drsConfPath(env: NodeJS.ProcessEnv): string {

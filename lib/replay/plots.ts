@@ -1,12 +1,15 @@
 /**
  * The report's plots, as Vega-Lite specifications rendered to SVG by Vega in Node (no browser,
  * no canvas): utilisation and queue length over time, wait-time CDF per policy, tenant shares
- * over time, and the simulated against the logged waits.
+ * over time (and each tenant's used share against its configured share, policy by policy), and
+ * the simulated against the logged waits.
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { addSpan, bucketSteps, maxOf, outcomes, quantile } from './metrics';
 import type { SimResult } from './engine';
+import { BINS, tenantSeries } from './tenants';
+import type { Tenant } from '../domain/tenant';
 
 const BUCKETS = 300;
 const WIDTH = 640;
@@ -106,4 +109,43 @@ export function tenantSpec(result: SimResult, top = 6): vl.TopLevelSpec {
       color: { field: 'tenant', type: 'nominal' },
     },
   };
+}
+
+/**
+ * Each of the `top` tenants using most (summed over the policies): its used share of the cloud
+ * over time under each policy, against its configured share (share over all shares, dashed).
+ */
+export function sharesSpec(results: readonly SimResult[], tenants: readonly Tenant[], top = 4): vl.TopLevelSpec {
+  const all = tenants.reduce((a, t) => a + t.share, 0);
+  const series = results.map((r) => ({ policy: r.policy.name, s: tenantSeries(r) }));
+  const totals = new Map<string, number>();
+  for (const { s } of series) for (const [t, u] of s.used) totals.set(t, (totals.get(t) ?? 0) + u.reduce((a, b) => a + b, 0));
+  const keep = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([t]) => t);
+  const values = series.flatMap(({ policy, s }) => keep.flatMap((tenant) => {
+    const u = s.used.get(tenant) ?? new Float64Array(BINS);
+    return Array.from(u, (used, k) => ({ tenant: `tenant ${tenant}`, policy, day: ((k + 0.5) * s.width) / 86_400_000, used }));
+  }));
+  const shares = keep.map((tenant) => ({ tenant: `tenant ${tenant}`, share: all > 0 ? (tenants.find((t) => t.id === tenant)?.share ?? 0) / all : 0 }));
+  return {
+    title: `used share of the cloud per tenant (top ${top} by use) against its configured share (dashed)`,
+    data: { values: [...values, ...shares.map((x) => ({ ...x, policy: 'configured share' }))] },
+    facet: { row: { field: 'tenant', type: 'nominal', title: null } },
+    spec: {
+      width: WIDTH, height: 90,
+      layer: [
+        {
+          transform: [{ filter: 'datum.used != null' }], mark: { type: 'line', strokeWidth: 1 },
+          encoding: {
+            x: { field: 'day', type: 'quantitative', title: 'day of the slice' },
+            y: { field: 'used', type: 'quantitative', title: 'used share' },
+            color: { field: 'policy', type: 'nominal' },
+          },
+        },
+        {
+          transform: [{ filter: 'datum.share != null' }], mark: { type: 'rule', strokeDash: [4, 3], color: 'black' },
+          encoding: { y: { field: 'share', type: 'quantitative' } },
+        },
+      ],
+    },
+  } as vl.TopLevelSpec;
 }

@@ -3,7 +3,7 @@
  * policies on the same workload, writes a Markdown report with SVG plots, and prints the figures
  * (--json: one object per policy). Progress on stderr when it is a terminal.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Tenant } from '../domain/tenant';
 import { tenantFigures } from './tenants';
@@ -14,6 +14,7 @@ import { DEFAULT_POLICIES, MACHINE_POLICY, POLICIES, replayPlannerPolicy } from 
 import { figures } from './metrics';
 import { mulberry32 } from './prng';
 import { jsonFigures, writeReport } from './report';
+import { renderSvg, sharesSpec } from './plots';
 import { readSwf } from './swf';
 import { DEFAULT_SYNTHETIC, syntheticWorkload } from './synthetic';
 import { DEFAULT_TRACE_MAPPING, traceWorkload } from './trace';
@@ -176,6 +177,7 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
     const machine = o.trace && o.machineCheck && hasWaits ? one(MACHINE_POLICY, { ...timing, kick: 0, boot: 0, save: 0, resume: 0 }) : undefined;
     spinner?.stop();
     const report = await writeReport({ workload, results, machine, timing, outDir: o.out, name: workload.name, command });
+    if (tenants) writeFileSync(path.join(o.out, `${workload.name}-shares.svg`), await renderSvg(sharesSpec(results, tenants)));
     if (o.json) {
       const all = [
         ...report.figures.map((f, k) => ({ ...jsonFigures(f), ...(tenants ? { tenants: tenantFigures(results[k], tenants) } : {}) })),
@@ -190,7 +192,10 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
         for (const r of results) {
           const t = tenantFigures(r, tenants).filter((f) => f.bins > 0);
           const mean = t.length ? t.reduce((a, f) => a + f.deviationMean, 0) / t.length : 0;
-          io.stdout.write(`${r.policy.name.padEnd(8)} tenants: mean |used share − entitled share| ${(mean * 100).toFixed(1)} points over ${t.length} tenants that waited in a saturated cloud\n`);
+          const all = tenantFigures(r, tenants);
+          const episodes = all.reduce((a, f) => a + f.guaranteeEpisodes, 0);
+          const ttg = episodes ? all.reduce((a, f) => a + f.timeToGuaranteeMean * f.guaranteeEpisodes, 0) / episodes : 0;
+          io.stdout.write(`${r.policy.name.padEnd(8)} tenants: mean |used share − entitled share| ${(mean * 100).toFixed(1)} points over ${t.length} tenants that waited in a saturated cloud; time to guarantee ${ttg.toFixed(0)} s mean over ${episodes} episodes\n`);
         }
       }
       if (report.validation) {

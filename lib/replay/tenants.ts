@@ -6,6 +6,16 @@
  * with nothing to run cannot use its share, and the others may borrow it. Deviation counts the
  * bins where the cloud is saturated (≥ 90 % used) and the tenant has jobs waiting to start, the
  * bins where sharing decides who runs.
+ *
+ * Time to guarantee (timeToGuarantee), per tenant: its guarantee is its share, over all the
+ * tenants' shares, of the cloud's vCPU (as the planner computes it, whoever is present). An
+ * episode opens when the tenant has work waiting while it uses less than its guarantee (vCPU
+ * on hosts, booting and saving included): a burst arrives, or its jobs end while others wait. It
+ * closes when it uses its guarantee or more, or nothing of it waits (its demand is met). A job
+ * larger than the gap left closes it when it starts: the tenant then runs at or above its
+ * guarantee. An episode still open when the replay ends counts with the time it had been open (a
+ * lower bound), so a policy that never gives a tenant its guarantee is not flattered. CPU only:
+ * memory is proportional to vCPU in the replay's mapping.
  */
 import type { Tenant } from '../domain/tenant';
 import type { SimResult } from './engine';
@@ -20,6 +30,13 @@ export interface TenantFigure {
   readonly deviationMean: number;
   /** Bins counted. */
   readonly bins: number;
+  /** Episodes below the guarantee with work waiting (see timeToGuarantee). */
+  readonly guaranteeEpisodes: number;
+  /** Of those, still open when the replay ended. */
+  readonly guaranteeUnreached: number;
+  /** Mean and 95th percentile of their length, seconds. */
+  readonly timeToGuaranteeMean: number;
+  readonly timeToGuaranteeP95: number;
 }
 
 export const BINS = 400;
@@ -62,6 +79,7 @@ export function tenantFigures(r: SimResult, tenants: readonly Tenant[] | undefin
   const shareOf = new Map(ids.map((id) => [id, tenants?.find((t) => t.id === id)?.share ?? (tenants ? 0 : 1)]));
   const all = [...shareOf.values()].reduce((a, b) => a + b, 0);
   const series = tenantSeries(r);
+  const guarantee = timeToGuarantee(r, shareOf);
   const bin = (ms: number): number => Math.floor((ms - series.from) / series.width);
   // Per bin: tenants with work in the system, and tenants with a job waiting to start.
   const present = ids.map(() => new Uint8Array(BINS));
@@ -91,6 +109,90 @@ export function tenantFigures(r: SimResult, tenants: readonly Tenant[] | undefin
       usedSum += used[b];
       dev += Math.abs(used[b] - shareOf.get(id)! / shares[b]);
     }
-    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, deviationMean: n ? dev / n : 0, bins: n };
+    const g = guarantee.get(id) ?? NO_EPISODES;
+    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, deviationMean: n ? dev / n : 0, bins: n, ...g };
   });
+}
+
+export interface GuaranteeFigure {
+  readonly guaranteeEpisodes: number;
+  readonly guaranteeUnreached: number;
+  readonly timeToGuaranteeMean: number;
+  readonly timeToGuaranteeP95: number;
+}
+
+const NO_EPISODES: GuaranteeFigure = { guaranteeEpisodes: 0, guaranteeUnreached: 0, timeToGuaranteeMean: 0, timeToGuaranteeP95: 0 };
+
+/** Per tenant, how long it took from work waiting below its guarantee until the guarantee (or its demand) was reached: see the header. */
+export function timeToGuarantee(r: SimResult, shareOf: ReadonlyMap<string, number>): Map<string, GuaranteeFigure> {
+  const capacity = r.workload.cloud.hosts * r.workload.cloud.hostCpus;
+  const all = [...shareOf.values()].reduce((a, b) => a + b, 0);
+  const horizon = Math.max(r.startMs, ...r.segments.map((s) => s.end), ...r.records.map((x) => x.end ?? r.startMs));
+  const segmentsOf = new Map<string, { start: number; end: number }[]>();
+  for (const s of r.segments) {
+    const list = segmentsOf.get(s.id);
+    if (list) list.push(s);
+    else segmentsOf.set(s.id, [s]);
+  }
+  // Per tenant, events [ms, Δ vCPU in use, vCPU of a job that starts (+) or stops (−) waiting].
+  const events = new Map<string, [number, number, number][]>();
+  const push = (tenant: string, e: [number, number, number]): void => {
+    const list = events.get(tenant);
+    if (list) list.push(e);
+    else events.set(tenant, [e]);
+  };
+  for (const s of r.segments) {
+    push(s.tenant, [s.start, s.cpu, 0]);
+    push(s.tenant, [s.end, -s.cpu, 0]);
+  }
+  for (const rec of r.records) {
+    // Waiting: from submission to the end, but for the spans its VM was on a host.
+    let from = r.startMs + rec.job.submit * 1000;
+    const end = rec.end ?? horizon;
+    for (const s of [...(segmentsOf.get(rec.job.id) ?? [])].sort((a, b) => a.start - b.start)) {
+      if (s.start > from) {
+        push(rec.job.tenant, [from, 0, rec.job.cpu]);
+        push(rec.job.tenant, [s.start, 0, -rec.job.cpu]);
+      }
+      from = Math.max(from, s.end);
+    }
+    if (end > from) {
+      push(rec.job.tenant, [from, 0, rec.job.cpu]);
+      // A job that never ended still waits when the replay ends.
+      if (rec.end !== undefined) push(rec.job.tenant, [end, 0, -rec.job.cpu]);
+    }
+  }
+  const out = new Map<string, GuaranteeFigure>();
+  for (const [tenant, list] of events) {
+    const g = all > 0 ? ((shareOf.get(tenant) ?? 0) / all) * capacity : 0;
+    list.sort((a, b) => a[0] - b[0]);
+    let used = 0;
+    let waiting = 0;
+    let openedAt: number | undefined;
+    const lengths: number[] = [];
+    let unreached = 0;
+    for (let k = 0; k < list.length; k++) {
+      const [t, du, dw] = list[k];
+      used += du;
+      waiting += Math.sign(dw);
+      if (k + 1 < list.length && list[k + 1][0] === t) continue;
+      const below = waiting > 0 && used < g - 1e-9;
+      if (below && openedAt === undefined) openedAt = t;
+      else if (!below && openedAt !== undefined) {
+        lengths.push((t - openedAt) / 1000);
+        openedAt = undefined;
+      }
+    }
+    if (openedAt !== undefined) {
+      lengths.push((horizon - openedAt) / 1000);
+      unreached++;
+    }
+    lengths.sort((a, b) => a - b);
+    out.set(tenant, {
+      guaranteeEpisodes: lengths.length, guaranteeUnreached: unreached,
+      timeToGuaranteeMean: lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : 0,
+      timeToGuaranteeP95: lengths.length ? lengths[Math.min(lengths.length - 1, Math.ceil(0.95 * lengths.length) - 1)] : 0,
+    });
+  }
+  return out;
 }

@@ -119,7 +119,7 @@ export function plan(input: PlanInput): Plan {
   }
   // With sharing, reclaim replaces today's preemption search (it knows tenants).
   const sharing = input.sharing
-    ? new SharingPhase(input.sharing, snapshot, policy.applyReserved, running.filter((r) => !ended.has(r.id)), input.queue, beffByHost, now, maxHost)
+    ? new SharingPhase(input.sharing, snapshot, policy.applyReserved, running.filter((r) => !ended.has(r.id)), input.queue, ledger, beffByHost, now, maxHost)
     : undefined;
   const preemptor = sharing ? undefined : createPreemptor(ledger, beffByHost, now, maxHost);
   const failures = new FailureCache();

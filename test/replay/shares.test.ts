@@ -1,9 +1,10 @@
 /**
  * The replay with tenants: `--tenants user` makes the trace's users tenants with equal shares,
  * adds the policy `shares`, and `--json` gives each policy its tenants' used share against
- * their entitlement. On a small slice of a real trace; full runs are `npm run simulate`.
+ * their entitlement and time to guarantee, with a plot of used against configured shares. On a
+ * small slice of a real trace; full runs are `npm run simulate`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
@@ -27,15 +28,23 @@ describe('replay with tenants', () => {
     const all = await simulateJson(['--tenants', 'user']);
     expect(all.map((p) => p.policy)).toEqual(['stop', 'shares']);
     for (const p of all) {
-      const tenants = p.tenants as { id: string; share: number; usedShareMean: number; deviationMean: number }[];
+      const tenants = p.tenants as { id: string; share: number; usedShareMean: number; deviationMean: number; guaranteeEpisodes: number; guaranteeUnreached: number; timeToGuaranteeMean: number }[];
       expect(tenants.length).toBeGreaterThan(1);
       expect(tenants.reduce((s, t) => s + t.share, 0)).toBeCloseTo(1);
       for (const t of tenants) {
         expect(t.usedShareMean).toBeGreaterThanOrEqual(0);
         expect(t.usedShareMean).toBeLessThanOrEqual(1 + 1e-9);
         expect(t.deviationMean).toBeGreaterThanOrEqual(0);
+        expect(t.guaranteeUnreached).toBeLessThanOrEqual(t.guaranteeEpisodes);
+        expect(t.timeToGuaranteeMean).toBeGreaterThanOrEqual(0);
       }
+      // Some tenant waited below its guarantee on a cloud this small and busy.
+      expect(tenants.some((t) => t.guaranteeEpisodes > 0)).toBe(true);
     }
+    // The plot of used against configured shares, one line per policy.
+    const svg = path.join(dir, 'KTH-SP2-1996-2.1-cln-shares.svg');
+    expect(existsSync(svg)).toBe(true);
+    expect(readFileSync(svg, 'utf8')).toMatch(/shares/);
   }, 120_000);
 
   it('reads shares from a file and names a bad one', async () => {

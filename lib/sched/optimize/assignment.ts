@@ -2,10 +2,17 @@
  * Where every VM of a problem is during the search, and what that leaves: per-host loads on
  * each metric, room, migrations into each host, and the migrations so far.
  *
- * Room during a plan (design note): a migrating VM is counted on both hosts until the move is
- * over (oned and the simulator book it on the target at once and free the source at the
- * end), and the plan's migrations run together, so the room a VM leaves behind is never offered
- * to another VM in the same plan. Undoing a move gives back the room it took on its target.
+ * Room during a plan (design note), two rules:
+ *   - booked (the default, as the tick runs its migrations): a migrating VM is counted on both
+ *     hosts until the move is over (oned and the simulator book it on the target at once and free
+ *     the source at the end), and the plan's migrations run together, so the room a VM leaves
+ *     behind is never offered to another VM in the same plan. Undoing a move gives back the room
+ *     it took on its target.
+ *   - final (`finalPlacement`): only the placement the plan ends in must fit, as one_drs's ILP
+ *     states it (each host's VMs within its capacity, nothing about the steps) and as oned runs
+ *     an OPTIMIZE plan (its PlanManager migrates with capacity enforcement off). A move frees its
+ *     source and books its target; a move may be taken back only where its VM still fits at home
+ *     (`canUndo`), since another VM may have taken the room it left.
  */
 import type { Problem } from './problem';
 
@@ -28,7 +35,7 @@ export class Assignment {
   private readonly localUsed = new Map<number, number>();
   readonly M: number;
 
-  constructor(readonly problem: Problem) {
+  constructor(readonly problem: Problem, readonly finalPlacement = false) {
     const H = problem.hosts.length;
     const M = problem.metrics.length;
     this.M = M;
@@ -66,6 +73,19 @@ export class Assignment {
     return true;
   }
 
+  /** Whether the move of VM v can be taken back: always with booked room; with final room, while it still fits at home. */
+  canUndo(v: number): boolean {
+    if (!this.finalPlacement || !this.moved[v]) return true;
+    const p = this.problem.vms[v]!;
+    const home = p.home;
+    if (this.freeCpu[home]! < p.cpu || this.freeMem[home]! < p.mem) return false;
+    if (p.hostLocalDs) {
+      const dsId = p.vm.datastoreId!;
+      if (!(p.localDisk < this.problem.localFree(home, dsId) - (this.localUsed.get(key(home, dsId)) ?? 0))) return false;
+    }
+    return true;
+  }
+
   move(v: number, to: number): void {
     const from = this.where[v]!;
     this.relocate(v, from, to, +1);
@@ -94,11 +114,17 @@ export class Assignment {
     this.where[v] = to;
     // Forward: the target's room is booked; backward (undo): the room booked on `from` (the old target) comes back.
     const target = sign > 0 ? to : from;
-    this.freeCpu[target]! -= sign * p.cpu;
-    this.freeMem[target]! -= sign * p.mem;
+    this.book(p, target, sign);
     this.inbound[target]! += sign;
+    // Final room: the host the VM leaves gets its room back (and loses it again on undo).
+    if (this.finalPlacement) this.book(p, sign > 0 ? from : to, -sign);
+  }
+
+  private book(p: Problem['vms'][number], h: number, sign: number): void {
+    this.freeCpu[h]! -= sign * p.cpu;
+    this.freeMem[h]! -= sign * p.mem;
     if (p.hostLocalDs) {
-      const k = key(target, p.vm.datastoreId!);
+      const k = key(h, p.vm.datastoreId!);
       this.localUsed.set(k, (this.localUsed.get(k) ?? 0) + sign * p.localDisk);
     }
   }

@@ -7,18 +7,19 @@
  * What holds for every plan (test/sched/optimize/properties.test.ts):
  *   - a VM only goes to a host its requirements accept, in its cluster, that the placer would
  *     schedule on, with room for it on top of everything already there and everything the
- *     plan sends there (room a VM leaves is not reused within the plan);
+ *     plan sends there (room a VM leaves is not reused within the plan); with `finalPlacement`,
+ *     with room for it in the placement the plan ends in;
  *   - at most maxActionsPerHost migrations into one host, at most the thresholds in all;
  *   - only RUNNING VMs move, never one left alone; each at most once;
  *   - the objective after the plan is never above the objective before it.
  */
 import { ExprCache } from '../exprCache';
 import type { Snapshot } from '../snapshot';
-import { Assignment } from './assignment';
+import { Assignment, type Move } from './assignment';
 import { searchBalance } from './balance';
 import { EPS, objective } from './objective';
 import { searchPack } from './pack';
-import { buildProblem } from './problem';
+import { buildProblem, type Problem } from './problem';
 import { resolveSettings } from './settings';
 import type { ClusterOutcome, OptimizeAction, OptimizeOptions, OptimizePlan } from './types';
 
@@ -46,7 +47,7 @@ export function optimize(snapshot: Snapshot, options: OptimizeOptions): Optimize
       reasons.push(`${name}: no hosts`);
       continue;
     }
-    const a = new Assignment(problem);
+    const a = new Assignment(problem, settings.finalPlacement);
     const start = objective(a, settings);
     const { stoppedAtLimit } = settings.policy === 'pack' ? searchPack(a, settings) : searchBalance(a, settings);
     let end = objective(a, settings);
@@ -59,7 +60,7 @@ export function optimize(snapshot: Snapshot, options: OptimizeOptions): Optimize
     before += start;
     after += end;
     outcomes.push({ clusterId, policy: settings.policy, objectiveBefore: start, objectiveAfter: end, migrations: a.moves.length, movable });
-    for (const mv of [...a.moves].sort((x, y) => problem.vms[x.v]!.vm.id - problem.vms[y.v]!.vm.id)) {
+    for (const mv of executionOrder(problem, a.moves)) {
       const vm = problem.vms[mv.v]!.vm;
       actions.push({
         type: 'migrate', ...(vm.jobId !== undefined ? { jobId: vm.jobId } : {}), vmId: vm.id,
@@ -72,6 +73,33 @@ export function optimize(snapshot: Snapshot, options: OptimizeOptions): Optimize
     reasons.push(...problem.notes.map((n) => `${name}: ${n}`));
   }
   return { actions, objectiveBefore: before, objectiveAfter: after, clusters: outcomes, reasons };
+}
+
+/**
+ * The plan's migrations in the order they are listed (oned starts a plan's actions in that
+ * order): by VM id, except that a migration whose VM does not fit on its target yet waits until
+ * the migrations before it have left that host (their room counted as freed once listed). With
+ * room booked on top (the default) every migration fits at once, so the order is by VM id; with
+ * final room, a trade between full hosts has no such order, and its migrations are listed by VM
+ * id where they are reached (oned runs them all the same).
+ */
+function executionOrder(problem: Problem, moves: readonly Move[]): Move[] {
+  const freeCpu = Float64Array.from(problem.freeCpu);
+  const freeMem = Float64Array.from(problem.freeMem);
+  const pending = [...moves].sort((x, y) => problem.vms[x.v]!.vm.id - problem.vms[y.v]!.vm.id);
+  const out: Move[] = [];
+  while (pending.length > 0) {
+    let i = pending.findIndex((mv) => freeCpu[mv.to]! >= problem.vms[mv.v]!.cpu && freeMem[mv.to]! >= problem.vms[mv.v]!.mem);
+    if (i < 0) i = 0;
+    const mv = pending.splice(i, 1)[0]!;
+    const p = problem.vms[mv.v]!;
+    freeCpu[mv.to]! -= p.cpu;
+    freeMem[mv.to]! -= p.mem;
+    freeCpu[mv.from]! += p.cpu;
+    freeMem[mv.from]! += p.mem;
+    out.push(mv);
+  }
+  return out;
 }
 
 function summary(name: string, policy: string, start: number, end: number, moves: number, movable: number): string {

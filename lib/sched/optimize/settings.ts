@@ -18,6 +18,8 @@ export interface ClusterSettings {
   readonly limit: number;
   readonly limitName: string;
   readonly maxPerHost: number;
+  /** Room is checked on the plan's final placement only (assignment.ts). */
+  readonly finalPlacement: boolean;
 }
 
 /** one_drs.conf's OPTIMIZE default. */
@@ -67,7 +69,7 @@ export function resolveSettings(options: OptimizeOptions, cluster: Cluster | und
   }
   const maxPerHost = options.maxActionsPerHost ?? 1;
   if (!Number.isInteger(maxPerHost) || maxPerHost < 1) throw new OptimizeOptionsError('maxActionsPerHost', 'must be an integer >= 1');
-  return { policy, metrics, weights: raw.map((w) => w / sum), predictive, limit, limitName, maxPerHost };
+  return { policy, metrics, weights: raw.map((w) => w / sum), predictive, limit, limitName, maxPerHost, finalPlacement: options.finalPlacement ?? false };
 }
 
 /**

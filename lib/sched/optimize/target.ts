@@ -39,7 +39,7 @@ const NODES = 4_000;
 
 export function searchTarget(problem: Problem, settings: ClusterSettings): Assignment | undefined {
   const M = problem.metrics.length;
-  const start = new Assignment(problem);
+  const start = new Assignment(problem, settings.finalPlacement);
   const max0 = maxLoads(start);
   // The mean load of each metric over the counted hosts: no host can end below it on all of them.
   let lo = 1;
@@ -76,7 +76,7 @@ export function searchTarget(problem: Problem, settings: ClusterSettings): Assig
 
 /** One attempt at bringing every counted host to or below `target` (per metric); undefined when one cannot. */
 function attempt(problem: Problem, settings: ClusterSettings, target: Float64Array): Assignment | undefined {
-  const a = new Assignment(problem);
+  const a = new Assignment(problem, settings.finalPlacement);
   const M = a.M;
   const H = problem.hosts.length;
   const w = settings.weights;

@@ -46,6 +46,15 @@ export interface OptimizeOptions {
   readonly candidateHosts?: ReadonlyMap<number, readonly number[]>;
   /** Recompute MAX_CPU/MAX_MEM from RESERVED_* as oned does, instead of trusting HOST_SHARE (default false, as the tick). */
   readonly applyReserved?: boolean;
+  /**
+   * Check room on the placement the plan ends in only, as one_drs's ILP does, so a VM may take
+   * the room another VM of the same plan leaves (hosts trade VMs). For plans oned runs itself (an
+   * OPTIMIZE driver action: its PlanManager migrates with capacity enforcement off, in the plan's
+   * order); the actions are listed so that each fits on its target after the ones before it
+   * have left, wherever such an order exists. Default false: room booked on top of what is there
+   * (assignment.ts), as the tick runs its migrations at once.
+   */
+  readonly finalPlacement?: boolean;
   /** Let a cluster's TEMPLATE/ONE_DRS (POLICY, MIGRATION_THRESHOLD, PREDICTIVE, *_WEIGHT) override these options, as one_drs does. Default true. */
   readonly clusterSettings?: boolean;
 }

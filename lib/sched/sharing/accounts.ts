@@ -49,6 +49,8 @@ const userOf = (job: { readonly user?: string }): string => job.user ?? '';
 
 export class TenantBook {
   private readonly accounts = new Map<string, TenantAccount>();
+  /** Tenants whose account changed (a job started or left) since the fair order last read them (order.ts). */
+  readonly changed = new Set<string>();
   private readonly totalShares: number;
   private readonly totalUsage: number;
 
@@ -112,6 +114,7 @@ export class TenantBook {
   /** A job of the tenant starts (or, with negative amounts, leaves). */
   add(job: { readonly tenant?: string; readonly user?: string }, cpu: number, memoryMb: number): void {
     const a = this.account(tenantOf(job));
+    this.changed.add(a.id);
     const jobs = cpu < 0 || memoryMb < 0 ? -1 : 1;
     for (const used of [a.used, this.user(a, userOf(job)).used]) {
       used.cpu += cpu;

@@ -5,6 +5,10 @@
  * the user furthest below its sub-share. Keys are read again for every job, so a tenant that
  * starts a job in this plan moves back; ties go to the job first in today's order, so one tenant
  * (or tenants all alike) keeps exactly today's order.
+ *
+ * The tenants wait in a heap by (key, head job), so a pick costs a logarithm of the tenants, not
+ * a pass over them: a tenant's key changes only with its account (TenantBook.changed), its head
+ * only when it gives a job, and either puts it in the heap again (older entries are skipped).
  */
 import type { QueuedJob } from '../contract';
 import { compareJobs } from '../order';
@@ -18,6 +22,55 @@ interface Lane {
 interface TenantLanes {
   readonly account: TenantAccount;
   readonly users: Map<string, Lane>;
+  /** Bumped when its key or head may have changed: heap entries of an older stamp are stale. */
+  stamp: number;
+}
+
+interface Entry {
+  readonly lanes: TenantLanes;
+  readonly key: number;
+  readonly head: QueuedJob;
+  readonly lane: Lane;
+  readonly stamp: number;
+}
+
+const before = (x: Entry, y: Entry): boolean => x.key < y.key || (x.key === y.key && compareJobs(x.head, y.head) < 0);
+
+class TenantHeap {
+  private readonly items: Entry[] = [];
+
+  push(e: Entry): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i], a[p])) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+
+  pop(): Entry | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l], a[m])) m = l;
+        if (r < a.length && before(a[r], a[m])) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Generator<QueuedJob> {
@@ -36,30 +89,31 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
       else users.set(u, [j]);
     }
     for (const [t, users] of byUser) {
-      lanes.set(t, { account: book.account(t), users: new Map([...users].map(([u, jobs]) => [u, { jobs, next: 0 }])) });
+      lanes.set(t, { account: book.account(t), users: new Map([...users].map(([u, jobs]) => [u, { jobs, next: 0 }])), stamp: 0 });
     }
-    const active = [...lanes.values()];
-    while (active.length > 0) {
-      let bestT = -1;
-      let bestKey = 0;
-      let bestHead: QueuedJob | undefined;
-      for (let k = 0; k < active.length; k++) {
-        const tl = active[k];
-        const key = book.key(tl.account);
-        const head = headOf(book, tl).job;
-        if (bestT < 0 || key < bestKey || (key === bestKey && compareJobs(head, bestHead!) < 0)) {
-          bestT = k;
-          bestKey = key;
-          bestHead = head;
-        }
+    const heap = new TenantHeap();
+    const enter = (tl: TenantLanes): void => {
+      const { job, lane } = headOf(book, tl);
+      heap.push({ lanes: tl, key: book.key(tl.account), head: job, lane, stamp: ++tl.stamp });
+    };
+    book.changed.clear();
+    for (const tl of lanes.values()) enter(tl);
+    for (;;) {
+      for (const t of book.changed) {
+        const tl = lanes.get(t);
+        if (tl && tl.users.size > 0) enter(tl);
       }
-      const tl = active[bestT];
-      const { lane } = headOf(book, tl);
+      book.changed.clear();
+      const e = heap.pop();
+      if (!e) break;
+      if (e.stamp !== e.lanes.stamp) continue;
+      const { lanes: tl, lane } = e;
       yield lane.jobs[lane.next++];
       if (lane.next >= lane.jobs.length) {
         for (const [u, l] of tl.users) if (l === lane) tl.users.delete(u);
-        if (tl.users.size === 0) active.splice(bestT, 1);
       }
+      if (tl.users.size > 0) enter(tl);
+      else tl.stamp++;
     }
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { FilterContext, PreparedJob } from '../filter';
 import type { QueuedJob, RunningJob, SharingInput, WaitCode, WaitReason } from '../contract';
+import type { Ledger } from '../ledger';
 import type { Snapshot } from '../snapshot';
 import { TenantBook, tenantOf, type TenantAccount } from './accounts';
 import { cloudCapacity } from './capacity';
@@ -30,9 +31,9 @@ export class SharingPhase {
    */
   private epoch = 0;
 
-  constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
+  constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
     this.book = new TenantBook(sharing, cloudCapacity(snapshot, applyReserved), running, queue);
-    this.reclaimer = new Reclaimer(this.book, beffByHost, now, maxHost);
+    this.reclaimer = new Reclaimer(this.book, ledger, beffByHost, now, maxHost);
   }
 
   order(ordered: readonly QueuedJob[]): Iterable<QueuedJob> {
@@ -104,6 +105,7 @@ export class SharingPhase {
   preempted(c: ReclaimCandidate): void {
     for (const v of c.victims) this.book.remove(v, v.cpu, v.memoryMb);
     this.reclaimer.preempted(c);
+    for (const v of c.victims) this.reclaimer.accountChanged(tenantOf(v));
     this.epoch++;
   }
 
@@ -113,6 +115,7 @@ export class SharingPhase {
     const a = this.accountOf(p.job);
     const was = this.book.borrowing(a);
     this.book.add(p.job, p.job.cpu, p.job.memoryMb);
+    this.reclaimer.accountChanged(a.id);
     if (!was && this.book.borrowing(a)) this.epoch++;
   }
 

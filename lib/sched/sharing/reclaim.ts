@@ -12,15 +12,18 @@
  *    the victims already taken from B: B's room within its guarantee is never taken. The job
  *    must then be prod, or keep A within its own guarantee (A reclaims what it lent).
  *
- * Hosts with such jobs are scanned by ascending host id; sets are compared on the first 100
- * hosts that pass the filters (as preempt.ts bounds its dry runs).
+ * The group's hosts where such jobs could make room are visited by ascending host id
+ * (reclaimIndex.ts finds them without a scan); sets are compared on the first 100 hosts that pass the filters
+ * (as preempt.ts bounds its dry runs).
  */
 import { cpuShare, memoryKb } from '../capacity';
 import type { FilterContext, PreparedJob } from '../filter';
 import { confirmHost } from '../filters/chain';
 import type { RunningJob } from '../contract';
+import type { Ledger } from '../ledger';
 import { compareIds } from '../order';
 import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
+import { ReclaimIndex } from './reclaimIndex';
 
 export interface ReclaimCandidate {
   readonly hostIndex: number;
@@ -32,19 +35,23 @@ export interface ReclaimCandidate {
 const LIMIT = 100;
 
 export class Reclaimer {
-  /** Best-effort jobs still running on each host (ledger index), cheapest victim first. */
-  private readonly byHost = new Map<number, RunningJob[]>();
-  /** Hosts with any, by ascending host id (the ledger's hosts are sorted by id). */
-  private hosts: number[];
+  /** Best-effort jobs still running on each host (ledger index), cheapest victim first, and where room may be reclaimed. */
+  private readonly index: ReclaimIndex;
   private readonly cheapestFirst: (a: RunningJob, b: RunningJob) => number;
   private readonly largestFirst: (a: RunningJob, b: RunningJob) => number;
 
-  constructor(private readonly book: TenantBook, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, private readonly now: number, private readonly maxHost: number) {
+  constructor(private readonly book: TenantBook, ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, private readonly now: number, private readonly maxHost: number) {
     const workLost = (v: RunningJob): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
     this.cheapestFirst = (a, b) => a.priority - b.priority || workLost(a) - workLost(b) || compareIds(a.id, b.id);
     this.largestFirst = (a, b) => cpuShare(b.cpu) - cpuShare(a.cpu) || memoryKb(b.memoryMb) - memoryKb(a.memoryMb) || this.cheapestFirst(a, b);
-    for (const [i, list] of beffByHost) this.byHost.set(i, [...list].sort(this.cheapestFirst));
-    this.hosts = [...this.byHost.keys()].sort((a, b) => a - b);
+    const sorted = new Map<number, RunningJob[]>();
+    for (const [i, list] of beffByHost) sorted.set(i, [...list].sort(this.cheapestFirst));
+    this.index = new ReclaimIndex(ledger, book, sorted, maxHost);
+  }
+
+  /** The tenant's account changed: whether it borrows may have changed with it. */
+  accountChanged(tenant: string): void {
+    this.index.touch(tenant);
   }
 
   private workLost(v: RunningJob): number {
@@ -74,12 +81,12 @@ export class Reclaimer {
     };
     let best: ReclaimCandidate | undefined;
     let examined = 0;
-    for (const i of this.hosts) {
-      if (examined >= LIMIT) break;
-      if (group.leafOf[i] < 0) continue;
+    this.index.forEachCandidate(group, job.cpu, job.mem, prod ? a.id : undefined, reclaims, (i) => {
+      if (examined >= LIMIT) return false;
+      if (group.leafOf[i] < 0) return true;
       const book = ctx.ledger.hosts[i];
-      if (job.excluded.has(book.host.id) || (this.maxHost > 0 && book.dispatched >= this.maxHost)) continue;
-      const all = this.byHost.get(i)!;
+      if (job.excluded.has(book.host.id) || (this.maxHost > 0 && book.dispatched >= this.maxHost)) return true;
+      const all = this.index.beffOn(i);
       let cpu = ctx.ledger.freeCpu(i);
       let mem = ctx.ledger.freeMem(i);
       const mine: RunningJob[] = [];
@@ -89,12 +96,12 @@ export class Reclaimer {
         cpu += cpuShare(v.cpu);
         mem += memoryKb(v.memoryMb);
       }
-      if (mine.length === 0 || cpu < job.cpu || mem < job.mem) continue;
+      if (mine.length === 0 || cpu < job.cpu || mem < job.mem) return true;
       if (best && best.victims.length === 1) {
         // Nothing beats one victim but a lone victim losing less work, or at a lower host id on a tie.
-        if (mine.every((v) => this.workLost(v) > best!.workLost)) continue;
+        if (mine.every((v) => this.workLost(v) > best!.workLost)) return true;
       }
-      if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) continue;
+      if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) return true;
       examined++;
       for (const ordered of mine.length <= 2 ? [mine] : [mine, [...mine].sort(this.largestFirst)]) {
         const victims = this.dryRun(ctx, job, i, ordered, a.id);
@@ -106,7 +113,8 @@ export class Reclaimer {
         };
         if (!best || this.better(ctx, c, best)) best = c;
       }
-    }
+      return true;
+    });
     return best;
   }
 
@@ -159,11 +167,6 @@ export class Reclaimer {
   /** The candidate's victims were preempted: they no longer run on its host. */
   preempted(c: ReclaimCandidate): void {
     const gone = new Set(c.victims.map((v) => v.id));
-    const left = this.byHost.get(c.hostIndex)!.filter((v) => !gone.has(v.id));
-    if (left.length > 0) this.byHost.set(c.hostIndex, left);
-    else {
-      this.byHost.delete(c.hostIndex);
-      this.hosts = this.hosts.filter((i) => i !== c.hostIndex);
-    }
+    this.index.setBeffOn(c.hostIndex, this.index.beffOn(c.hostIndex).filter((v) => !gone.has(v.id)));
   }
 }

@@ -29,6 +29,30 @@ describe('optimize: properties', () => {
     }), RUNS);
   });
 
+  it('with final room, the placement the plan ends in fits every host, the objective is never worse and the plan is the same for the same input', () => {
+    fc.assert(fc.property(clusterArb(), optionsArb, ({ snapshot, leaveAlone }, o) => {
+      // Act
+      const p = plan(snapshot, { ...o, finalPlacement: true }, leaveAlone);
+      // Assess
+      const vm = (id: number) => snapshot.vms.find((v) => v.id === id)!;
+      const cpuOf = (id: number) => Math.trunc(Math.fround(Math.fround(vm(id).cpu) * 100));
+      for (const h of snapshot.hosts) {
+        const incoming = p.actions.filter((a) => a.hostId === h.id);
+        const leaving = p.actions.filter((a) => a.fromHostId === h.id);
+        const cpu = incoming.reduce((s, a) => s + cpuOf(a.vmId), 0) - leaving.reduce((s, a) => s + cpuOf(a.vmId), 0);
+        const mem = incoming.reduce((s, a) => s + vm(a.vmId).memoryMb * 1024, 0) - leaving.reduce((s, a) => s + vm(a.vmId).memoryMb * 1024, 0);
+        if (incoming.length > 0) {
+          expect(cpu).toBeLessThanOrEqual(Math.max(0, h.share.maxCpu - h.share.cpuUsage));
+          expect(mem).toBeLessThanOrEqual(Math.max(0, h.share.maxMem - h.share.memUsage));
+        }
+      }
+      expect(new Set(p.actions.map((a) => a.vmId)).size).toBe(p.actions.length);
+      expect(p.objectiveAfter).toBeLessThanOrEqual(p.objectiveBefore + 1e-12);
+      const shuffled: Snapshot = { ...snapshot, hosts: [...snapshot.hosts].reverse(), vms: [...snapshot.vms].reverse() };
+      expect(plan(shuffled, { ...o, finalPlacement: true }, [...leaveAlone].reverse())).toEqual(p);
+    }), RUNS);
+  });
+
   it('moves only RUNNING VMs not left alone, once each, to hosts their requirements accept', () => {
     fc.assert(fc.property(clusterArb(), optionsArb, ({ snapshot, leaveAlone }, o) => {
       const p = plan(snapshot, o, leaveAlone);
