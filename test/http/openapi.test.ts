@@ -43,7 +43,7 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/jobs'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/jobs/{id}/complete'].post.security).toEqual([]);
     expect(doc.paths['/openapi.json'].get.security).toEqual([]);
-    expect(doc.paths['/jobs'].get.parameters.map((p: any) => p.name)).toEqual(['state', 'class', 'service', 'owner', 'limit', 'cursor', 'elements']);
+    expect(doc.paths['/jobs'].get.parameters.map((p: any) => p.name)).toEqual(['state', 'class', 'service', 'owner', 'elements', 'limit', 'cursor']);
   });
 
   it('takes its request schemas from the files the handlers validate with, as they are', () => {
