@@ -32,6 +32,28 @@ export function maxLoads(a: Assignment): Float64Array {
   return out;
 }
 
+/**
+ * The lowest target a bisection on the highest load can reach, relative to the start's highest
+ * load (`max0`): each metric's mean load over the counted hosts, since no host can end below the
+ * mean on all of them.
+ */
+export function meanLoadFloor(start: Assignment, max0: Float64Array): number {
+  const { M, problem } = start;
+  let lo = 1;
+  for (let m = 0; m < M; m++) {
+    if (!(max0[m]! > 0)) continue;
+    let sum = 0;
+    let cap = 0;
+    for (let h = 0; h < problem.hosts.length; h++) {
+      if (!problem.counted[h]) continue;
+      sum += start.loads[h * M + m]! * problem.totals[h * M + m]!;
+      cap += problem.totals[h * M + m]!;
+    }
+    if (cap > 0) lo = Math.min(lo, sum / cap / max0[m]!);
+  }
+  return lo;
+}
+
 /** The balance objective without its migration term. */
 export function spread(a: Assignment, weights: readonly number[]): number {
   const max = maxLoads(a);

@@ -29,7 +29,7 @@
  * room is not traded). Pure and deterministic: hosts and VMs are visited by index.
  */
 import { Assignment } from './assignment';
-import { EPS, maxLoads, objective } from './objective';
+import { EPS, maxLoads, meanLoadFloor, objective } from './objective';
 import type { Problem } from './problem';
 import type { ClusterSettings } from './settings';
 
@@ -60,20 +60,9 @@ export function searchRepack(problem: Problem, settings: ClusterSettings, from: 
   const start = new Assignment(problem, true);
   const max0 = maxLoads(start);
   const maxFrom = maxLoads(from);
-  let lo = 1;
+  let lo = meanLoadFloor(start, max0);
   let hi = 0;
-  for (let m = 0; m < M; m++) {
-    if (!(max0[m]! > 0)) continue;
-    let sum = 0;
-    let cap = 0;
-    for (let h = 0; h < problem.hosts.length; h++) {
-      if (!problem.counted[h]) continue;
-      sum += start.loads[h * M + m]! * problem.totals[h * M + m]!;
-      cap += problem.totals[h * M + m]!;
-    }
-    if (cap > 0) lo = Math.min(lo, sum / cap / max0[m]!);
-    hi = Math.max(hi, maxFrom[m]! / max0[m]!);
-  }
+  for (let m = 0; m < M; m++) if (max0[m]! > 0) hi = Math.max(hi, maxFrom[m]! / max0[m]!);
   const price = migrationPrice(problem, settings, start);
   let best: Assignment | undefined;
   let bestValue = objective(from, settings) + price * from.moves.length;

@@ -24,7 +24,7 @@
  * Pure and deterministic: hosts, VMs and sets are visited in a fixed order.
  */
 import { Assignment } from './assignment';
-import { EPS, maxLoads, objective } from './objective';
+import { EPS, maxLoads, meanLoadFloor, objective } from './objective';
 import type { Problem } from './problem';
 import type { ClusterSettings } from './settings';
 
@@ -42,18 +42,7 @@ export function searchTarget(problem: Problem, settings: ClusterSettings): Assig
   const start = new Assignment(problem, settings.finalPlacement);
   const max0 = maxLoads(start);
   // The mean load of each metric over the counted hosts: no host can end below it on all of them.
-  let lo = 1;
-  for (let m = 0; m < M; m++) {
-    if (!(max0[m]! > 0)) continue;
-    let sum = 0;
-    let cap = 0;
-    for (let h = 0; h < problem.hosts.length; h++) {
-      if (!problem.counted[h]) continue;
-      sum += start.loads[h * M + m]! * problem.totals[h * M + m]!;
-      cap += problem.totals[h * M + m]!;
-    }
-    if (cap > 0) lo = Math.min(lo, sum / cap / max0[m]!);
-  }
+  let lo = meanLoadFloor(start, max0);
   let hi = 1;
   let best: Assignment | undefined;
   let bestValue = objective(start, settings);
