@@ -147,3 +147,15 @@ export interface JobUsage {
   /** From submit to its first start (to its end when it never ran). */
   readonly waitSeconds: number;
 }
+
+/** What every new job starts with: QUEUED now, nothing tried, run or preempted yet, and the reason it was made. */
+export const freshJob = (at: string, reason: string) => ({
+  state: 'QUEUED' as const,
+  createdAt: at,
+  updatedAt: at,
+  attempts: 0,
+  excludedHosts: [] as readonly number[],
+  preemptions: 0,
+  runSeconds: 0,
+  history: [{ at, to: 'QUEUED' as const, reason }] as readonly JobEvent[],
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, JobClass, JobState } from '../domain/job';
-import { isFinal } from '../domain/job';
+import { freshJob, isFinal } from '../domain/job';
 import type { Service, SvmschedConfig } from '../config/types';
 import type { Caller } from '../domain/caller';
 import { compileRequirement, ExprSyntaxError } from '../sched/expr';
@@ -171,14 +171,7 @@ export class JobService {
       requirements,
       preemptMode: service.preemptMode,
       ...(service.lifetimeIsSuccess ? { lifetimeIsSuccess: true } : {}),
-      state: 'QUEUED',
-      createdAt: at,
-      updatedAt: at,
-      attempts: 0,
-      excludedHosts: [],
-      preemptions: 0,
-      runSeconds: 0,
-      history: [{ at, to: 'QUEUED', reason: 'submitted' }],
+      ...freshJob(at, 'submitted'),
     };
     const { job: stored, created } = await this.deps.repo.create(job, idempotencyKey);
     if (created) await this.deps.kick().catch(() => {});

@@ -5,7 +5,7 @@
  * 10,000 that waits costs a tick a handful of queued jobs, not 10,000.
  */
 import { elementId, indexAt } from '../domain/array';
-import { endedWell, type Job } from '../domain/job';
+import { endedWell, freshJob, type Job } from '../domain/job';
 import type { ArrayStore } from './ports';
 import { JobStateConflictError } from '../store/errors';
 
@@ -25,14 +25,7 @@ export function elementOf(array: Job, k: number, now: number): Job {
     arrayId: array.id,
     arrayIndex: index,
     arraySize: spec.size,
-    state: 'QUEUED',
-    createdAt: at,
-    updatedAt: at,
-    attempts: 0,
-    excludedHosts: [],
-    preemptions: 0,
-    runSeconds: 0,
-    history: [{ at, to: 'QUEUED', reason: `element ${index} of array ${array.id}` }],
+    ...freshJob(at, `element ${index} of array ${array.id}`),
   };
 }
 
