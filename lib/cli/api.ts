@@ -1,4 +1,4 @@
-import type { Job, JobClass, JobState, PreemptMode } from '../domain/job';
+import type { Job, JobClass, JobState, JobUsage, PreemptMode } from '../domain/job';
 import type { Connection } from './config';
 import { isLocalServer } from './server';
 import {
@@ -119,17 +119,12 @@ export interface UsageQuery {
   readonly user?: string;
 }
 
-export interface UsageRow {
+/** One row of GET /usage: the figures of a finished job's usage, summed over a tenant, user or service. */
+export type UsageRow = Pick<JobUsage, 'vcpuSeconds' | 'memoryMbSeconds' | 'wallSeconds' | 'preemptedSeconds' | 'lostSeconds' | 'waitSeconds'> & {
   readonly key: string;
   readonly jobs: number;
-  readonly vcpuSeconds: number;
-  readonly memoryMbSeconds: number;
-  readonly wallSeconds: number;
-  readonly preemptedSeconds: number;
-  readonly lostSeconds: number;
-  readonly waitSeconds: number;
   readonly outcomes: Partial<Record<JobState, number>>;
-}
+};
 
 export interface UsageReport {
   readonly from: string;

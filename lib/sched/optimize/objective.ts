@@ -38,20 +38,26 @@ export function maxLoads(a: Assignment): Float64Array {
  * mean on all of them.
  */
 export function meanLoadFloor(start: Assignment, max0: Float64Array): number {
-  const { M, problem } = start;
   let lo = 1;
-  for (let m = 0; m < M; m++) {
+  for (let m = 0; m < start.M; m++) {
     if (!(max0[m]! > 0)) continue;
-    let sum = 0;
-    let cap = 0;
-    for (let h = 0; h < problem.hosts.length; h++) {
-      if (!problem.counted[h]) continue;
-      sum += start.loads[h * M + m]! * problem.totals[h * M + m]!;
-      cap += problem.totals[h * M + m]!;
-    }
-    if (cap > 0) lo = Math.min(lo, sum / cap / max0[m]!);
+    const mean = meanLoad(start, m);
+    if (mean !== undefined) lo = Math.min(lo, mean / max0[m]!);
   }
   return lo;
+}
+
+/** Metric m's load over all counted hosts together (used over capacity); undefined without capacity. */
+export function meanLoad(a: Assignment, m: number): number | undefined {
+  const { M, problem } = a;
+  let sum = 0;
+  let cap = 0;
+  for (let h = 0; h < problem.hosts.length; h++) {
+    if (!problem.counted[h]) continue;
+    sum += a.loads[h * M + m]! * problem.totals[h * M + m]!;
+    cap += problem.totals[h * M + m]!;
+  }
+  return cap > 0 ? sum / cap : undefined;
 }
 
 /** The balance objective without its migration term. */

@@ -29,7 +29,7 @@
  * room is not traded). Pure and deterministic: hosts and VMs are visited by index.
  */
 import { Assignment } from './assignment';
-import { EPS, maxLoads, meanLoadFloor, objective } from './objective';
+import { EPS, maxLoads, meanLoad, meanLoadFloor, objective } from './objective';
 import type { Problem } from './problem';
 import type { ClusterSettings } from './settings';
 
@@ -40,18 +40,8 @@ export const PRICE = 0.002;
 
 /** The price of one migration on this cluster: PRICE of the weighted mean load (the lowest spread any plan can reach). */
 export function migrationPrice(problem: Problem, settings: ClusterSettings, start: Assignment): number {
-  const M = problem.metrics.length;
   let mean = 0;
-  for (let m = 0; m < M; m++) {
-    let sum = 0;
-    let cap = 0;
-    for (let h = 0; h < problem.hosts.length; h++) {
-      if (!problem.counted[h]) continue;
-      sum += start.loads[h * M + m]! * problem.totals[h * M + m]!;
-      cap += problem.totals[h * M + m]!;
-    }
-    if (cap > 0) mean += settings.weights[m]! * sum / cap;
-  }
+  for (let m = 0; m < problem.metrics.length; m++) mean += settings.weights[m]! * (meanLoad(start, m) ?? 0);
   return PRICE * mean;
 }
 
