@@ -9,7 +9,7 @@ import type { Fixture } from '../../local/sim/fixture';
 import type { Exchange, RecordedValue } from '../../local/sim/recorder';
 
 /** Elements that hold a time: zeroed in fixtures and answers alike. */
-const TIMES = new Set(['STIME', 'ETIME', 'PSTIME', 'PETIME', 'RSTIME', 'RETIME', 'ESTIME', 'EETIME', 'LAST_MON_TIME', 'REGTIME', 'TIMESTAMP', 'LAST_POLL', 'DEPLOY_ID_TIME']);
+const TIMES = new Set(['STIME', 'ETIME', 'PSTIME', 'PETIME', 'RSTIME', 'RETIME', 'ESTIME', 'EETIME', 'LAST_MON_TIME', 'REGTIME', 'TIMESTAMP', 'LAST_POLL', 'DEPLOY_ID_TIME', 'DONE']);
 
 export function zeroTimes(xml: string): string {
   return xml.replace(/<([A-Z_]+)>(\d+)<\/\1>/g, (m, name: string) => (TIMES.has(name) ? `<${name}>0</${name}>` : m));
