@@ -5,7 +5,7 @@
  */
 import { parseXml } from '../../lib/one/xml';
 import type { XmlNode } from '../../lib/sched/snapshot';
-import type { Fixture } from '../../local/sim/fixture';
+import type { Fixture, FixtureTemplate, FixtureValue, FixtureVector } from '../../local/sim/fixture';
 import type { Exchange, RecordedValue } from '../../local/sim/recorder';
 
 /** Elements that hold a time: zeroed in fixtures and answers alike. */
@@ -52,8 +52,16 @@ export async function fixtureFromOned(raw: Raw): Promise<Fixture> {
   const [clusters, hosts, dss, vnets, images] = await Promise.all([
     raw('one.clusterpool.info'), raw('one.hostpool.info'), raw('one.datastorepool.info'), raw('one.vnpool.info', -2, -1, -1), raw('one.imagepool.info', -2, -1, -1),
   ].map((p) => p.then((x) => parseXml(String(x)))));
-  const template = (n: XmlNode | undefined, skip: readonly string[] = []) =>
-    Object.fromEntries((n?.children ?? []).filter((c) => c.children.length === 0 && !skip.includes(c.name)).map((c) => [c.name, c.text]));
+  // A template as the fixture takes it: values, vectors, and repeated attributes as lists.
+  const template = (n: XmlNode | undefined, skip: readonly string[] = []): FixtureTemplate => {
+    const out: Record<string, (FixtureValue | FixtureVector)[]> = {};
+    for (const c of n?.children ?? []) {
+      if (skip.includes(c.name)) continue;
+      const v = c.children.length === 0 ? c.text : Object.fromEntries(c.children.map((x) => [x.name, x.text]));
+      (out[c.name] ??= []).push(v);
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+  };
   return {
     version: '',
     listOrder: 'DESC',

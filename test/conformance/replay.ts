@@ -29,7 +29,10 @@ const VM_ID_AT: Record<string, number> = {
 
 const stateOf = (v: RecordedValue | undefined) => {
   const doc = Array.isArray(v) && typeof v[1] === 'string' ? v[1] : '';
-  return /<STATE>(\d+)<\/STATE><LCM_STATE>(\d+)<\/LCM_STATE>/.exec(doc)?.slice(1).join('/') ?? '';
+  const state = /<STATE>(\d+)<\/STATE><LCM_STATE>(\d+)<\/LCM_STATE>/.exec(doc)?.slice(1).join('/') ?? '';
+  // The host of the last history record: a migration keeps the state and changes the host.
+  const hosts = [...doc.matchAll(/<HISTORY>.*?<HOSTNAME>(.*?)<\/HOSTNAME>.*?<RSTIME>(\d+)<\/RSTIME>/g)].map((m) => `${m[1]}${m[2] === '0' ? '' : ' started'}`);
+  return `${state} on ${hosts.at(-1) ?? ''}`;
 };
 
 export async function replay(rec: Recording, o: { settleMs?: number } = {}): Promise<{ differences: string[]; calls: number }> {

@@ -37,13 +37,17 @@ const TRANSIENT_DONE = (state: string, lcm: string) =>
   (state === 'ACTIVE' && ['RUNNING', 'BOOT_FAILURE', 'PROLOG_FAILURE', 'EPILOG_FAILURE'].includes(lcm)) ||
   ['HOLD', 'PENDING', 'STOPPED', 'SUSPENDED', 'DONE', 'POWEROFF', 'UNDEPLOYED', 'FAILED'].includes(state);
 
-async function settle(t: ScenarioTarget, id: number, want?: string, timeoutMs = 120_000): Promise<void> {
+async function settle(t: ScenarioTarget, id: number, want?: string, hostId?: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     const vm = await t.direct.vmInfo(id);
-    last = `${vm.state}/${vm.lcmState}`;
-    if (want ? last === want || vm.state === want : TRANSIENT_DONE(vm.state, vm.lcmState)) return;
+    last = `${vm.state}/${vm.lcmState} on ${vm.hostId}`;
+    // A migration adds the new host's history record at once, while the VM still runs on the old one.
+    const lastRecord = vm.xml?.children.find((c) => c.name === 'HISTORY_RECORDS')?.children.at(-1);
+    const started = Number(lastRecord?.children.find((c) => c.name === 'RSTIME')?.text ?? '1') > 0;
+    const onHost = (hostId === undefined || vm.hostId === hostId) && (vm.lcmState !== 'RUNNING' || started);
+    if (onHost && (want ? `${vm.state}/${vm.lcmState}` === want || vm.state === want : TRANSIENT_DONE(vm.state, vm.lcmState))) return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`VM ${id} did not settle${want ? ` in ${want}` : ''} within ${timeoutMs} ms (last ${last})`);
@@ -61,7 +65,7 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
     const s = t.config.services.find((x) => x.id === service)!;
     return buildVmTemplate({ job: job({ id, service, class: s.defaultClass, vcpu, memory, args: ['60'] }), service: s, config: t.config, callbackToken: 'token-of-the-callback', callbackUrl: 'http://127.0.0.1:3000' });
   };
-  const settled = async (id: number, want?: string) => { await settle(t, id, want); recorder.noteNext('settled'); await one.vmInfo(id); };
+  const settled = async (id: number, want?: string, hostId?: number) => { await settle(t, id, want, hostId); recorder.noteNext('settled'); await one.vmInfo(id); };
 
   t.log('snapshot reads');
   await one.systemVersion();
@@ -109,7 +113,7 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
 
   t.log('migration (cold, enforce)');
   await one.vmMigrate(a, h1, false, true);
-  await settled(a, 'ACTIVE/RUNNING');
+  await settled(a, 'ACTIVE/RUNNING', h1);
   await one.hostInfo(h0);
   await one.hostInfo(h1);
 
