@@ -87,6 +87,7 @@ export async function fixtureFromOned(raw: Raw): Promise<Fixture> {
       id: Number(text(v, 'ID')), name: text(v, 'NAME'), clusters: kids(childNode(v, 'CLUSTERS'), 'ID').map((c) => Number(c.text)),
       bridge: text(v, 'BRIDGE'), vnMad: text(v, 'VN_MAD'),
       ars: kids(childNode(v, 'AR_POOL'), 'AR').map((a) => ({ type: text(a, 'TYPE') as 'IP4', ip: text(a, 'IP'), size: Number(text(a, 'SIZE')) })),
+      template: template(childNode(v, 'TEMPLATE')),
     })),
     images: kids(images, 'IMAGE').map((i) => ({ id: Number(text(i, 'ID')), name: text(i, 'NAME'), datastore: Number(text(i, 'DATASTORE_ID')), sizeMb: Number(text(i, 'SIZE')), type: 'OS' as const })),
   };

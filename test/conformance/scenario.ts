@@ -69,13 +69,15 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
 
   t.log('snapshot reads');
   await one.systemVersion();
-  await one.snapshot();
+  const net = (await one.snapshot()).vnets[0]!.id;
+  // A first deploy names the network the planner chose for the auto NIC, as execute.ts does.
+  const nic = `NIC = [ NIC_ID = "0", NETWORK_ID = "${net}" ]`;
   await one.hostInfo(h0);
 
   t.log('use case 1: a job allocated on hold, deployed with enforce, cancelled');
   const a = await one.vmAllocate(template('job-a', 'nrt-service', 2, 1024), true);
   await one.vmInfo(a);
-  await one.vmDeploy(a, h0, true, 0);
+  await one.vmDeploy(a, h0, true, 0, nic);
   await settled(a, 'ACTIVE/RUNNING');
   await one.hostInfo(h0);
   await one.vmPoolInfoExtended({ state: 'NOT_DONE' });
@@ -125,7 +127,7 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
 
   t.log('use case 2: a session whose lifetime is a scheduled terminate-hard');
   const b = await one.vmAllocate(template('job-b', 'training-session', 1, 1024), true);
-  await one.vmDeploy(b, h0, true, 0);
+  await one.vmDeploy(b, h0, true, 0, nic);
   await settled(b, 'ACTIVE/RUNNING');
   const far = Math.ceil(Date.now() / 1000) + 86_400;
   const farId = await one.vmSchedAdd(b, `SCHED_ACTION = [ ACTION = "terminate-hard", TIME = "${far}" ]`);
@@ -138,10 +140,10 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
   t.log('use case 3: no room (enforce), no such host, no such VM');
   const c = await one.vmAllocate(template('job-c', 'prod-service', 8, 2048), true);
   const big = await one.vmAllocate(template('job-big', 'prod-service', 8, 2048), true);
-  await one.vmDeploy(c, h0, true, 0);
+  await one.vmDeploy(c, h0, true, 0, nic);
   await settled(c, 'ACTIVE/RUNNING');
   await one.hostInfo(h0);
-  await refused(one.vmDeploy(big, h0, true, 0));
+  await refused(one.vmDeploy(big, h0, true, 0, nic));
   await refused(one.vmDeploy(big, 9999, true, 0));
   await refused(one.vmInfo(99_999));
   await refused(one.vmAction('terminate-hard', 99_999));
@@ -152,7 +154,7 @@ export async function runScenario(t: ScenarioTarget): Promise<void> {
   await t.failNextDeploy();
   try {
     recorder.noteNext('fail-next-deploy');
-    await one.vmDeploy(big, h1, true, 0);
+    await one.vmDeploy(big, h1, true, 0, nic);
     await settled(big, 'ACTIVE/BOOT_FAILURE');
   } finally {
     await t.clearFailures();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRecording, replay } from '../conformance/replay';
+import { schemaBound } from '../conformance/compare';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/oned');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
@@ -21,7 +22,7 @@ describe('the simulator against recorded oned answers', () => {
       const rec = loadRecording(path.join(DIR, file));
       const { differences, calls } = await replay(rec);
       expect(calls).toBe(rec.exchanges.length);
-      expect(differences).toEqual([]);
+      expect(differences.filter((d) => !schemaBound(d))).toEqual([]);
     });
   }
 });
