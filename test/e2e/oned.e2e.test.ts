@@ -87,7 +87,7 @@ describe.skipIf(!ENDPOINT)('against a real oned', () => {
 
   const submit = async (body: unknown) => {
     const res = await api(stack, 'POST', '/jobs', { token: stack.userToken, body });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body;
   };
   const running = (id: string) => waitForJob(stack, stack.userToken, id, (j) => j.state === 'RUNNING');
@@ -104,7 +104,7 @@ describe.skipIf(!ENDPOINT)('against a real oned', () => {
 
   it('cancel ends the VM of a running job', { timeout: 180_000 }, async () => {
     const job = await running((await submit({ service: 'nrt-service', args: ['120'] })).id);
-    expect((await api(stack, 'DELETE', `/jobs/${job.id}`, { token: stack.userToken })).status).toBe(200);
+    expect((await api(stack, 'DELETE', `/jobs/${job.id}`, { token: stack.userToken })).status).toBe(202);
     expect((await waitForJob(stack, stack.userToken, job.id)).state).toBe('CANCELLED');
     await expect.poll(() => vmState(job.vmId), { timeout: 60_000, interval: 500 }).toBe(DONE);
   });
