@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isVector, parseTemplate, TemplateSyntaxError, templateGet, vectorGet, type TemplateAttr, type TemplatePair, type TemplateVector } from '../../lib/one/template';
 import { Cloud, type SchedAction, type SimUser, type SimVm, vmState, lcmState } from './cloud';
 import { allocateError, ONE_ERROR, OneRequestError } from './errors';
@@ -39,8 +40,25 @@ function clustersRequirement(ids: number[], attr: 'CLUSTER_ID' | '"CLUSTERS/ID"'
   return `(${ids.map((id) => `${attr} ${op} ${id}`).join(' | ')})`;
 }
 
+/**
+ * VirtualMachine::automatic_requirements, run again at migrate, release and resume (of a stopped
+ * or undeployed VM): once a VM has been deployed its system datastore must keep its TM_MAD.
+ */
+export function refreshAutomaticDsRequirements(vm: SimVm): void {
+  if (vm.clusterIds.length === 0) return;
+  const tm = templateGet(vm.template, 'TM_MAD_SYSTEM')?.trim() ?? '';
+  const value = `${clustersRequirement(vm.clusterIds, '"CLUSTERS/ID"')}${tm ? ` & (TM_MAD = "${tm}")` : ''}`;
+  const i = vm.template.findIndex((a) => a.name === 'AUTOMATIC_DS_REQUIREMENTS');
+  if (i >= 0) vm.template[i] = { name: 'AUTOMATIC_DS_REQUIREMENTS', value };
+}
+
 /** Resolves one DISK as oned does at allocation (image lookup, clone to the system DS). */
-function resolveDisk(cloud: Cloud, disk: TemplateVector, diskId: number, user: SimUser, clusterSets: number[][]): { vector: TemplateVector; sizeMb: number } {
+/** ALLOW_ORPHANS of oned.conf's stock TM_MAD_CONF, by the image datastore's TM_MAD (unset: NO). */
+const TM_ALLOW_ORPHANS: Record<string, string> = {
+  ssh: 'YES', shared: 'FORMAT', qcow2: 'FORMAT', local: 'FORMAT', lvm: 'YES', fs_lvm_ssh: 'YES', ceph: 'mixed', netapp: 'LINEAR', purefa: 'YES',
+};
+
+function resolveDisk(cloud: Cloud, disk: TemplateVector, diskId: number, _user: SimUser, clusterSets: number[][]): { vector: TemplateVector; sizeMb: number } {
   const pairs = [...disk.vector];
   const imageId = vectorGet(disk, 'IMAGE_ID');
   const imageName = vectorGet(disk, 'IMAGE');
@@ -60,18 +78,61 @@ function resolveDisk(cloud: Cloud, disk: TemplateVector, diskId: number, user: S
   const ds = cloud.datastores.get(image.datastoreId)!;
   clusterSets.push(ds.clusterIds);
   const size = vectorGet(disk, 'SIZE') ?? String(image.sizeMb);
-  const dev = templateGet(image.template, 'DEV_PREFIX') ?? 'vd';
+  // oned.conf's DEFAULT_DEVICE_PREFIX as shipped.
+  const dev = templateGet(image.template, 'DEV_PREFIX') ?? DEFAULT_DEVICE_PREFIX;
   const defaults: [string, string][] = [
-    ['ALLOW_ORPHANS', 'YES'], ['CLONE', 'YES'], ['CLONE_TARGET', 'SYSTEM'], ['CLUSTER_ID', ds.clusterIds.join(',')],
+    ['ALLOW_ORPHANS', TM_ALLOW_ORPHANS[ds.tmMad] ?? 'NO'], ['CLONE', 'YES'], ['CLONE_TARGET', 'SYSTEM'], ['CLUSTER_ID', ds.clusterIds.join(',')],
     ['DATASTORE', ds.name], ['DATASTORE_ID', String(ds.id)], ['DEV_PREFIX', dev], ['DISK_SNAPSHOT_TOTAL_SIZE', '0'],
     ['DISK_TYPE', 'FILE'], ['DRIVER', templateGet(image.template, 'DRIVER') ?? 'raw'], ['IMAGE', image.name],
-    ['IMAGE_ID', String(image.id)], ['IMAGE_STATE', '2'], ['IMAGE_UNAME', user.name], ['LN_TARGET', 'NONE'],
-    ['ORIGINAL_SIZE', String(image.sizeMb)], ['READONLY', 'NO'], ['SAVE', 'NO'], ['SIZE', size],
+    ['IMAGE_ID', String(image.id)], ['IMAGE_STATE', '2'], ['LN_TARGET', 'NONE'],
+    ['ORIGINAL_SIZE', String(image.sizeMb)], ['PERSISTENT_SNAPSHOTS', ds.tmMad === 'fs_lvm_ssh' ? 'NO' : 'YES'], ['READONLY', 'NO'], ['SAVE', 'NO'], ['SIZE', size],
     ['SOURCE', `/var/lib/one//datastores/${ds.id}/${image.id}`], ['TARGET', `${dev}${String.fromCharCode(97 + diskId)}`],
     ['TM_MAD', ds.tmMad], ['TYPE', 'FILE'],
   ];
   for (const [k, v] of defaults) setPair(pairs, k, v);
   return { vector: { name: 'DISK', vector: pairs }, sizeMb: INT.test(size) ? Number(size) : image.sizeMb };
+}
+
+export const DEFAULT_DEVICE_PREFIX = 'sd';
+
+/** ETH<n>_ context variables and where oned takes them from: the NIC's attribute, else its network's (VirtualMachineContext.cc). */
+const NETWORK_CONTEXT: readonly [string, string][] = [
+  ['IP', 'IP'], ['MAC', 'MAC'], ['MASK', 'NETWORK_MASK'], ['NETWORK', 'NETWORK_ADDRESS'], ['GATEWAY', 'GATEWAY'], ['DNS', 'DNS'],
+  ['SEARCH_DOMAIN', 'SEARCH_DOMAIN'], ['MTU', 'GUEST_MTU'], ['METRIC', 'METRIC'], ['METHOD', 'METHOD'], ['VLAN_ID', 'VLAN_ID'],
+  ['VROUTER_IP', 'VROUTER_IP'], ['VROUTER_MANAGEMENT', 'VROUTER_MANAGEMENT'], ['EXTERNAL', 'EXTERNAL'], ['ROUTES', 'ROUTES'],
+  ['IP6', 'IP6_GLOBAL'], ['IP6_ULA', 'IP6_ULA'], ['IP6_GATEWAY', 'IP6_GATEWAY'], ['IP6_PREFIX_LENGTH', 'PREFIX_LENGTH'],
+  ['VROUTER_IP6', 'VROUTER_IP6_GLOBAL'], ['IP6_METHOD', 'IP6_METHOD'], ['IP6_METRIC', 'IP6_METRIC'],
+];
+
+/**
+ * What oned writes once a VM's NICs are known (at allocate for NICs that name their network, at
+ * deploy for all): with CONTEXT/NETWORK = YES, every ETH<n>_ variable of each NIC, empty when
+ * neither the NIC nor its network has it; and the rules of the NICs' security groups (only the
+ * default group, 0, exists here: everything allowed both ways).
+ */
+export function addNetworkContext(cloud: Cloud, template: TemplateAttr[], allNics: boolean): void {
+  const nics = template.filter((a): a is TemplateVector => a.name === 'NIC' && isVector(a))
+    .filter((n) => allNics || (vectorGet(n, 'NETWORK_MODE') ?? '').toLowerCase() !== 'auto');
+  const i = template.findIndex((a) => a.name === 'CONTEXT' && isVector(a));
+  const context = i >= 0 ? template[i] as TemplateVector : undefined;
+  if (context && (vectorGet(context, 'NETWORK') ?? '').toUpperCase() === 'YES') {
+    const pairs = [...context.vector];
+    for (const nic of nics) {
+      const vnet = cloud.vnets.get(Number(vectorGet(nic, 'NETWORK_ID') ?? -1));
+      for (const [name, from] of NETWORK_CONTEXT) {
+        setPair(pairs, `ETH${vectorGet(nic, 'NIC_ID') ?? '0'}_${name}`, vectorGet(nic, from) ?? (vnet ? templateGet(vnet.template, from) : undefined) ?? '', true);
+      }
+    }
+    template[i] = { name: 'CONTEXT', vector: pairs };
+  }
+  const groups = new Set(nics.flatMap((n) => (vectorGet(n, 'SECURITY_GROUPS') ?? '').split(',').filter((g) => g.trim() === '0')));
+  if (groups.size > 0 && !template.some((a) => a.name === 'SECURITY_GROUP_RULE')) {
+    for (const type of ['OUTBOUND', 'INBOUND']) {
+      template.push({ name: 'SECURITY_GROUP_RULE', vector: [
+        { name: 'PROTOCOL', value: 'ALL' }, { name: 'RULE_TYPE', value: type }, { name: 'SECURITY_GROUP_ID', value: '0' }, { name: 'SECURITY_GROUP_NAME', value: 'default' },
+      ] });
+    }
+  }
 }
 
 /** Takes a lease for a NIC on its network and fills in what oned adds (VirtualMachineNic). */
@@ -167,6 +228,7 @@ export function allocateVm(cloud: Cloud, text: string, hold: boolean, user: SimU
           autoNics = true;
           const pairs = [...a.vector];
           setPair(pairs, 'NIC_ID', String(thisNic), true);
+          setPair(pairs, 'NAME', `NIC${thisNic}`);
           template[i] = { name: 'NIC', vector: pairs };
         } else {
           template[i] = resolveNic(cloud, a, thisNic, id, clusterSets, (m) => allocateError('virtual machine', m));
@@ -178,7 +240,7 @@ export function allocateVm(cloud: Cloud, text: string, hold: boolean, user: SimU
       clusters = [...new Set(clusterSets[0])].filter((c) => clusterSets.every((s) => s.includes(c))).sort((a, b) => a - b);
       if (clusters.length === 0) throw allocateError('virtual machine', 'Incompatible clusters in DISK and NIC: no cluster holds all their datastores and networks.');
     }
-    const automatic = '!(PUBLIC_CLOUD = YES) & !(PIN_POLICY = PINNED)';
+    const automatic = '!(PIN_POLICY = PINNED)';
     template.push({ name: 'AUTOMATIC_REQUIREMENTS', value: clusters.length ? `${clustersRequirement(clusters, 'CLUSTER_ID')} & ${automatic}` : automatic });
     if (clusters.length) template.push({ name: 'AUTOMATIC_DS_REQUIREMENTS', value: clustersRequirement(clusters, '"CLUSTERS/ID"') });
     if (clusters.length && autoNics) template.push({ name: 'AUTOMATIC_NIC_REQUIREMENTS', value: clustersRequirement(clusters, '"CLUSTERS/ID"') });
@@ -186,7 +248,10 @@ export function allocateVm(cloud: Cloud, text: string, hold: boolean, user: SimU
     if (context && isVector(context)) {
       const pairs = [...context.vector];
       setPair(pairs, 'DISK_ID', String(diskId));
-      setPair(pairs, 'TARGET', 'hda');
+      // The context CD takes the first free target of the CD-ROM prefix (oned.conf's default: the device prefix).
+      const taken = new Set(template.filter((a) => a.name === 'DISK' && isVector(a)).map((a) => vectorGet(a as TemplateVector, 'TARGET')));
+      const letter = [...'abcdefghijklmnopqrstuvwxyz'].find((c) => !taken.has(`${DEFAULT_DEVICE_PREFIX}${c}`)) ?? 'z';
+      setPair(pairs, 'TARGET', `${DEFAULT_DEVICE_PREFIX}${letter}`);
       // VirtualMachine::generate_token_context: TOKEN = YES adds OneGate's endpoint and the VM's
       // id (the token itself only reaches the guest, never the template).
       if (wantsToken(context)) {
@@ -196,11 +261,21 @@ export function allocateVm(cloud: Cloud, text: string, hold: boolean, user: SimU
       }
       template[template.indexOf(context)] = { name: 'CONTEXT', vector: pairs };
     }
+    addNetworkContext(cloud, template, false);
+    // VirtualMachine::parse_os: a UUID for every VM, and the kvm driver's default MACHINE (vmm_exec_kvm.conf: q35).
+    const osAt = template.findIndex((a) => a.name === 'OS' && isVector(a));
+    const os = [...(osAt >= 0 ? (template[osAt] as TemplateVector).vector : [])];
+    setPair(os, 'UUID', randomUUID());
+    setPair(os, 'MACHINE', 'q35');
+    if (osAt >= 0) template[osAt] = { name: 'OS', vector: os }; else template.push({ name: 'OS', vector: os });
+    // oned adds TM_MAD_SYSTEM at the first deploy only, but vm.xsd requires it: kept empty until then.
     template.push({ name: 'VMID', value: String(id) }, { name: 'TM_MAD_SYSTEM', value: '' });
 
     const schedActions = schedVectors.map((v) => parseSchedAction(cloud, v, id, stime));
     const capacity = vmCapacity(cpu, memory);
     const submitOnHold = (templateGet(template, 'SUBMIT_ON_HOLD') ?? '').toUpperCase() === 'YES';
+    // VirtualMachinePool::allocate records a hold in the template.
+    if (hold && !submitOnHold) template.push({ name: 'SUBMIT_ON_HOLD', value: 'YES' });
     const vm: SimVm = {
       id, name: name || `one-${id}`, uid: user.id, gid: user.gid, uname: user.name, gname: user.group,
       state: vmState('INIT'), lcm: lcmState('LCM_INIT'), prevState: 0, prevLcm: 0, resched: false,

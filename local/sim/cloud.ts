@@ -48,7 +48,11 @@ export interface SimDatastore {
 
 export interface SimLease { vnetId: number; arId: number; index: number; ip?: string; mac: string; vmId: number }
 
-export interface SimAddressRange { id: number; type: string; ip?: string; mac: string; size: number }
+export interface SimAddressRange {
+  id: number; type: string; ip?: string; mac: string; size: number;
+  /** Where the next search for a free address starts (AddressRange's next_index): freed addresses are not reused at once. */
+  nextIndex?: number;
+}
 
 export interface SimVnet {
   id: number;
@@ -236,10 +240,11 @@ export class Cloud {
     }
     for (const d of fixture.datastores) {
       const template = toAttrs(d.template);
-      setAttr(template, 'DS_MAD', d.dsMad ?? (d.type === 'SYSTEM' ? '-' : 'fs'));
+      // As oned writes them: a system datastore's template has no DS_MAD, and only it says SHARED (TM_MAD_CONF).
+      if (d.type !== 'SYSTEM') setAttr(template, 'DS_MAD', d.dsMad ?? 'fs');
       setAttr(template, 'TM_MAD', d.tmMad ?? 'ssh');
       setAttr(template, 'TYPE', `${d.type}_DS`);
-      setAttr(template, 'SHARED', d.shared ? 'YES' : 'NO');
+      if (d.type === 'SYSTEM') setAttr(template, 'SHARED', (d.shared ?? templateGet(template, 'SHARED') === 'YES') ? 'YES' : 'NO');
       this.datastores.set(d.id, {
         id: d.id, name: d.name, type: d.type, clusterIds: [...d.clusters], totalMb: d.totalMb, baseUsedMb: d.usedMb ?? 0,
         dsMad: d.dsMad ?? (d.type === 'SYSTEM' ? '-' : 'fs'), tmMad: d.tmMad ?? 'ssh', template, usage: new Map(), imageIds: [],
@@ -328,14 +333,21 @@ export class Cloud {
     return used;
   }
 
-  /** First free address of the network, or undefined when every address range is full. */
+  /**
+   * The next free address of the network from where the range's last search ended (oned's
+   * AddressRange::allocate_addr walks on from next_index, wrapping round), or undefined when
+   * every address range is full.
+   */
   takeLease(vnet: SimVnet, vmId: number): SimLease | undefined {
     for (const ar of vnet.ars) {
-      for (let index = 0; index < ar.size; index += 1) {
+      const start = ar.nextIndex ?? 0;
+      for (let n = 0; n < ar.size; n += 1) {
+        const index = (start + n) % ar.size;
         const key = `${ar.id}:${index}`;
         if (vnet.leases.has(key)) continue;
         const lease: SimLease = { vnetId: vnet.id, arId: ar.id, index, ...leaseAddress(ar, index), vmId };
         vnet.leases.set(key, lease);
+        ar.nextIndex = (index + 1) % ar.size;
         return lease;
       }
     }

@@ -16,7 +16,7 @@ export class OneRequestError extends Error {
 }
 
 /** OpenNebula's object names in error messages (Request::object_name). */
-export type ObjectName = 'virtual machine' | 'host' | 'cluster' | 'datastore' | 'virtual network' | 'image' | 'user';
+export type ObjectName = 'virtual machine' | 'host' | 'cluster' | 'datastore' | 'virtual network' | 'image' | 'user' | 'scheduled action';
 
 /** "Error getting <object> [id]." as Request::failure_message builds it for NO_EXISTS. */
 export function noExists(object: ObjectName, id: number): OneRequestError {

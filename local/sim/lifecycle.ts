@@ -29,6 +29,15 @@ const is = (vm: SimVm, state: VmStateName, lcm?: LcmStateName): boolean =>
  * moments oned does it (added at deploy; SUSPENDED and POWEROFF keep the host; released when
  * the VM leaves it on stop, undeploy, migrate and terminate).
  */
+/** C's ctime() without its newline, as oned writes times in messages (local time). */
+export function ctime(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${day} ${month} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
+}
+
 export class Lifecycle {
   private readonly tokens = new Map<number, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -86,6 +95,14 @@ export class Lifecycle {
     if (!h.etime) h.etime = now;
   }
 
+  private copyHistory(vm: SimVm): void {
+    const h = this.current(vm);
+    if (!h) return;
+    const now = this.cloud.now();
+    h.etime = now;
+    vm.history.push({ ...h, seq: vm.history.length, stime: now, etime: 0, pstime: 0, petime: 0, rstime: now, retime: 0, estime: 0, eetime: 0, action: 0 });
+  }
+
   private openHistory(vm: SimVm, host: SimHost, dsId: number, tmMad: string, uid: number, gid: number): void {
     const now = this.cloud.now();
     vm.history.push({
@@ -118,6 +135,9 @@ export class Lifecycle {
     if (host && this.bootFails(vm, host)) {
       this.guest.kill(vm);
       this.cloud.setState(vm, 'ACTIVE', failure);
+      // oned records the driver's failure in USER_TEMPLATE/ERROR ("<ctime>: DEPLOY: <driver message>");
+      // the message is what OpenNebula's dummy driver answers.
+      setAttr(vm.userTemplate, 'ERROR', `${ctime(this.cloud.now())}: DEPLOY: ${host.name}:${vm.name}:${host.vmMad}`);
       this.logger.info(`VM ${vm.id}: boot failed on host ${host.name} (injected)`);
       return;
     }
@@ -241,6 +261,8 @@ export class Lifecycle {
     }
     const suspended = is(vm, 'SUSPENDED');
     if (!suspended) this.guest.kill(vm); // POWEROFF or UNKNOWN: the guest boots again
+    // LifeCycleManager restore/restart: the host's record is closed and copied, the copy running from now.
+    if (suspended || is(vm, 'POWEROFF')) this.copyHistory(vm);
     const lcm = suspended ? 'BOOT_SUSPENDED' : is(vm, 'POWEROFF') ? 'BOOT_POWEROFF' : 'BOOT_UNKNOWN';
     this.phase(vm, lcm, this.timing.boot, () => this.running(vm, !suspended));
   }

@@ -1,6 +1,6 @@
 import { LCM_STATES, VM_STATES } from '../../lib/sched/snapshot';
 import { isVector, parseTemplate, vectorGet, type TemplateVector } from '../../lib/one/template';
-import { allocateVm, resolveNic } from './allocate';
+import { addNetworkContext, allocateVm, refreshAutomaticDsRequirements, resolveNic } from './allocate';
 import { Cloud, vmState, lcmState, VM_ACTION, type SimHost, type SimUser, type SimVm } from './cloud';
 import { actionError, noExists, ONE_ERROR, OneRequestError } from './errors';
 import type { Lifecycle } from './lifecycle';
@@ -97,6 +97,7 @@ function autoNics(cloud: Cloud, vm: SimVm, extra: TemplateVector[]): void {
     throw e;
   }
   for (const [i, nic] of resolved) vm.template[i] = nic;
+  addNetworkContext(cloud, vm.template, true);
 }
 
 function deploy(ctx: CallContext): XmlRpcValue {
@@ -176,6 +177,7 @@ function migrate(ctx: CallContext): XmlRpcValue {
   if (ds.clusterIds.length > 0 && !ds.clusterIds.includes(host.clusterId)) {
     throw actionError(`Cannot migrate VM [${id}] to host [${hid}] and system datastore [${dsId}]. Host is in cluster [${host.clusterId}], and the datastore is in cluster [${ds.clusterIds.join(',')}]`);
   }
+  refreshAutomaticDsRequirements(vm);
   ctx.lifecycle.migrate(vm, host, ds.id, ds.tmMad, live, ctx.user.id, ctx.user.gid);
   return id;
 }
@@ -203,6 +205,7 @@ export function performAction(cloud: Cloud, lifecycle: Lifecycle, vm: SimVm, act
       return undefined;
     case 'release':
       if (!s('HOLD')) return notAvailable;
+      refreshAutomaticDsRequirements(vm);
       cloud.setState(vm, 'PENDING');
       return undefined;
     case 'stop':
@@ -215,6 +218,7 @@ export function performAction(cloud: Cloud, lifecycle: Lifecycle, vm: SimVm, act
       return undefined;
     case 'resume':
       if (!(s('STOPPED') || s('UNDEPLOYED') || s('SUSPENDED') || s('POWEROFF') || l('UNKNOWN'))) return notAvailable;
+      if (s('STOPPED') || s('UNDEPLOYED')) refreshAutomaticDsRequirements(vm);
       lifecycle.resume(vm);
       return undefined;
     case 'poweroff':
@@ -263,7 +267,7 @@ function vmPool(extended: boolean): Method {
     }
     if (state < -2 || state > vmState('CLONING_FAILURE')) throw new OneRequestError(ONE_ERROR.XML_RPC_API, 'Incorrect filter_flag, state');
     const vms = [...cloud.vms.values()].filter((vm) => state === -2 || (state === -1 ? vm.state !== vmState('DONE') : vm.state === state));
-    const render = extended ? vmXml : vmShortXml;
+    const render = extended ? (c: Cloud, vm: SimVm) => vmXml(c, vm, 'last') : vmShortXml;
     return poolXml('VM_POOL', listed(cloud, vms, user, filter, start, end).map((vm) => render(cloud, vm)));
   };
 }

@@ -20,8 +20,11 @@ export function templateXml(tag: string, attrs: readonly TemplateAttr[]): string
 
 const ids = (tag: string, list: Iterable<number>): string => el(tag, [...list].sort((a, b) => a - b).map((id) => el('ID', id)).join(''));
 
-const PERMISSIONS = el('PERMISSIONS', [1, 1, 0, 0, 0, 0, 0, 0, 0]
+const permissions = (bits: number[]) => el('PERMISSIONS', bits
   .map((v, i) => el(['OWNER_U', 'OWNER_M', 'OWNER_A', 'GROUP_U', 'GROUP_M', 'GROUP_A', 'OTHER_U', 'OTHER_M', 'OTHER_A'][i], v)).join(''));
+const PERMISSIONS = permissions([1, 1, 0, 0, 0, 0, 0, 0, 0]);
+/** oned's bootstrap datastores (system, default, files) are created usable by the group. */
+const DS_PERMISSIONS = permissions([1, 1, 0, 1, 0, 0, 0, 0, 0]);
 
 /**
  * HOST_SHARE/DATASTORES: the host-local (non-shared) system datastores of its cluster, as the
@@ -86,7 +89,7 @@ export function datastoreXml(cloud: Cloud, d: SimDatastore): string {
   const used = cloud.dsUsedMb(d);
   return el('DATASTORE', [
     el('ID', d.id), el('UID', 0), el('GID', 0), el('UNAME', 'oneadmin'), el('GNAME', 'oneadmin'), el('NAME', escapeText(d.name)),
-    PERMISSIONS, el('DS_MAD', cdata(d.dsMad)), el('TM_MAD', cdata(d.tmMad)), el('BASE_PATH', cdata(`/var/lib/one//datastores/${d.id}`)),
+    DS_PERMISSIONS, el('DS_MAD', cdata(d.dsMad)), el('TM_MAD', cdata(d.tmMad)), el('BASE_PATH', cdata(`/var/lib/one//datastores/${d.id}`)),
     el('TYPE', DS_TYPE[d.type]), el('DISK_TYPE', 0), el('STATE', 0), ids('CLUSTERS', d.clusterIds),
     el('TOTAL_MB', d.totalMb), el('FREE_MB', Math.max(0, d.totalMb - used)), el('USED_MB', used), ids('IMAGES', d.imageIds),
     templateXml('TEMPLATE', d.template),
@@ -117,7 +120,7 @@ export function vnetXml(v: SimVnet, extended: boolean): string {
     const leases = [...v.leases.values()].filter((l) => l.arId === ar.id);
     const parts = [
       el('AR_ID', cdata(String(ar.id))), ...(ar.ip ? [el('IP', cdata(ar.ip))] : []), el('MAC', cdata(ar.mac)),
-      el('NEXT_INDEX', leases.length), el('SIZE', ar.size), el('TYPE', cdata(ar.type)),
+      el('NEXT_INDEX', ar.nextIndex ?? 0), el('SHARED', cdata('NO')), el('SIZE', ar.size), el('TYPE', cdata(ar.type)),
     ];
     if (extended) {
       parts.push(el('USED_LEASES', leases.length));
@@ -129,7 +132,7 @@ export function vnetXml(v: SimVnet, extended: boolean): string {
   return el('VNET', [
     el('ID', v.id), el('UID', 0), el('GID', 0), el('UNAME', 'oneadmin'), el('GNAME', 'oneadmin'), el('NAME', escapeText(v.name)),
     PERMISSIONS, ids('CLUSTERS', v.clusterIds), el('BRIDGE', cdata(v.bridge)), el('BRIDGE_TYPE', cdata('linux')),
-    el('STATE', 1), el('PREV_STATE', 0), el('PARENT_NETWORK_ID', cdata('')), el('TEMPLATE_ID', cdata('-1')),
+    el('STATE', 1), el('PREV_STATE', 1), el('PARENT_NETWORK_ID', cdata('')), el('TEMPLATE_ID', cdata('-1')),
     el('VN_MAD', cdata(v.vnMad)), el('PHYDEV', cdata('')), el('VLAN_ID', cdata('')), el('OUTER_VLAN_ID', cdata('')),
     el('VLAN_ID_AUTOMATIC', 0), el('OUTER_VLAN_ID_AUTOMATIC', 0), el('USED_LEASES', v.leases.size),
     empty, templateXml('TEMPLATE', v.template), el('AR_POOL', ars.join('')),
@@ -145,8 +148,6 @@ const VM_TEMPLATE_ORDER = [
   'SUBMIT_ON_HOLD', 'TEMPLATE_ID', 'TM_MAD_SYSTEM', 'TOPOLOGY', 'TPM', 'MEMORY_ENCRYPTION', 'VCPU', 'VCPU_MAX',
   'VMGROUP', 'VMID', 'VROUTER_ID', 'VROUTER_KEEPALIVED_ID', 'VROUTER_KEEPALIVED_PASSWORD',
 ];
-/** vm_pool.xsd's reduced TEMPLATE sequence. */
-const VM_SHORT_TEMPLATE_ORDER = ['CPU', 'MEMORY', 'VCPU', 'DISK', 'NIC', 'GRAPHICS'];
 
 function vmTemplateBody(vm: SimVm, order: string[]): string {
   const rank = new Map(order.map((n, i) => [n, i]));
@@ -181,18 +182,56 @@ function vmMonitoring(cloud: Cloud, vm: SimVm): string {
   return el('MONITORING', el('CPU', (vm.cpu / 100).toFixed(2)) + el('ID', vm.id) + el('MEMORY', vm.mem) + el('TIMESTAMP', cloud.now()));
 }
 
-/** The full VM (one.vm.info, one.vmpool.infoextended): vm.xsd. */
-export function vmXml(cloud: Cloud, vm: SimVm): string {
+/**
+ * The full VM (one.vm.info, one.vmpool.infoextended): vm.xsd. one.vm.info shows every history
+ * record; a pool lists the body oned stores, which holds the last one only.
+ */
+export function vmXml(cloud: Cloud, vm: SimVm, history: 'all' | 'last' = 'all'): string {
   return el('VM', [
     el('ID', vm.id), el('UID', vm.uid), el('GID', vm.gid), el('UNAME', escapeText(vm.uname)), el('GNAME', escapeText(vm.gname)),
     el('NAME', escapeText(vm.name)), PERMISSIONS, el('LAST_POLL', vm.state === 3 ? cloud.now() : 0),
-    el('STATE', vm.state), el('LCM_STATE', vm.lcm), el('PREV_STATE', vm.prevState), el('PREV_LCM_STATE', vm.prevLcm),
+    // VirtualMachinePool::update sets the previous state to the current one before every write:
+    // what one.vm.info shows is the state as stored, and the two are the same.
+    el('STATE', vm.state), el('LCM_STATE', vm.lcm), el('PREV_STATE', vm.state), el('PREV_LCM_STATE', vm.lcm),
     el('RESCHED', vm.resched ? 1 : 0), el('STIME', vm.stime), el('ETIME', vm.etime), el('DEPLOY_ID', escapeText(vm.deployId)),
     vmMonitoring(cloud, vm), ids('SCHED_ACTIONS', vm.schedActions.map((s) => s.id)),
-    el('TEMPLATE', vmTemplateBody(vm, VM_TEMPLATE_ORDER) + schedActionsXml(vm)), templateXml('USER_TEMPLATE', vm.userTemplate),
-    el('HISTORY_RECORDS', vm.history.map((h) => historyXml(h, vm.id)).join('')),
+    // A VM that is DONE keeps its actions' ids, but oned drops the actions themselves.
+    el('TEMPLATE', vmTemplateBody(vm, VM_TEMPLATE_ORDER) + (vm.state === 6 ? '' : schedActionsXml(vm))), templateXml('USER_TEMPLATE', vm.userTemplate),
+    el('HISTORY_RECORDS', (history === 'all' ? vm.history : vm.history.slice(-1)).map((h) => historyXml(h, vm.id)).join('')),
     el('BACKUPS', '<BACKUP_CONFIG></BACKUP_CONFIG><BACKUP_IDS></BACKUP_IDS>'),
   ].join(''));
+}
+
+/** VirtualMachine::to_xml_short: CPU, MEMORY, VCPU, then each DISK and NIC reduced to these attributes, and GRAPHICS. */
+const SHORT_DISK = ['DISK_ID', 'DATASTORE', 'DATASTORE_ID', 'IMAGE', 'IMAGE_ID', 'SIZE', 'TYPE', 'CLONE', 'CLONE_TARGET', 'LN_TARGET', 'DISK_SNAPSHOT_TOTAL_SIZE'];
+const SHORT_NIC = ['IP', 'IP6', 'IP6_GLOBAL', 'IP6_ULA', 'VROUTER_IP', 'VROUTER_IP6_GLOBAL', 'VROUTER_IP6_ULA', 'MAC', 'NETWORK', 'NETWORK_ID', 'NIC_ID', 'SECURITY_GROUPS'];
+
+function shortTemplateBody(vm: SimVm): string {
+  const value = (name: string) => templateGet(vm.template, name) ?? '';
+  const reduced = (a: TemplateAttr, keys: readonly string[], always: readonly string[]) => {
+    if (!isVector(a)) return '';
+    const has = new Map(a.vector.map((p) => [p.name, p.value]));
+    const mode = has.get('NETWORK_MODE');
+    return el(a.name, (mode !== undefined ? el('NETWORK_MODE', cdata(mode)) : '')
+      + keys.filter((k) => has.has(k) || always.includes(k)).map((k) => el(k, cdata(has.get(k) ?? ''))).join(''));
+  };
+  return [
+    el('CPU', value('CPU')), el('MEMORY', value('MEMORY')), el('VCPU', value('VCPU')),
+    ...vm.template.filter((a) => a.name === 'DISK').map((a) => reduced(a, SHORT_DISK, [])),
+    ...vm.template.filter((a) => a.name === 'NIC').map((a) => reduced(a, SHORT_NIC, ['MAC', 'NETWORK', 'NETWORK_ID', 'NIC_ID', 'SECURITY_GROUPS'])),
+    ...vm.template.filter((a) => a.name === 'GRAPHICS').map(attrXml),
+  ].join('');
+}
+
+/** VirtualMachineTemplate::to_xml_short: only what Sunstone and the scheduler read. */
+const SHORT_USER = ['LABELS', 'ERROR', 'SCHED_MESSAGE', 'SCHED_RANK', 'SCHED_DS_RANK', 'SCHED_REQUIREMENTS', 'SCHED_DS_REQUIREMENTS', 'USER_PRIORITY'];
+
+function shortUserTemplate(vm: SimVm): string {
+  if (vm.userTemplate.length === 0) return '<USER_TEMPLATE/>';
+  const value = (n: string) => templateGet(vm.userTemplate, n);
+  return el('USER_TEMPLATE', SHORT_USER.filter((n) => value(n) !== undefined && (value(n) !== '' || n.startsWith('SCHED_') && !n.endsWith('MESSAGE')))
+    .map((n) => el(n, escapeText(value(n)!))).join('')
+    + vm.userTemplate.filter((a) => a.name === 'SCHED_ACTION' && isVector(a)).map(attrXml).join(''));
 }
 
 /** The reduced VM of one.vmpool.info (VirtualMachine::to_xml_short): vm_pool.xsd. */
@@ -206,8 +245,8 @@ export function vmShortXml(cloud: Cloud, vm: SimVm): string {
     el('ID', vm.id), el('UID', vm.uid), el('GID', vm.gid), el('UNAME', escapeText(vm.uname)), el('GNAME', escapeText(vm.gname)),
     el('NAME', escapeText(vm.name)), el('LAST_POLL', vm.state === 3 ? cloud.now() : 0), el('STATE', vm.state),
     el('LCM_STATE', vm.lcm), el('RESCHED', vm.resched ? 1 : 0), el('STIME', vm.stime), el('ETIME', vm.etime),
-    el('DEPLOY_ID', escapeText(vm.deployId)), el('TEMPLATE', vmTemplateBody(vm, VM_SHORT_TEMPLATE_ORDER)),
-    vmMonitoring(cloud, vm), templateXml('USER_TEMPLATE', vm.userTemplate), el('HISTORY_RECORDS', history),
+    el('DEPLOY_ID', escapeText(vm.deployId)), el('TEMPLATE', shortTemplateBody(vm)),
+    vmMonitoring(cloud, vm), shortUserTemplate(vm), el('HISTORY_RECORDS', history),
   ].join(''));
 }
 

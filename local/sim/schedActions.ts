@@ -3,7 +3,7 @@ import { Cloud, vmState, type SchedAction, type SimVm } from './cloud';
 import type { Lifecycle } from './lifecycle';
 import { getVm, performAction, type Method } from './methods';
 import { parseSchedAction } from './allocate';
-import { ONE_ERROR, OneRequestError } from './errors';
+import { ONE_ERROR, OneRequestError, noExists } from './errors';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -50,7 +50,8 @@ export const SCHED_METHODS: Record<string, Method> = {
     const vm = getVm(cloud, params.int(1));
     const id = params.int(2);
     const i = vm.schedActions.findIndex((s: SchedAction) => s.id === id);
-    if (i < 0) throw new OneRequestError(ONE_ERROR.ACTION, `SCHED_ACTION with id = ${id} doesn't exist`);
+    // oned 7 keeps scheduled actions as objects of their own: an unknown id is NO_EXISTS.
+    if (i < 0) throw noExists('scheduled action', id);
     vm.schedActions.splice(i, 1);
     return vm.id;
   },

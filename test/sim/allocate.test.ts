@@ -85,7 +85,7 @@ describe('one.vm.allocate', () => {
     const vm = xml(await t.ok('one.vm.info', SESSION, id));
 
     // Assess
-    expect(xpath(vm, 'TEMPLATE/AUTOMATIC_REQUIREMENTS')).toBe('(CLUSTER_ID = 0) & !(PUBLIC_CLOUD = YES) & !(PIN_POLICY = PINNED)');
+    expect(xpath(vm, 'TEMPLATE/AUTOMATIC_REQUIREMENTS')).toBe('(CLUSTER_ID = 0) & !(PIN_POLICY = PINNED)');
     expect(xpath(vm, 'TEMPLATE/AUTOMATIC_DS_REQUIREMENTS')).toBe('("CLUSTERS/ID" @> 0)');
     expect(xpath(vm, 'TEMPLATE/AUTOMATIC_NIC_REQUIREMENTS')).toBe('("CLUSTERS/ID" @> 0)');
     const disks = children(vm, 'TEMPLATE/DISK');
