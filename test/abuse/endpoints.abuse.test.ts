@@ -218,7 +218,8 @@ describe('size limits', () => {
     const cases: [string, string, string, (string | null)?][] = [
       ['POST', '/jobs', big(64 * 1024)],
       ['POST', '/jobs', `"${'\u00e9'.repeat(33 * 1024)}"`], // under 64 KiB in characters, over it in bytes
-      ['POST', '/jobs/j0000000000aaaaaaaaaaaaaaaa/complete', JSON.stringify({ token: 'x'.repeat(16), exitCode: 0, message: 'm'.repeat(9 * 1024) }), null],
+      // The callback carries the output's tail (64 KB, base64): its limit is 256 KB.
+      ['POST', '/jobs/j0000000000aaaaaaaaaaaaaaaa/complete', JSON.stringify({ token: 'x'.repeat(16), exitCode: 0, output: 'A'.repeat(257 * 1024) }), null],
       ['POST', '/jobs', big(2 * 1024 * 1024)], // beyond the gateway's own limit
     ];
     for (const [method, path, body, token] of cases) {

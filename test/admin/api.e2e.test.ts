@@ -33,6 +33,8 @@ describe('a token from svmsched-admin', () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(after.status).toBe(401);
     const listed = JSON.parse((await admin('token', 'list')).stdout);
-    expect(listed.map((t: { user: string }) => t.user).sort()).toEqual(['admin', 'alice', 'bob']);
+    // The revoked token is gone; the stack's own remain (carol and dave hold the two tenants' tokens).
+    expect(listed.map((t: { id: string }) => t.id)).not.toContain(id);
+    expect(listed.map((t: { user: string }) => t.user).sort()).toEqual(['admin', 'alice', 'bob', 'carol', 'dave']);
   });
 });
