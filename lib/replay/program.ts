@@ -195,7 +195,7 @@ export async function runSimulate(argv: readonly string[], io: SimulateIo): Prom
           const all = tenantFigures(r, tenants);
           const episodes = all.reduce((a, f) => a + f.guaranteeEpisodes, 0);
           const ttg = episodes ? all.reduce((a, f) => a + f.timeToGuaranteeMean * f.guaranteeEpisodes, 0) / episodes : 0;
-          io.stdout.write(`${r.policy.name.padEnd(8)} tenants: mean |used share − entitled share| ${(mean * 100).toFixed(1)} points over ${t.length} tenants that waited in a saturated cloud; time to guarantee ${ttg.toFixed(0)} s mean over ${episodes} episodes\n`);
+          io.stdout.write(`${r.policy.name.padEnd(8)} tenants: mean |used share − entitled share| ${(mean * 100).toFixed(1)} points over ${t.length} tenants with work in a saturated cloud; time to guarantee ${ttg.toFixed(0)} s mean over ${episodes} episodes\n`);
         }
       }
       if (report.validation) {
