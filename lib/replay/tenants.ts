@@ -35,6 +35,8 @@ export interface TenantFigure {
   readonly share: number;
   /** Mean used share of the cloud over the saturated bins where it had demand. */
   readonly usedShareMean: number;
+  /** Mean entitled share over the same bins: against usedShareMean, how far the tenant was from its due over the whole replay (debts paid back cancel). */
+  readonly entitledShareMean: number;
   /** Mean |used share − entitled share (weighted max-min fair share, capped by its demand)| over the same bins. */
   readonly deviationMean: number;
   /** Bins counted. */
@@ -118,14 +120,16 @@ export function tenantFigures(r: SimResult, tenants: readonly Tenant[] | undefin
     let n = 0;
     let usedSum = 0;
     let dev = 0;
+    let entitledSum = 0;
     for (let b = 0; b < BINS; b++) {
       if (series.total[b] < SATURATED || demand[k][b] <= 0) continue;
       n++;
       usedSum += used[b];
+      entitledSum += entitled[k][b];
       dev += Math.abs(used[b] - entitled[k][b]);
     }
     const g = guarantee.get(id) ?? NO_EPISODES;
-    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, deviationMean: n ? dev / n : 0, bins: n, ...g };
+    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, entitledShareMean: n ? entitledSum / n : 0, deviationMean: n ? dev / n : 0, bins: n, ...g };
   });
 }
 
