@@ -165,7 +165,7 @@ export function plan(input: PlanInput): Plan {
       else ledger.release(c.hostIndex, cpu, mem);
     }
     const gone = new Set(c.victims.map((v) => v.id));
-    if (sharing) sharing.preempted(c);
+    if (sharing) sharing.preempted(job, c);
     else preemptor!.preempted(c as PreemptionCandidate);
     failures.roomFreed();
     // The dry run already counted the victims' room (physical room for suspended ones).

@@ -25,11 +25,15 @@ export class SharingPhase {
   readonly book: TenantBook;
   private readonly reclaimer: Reclaimer;
   /**
-   * Bumped when victims may have appeared: a preemption (room freed), or a tenant that starts
-   * borrowing. Between bumps, room only shrinks and the tenant of a failed job only grows, so a
-   * reclaim that failed fails again (the failure cache keeps it, per tenant).
+   * Bumped when reclaimable room may have grown: a tenant that starts borrowing (its jobs become
+   * victims), or a preemption whose victims were not all borrowed room (a prod job taking its
+   * own tenant's jobs down below the tenant's guarantee: that room was not others' to take). In
+   * between, room only shrinks: a preemption by another tenant only moves borrowed room to free
+   * room, which its preemptor takes, and a reclaim that failed fails again.
    */
   private epoch = 0;
+  /** Bumped at every preemption: a prod job over its guarantee may take only its own tenant's jobs, and room another tenant's victims leave is new room to it. */
+  private preemptions = 0;
 
   constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
     this.book = new TenantBook(sharing, cloudCapacity(snapshot, applyReserved), running, queue);
@@ -79,9 +83,17 @@ export class SharingPhase {
     return p.job.class === 'prod' || this.reclaimer.mayReclaim(this.accountOf(p.job), p);
   }
 
-  /** Part of the failure cache's key: a reclaim that failed holds only while no account changed, for the same tenant. */
+  /**
+   * Part of the failure cache's key: which victims a search counted. A best-effort job reclaims
+   * borrowed room only, whoever its tenant (a tenant below its guarantee borrows nothing of its
+   * own); a prod job counts its own tenant's jobs too, and others' borrowed room only while it
+   * stays within its guarantee.
+   */
   cacheKey(p: PreparedJob, canPreempt: boolean): string {
-    return canPreempt ? `|t${tenantOf(p.job)}|${this.epoch}` : '';
+    if (!canPreempt) return '';
+    if (p.job.class !== 'prod') return `|r${this.epoch}`;
+    const t = tenantOf(p.job);
+    return this.reclaimer.mayReclaim(this.accountOf(p.job), p) ? `|t${t}|${this.epoch}` : `|o${t}|${this.preemptions}`;
   }
 
   find(ctx: FilterContext, p: PreparedJob): ReclaimCandidate | undefined {
@@ -102,11 +114,15 @@ export class SharingPhase {
     return `preempted for prod job ${p.job.id} of tenant ${a.id}: tenant ${b.id} runs ${num(b.used.cpu)} vCPU, above its guaranteed ${num(b.guaranteed.cpu)}.`;
   }
 
-  preempted(c: ReclaimCandidate): void {
+  preempted(p: PreparedJob, c: ReclaimCandidate): void {
     for (const v of c.victims) this.book.remove(v, v.cpu, v.memoryMb);
     this.reclaimer.preempted(c);
     for (const v of c.victims) this.reclaimer.accountChanged(tenantOf(v));
-    this.epoch++;
+    this.preemptions++;
+    // Victims of other tenants were taken while their tenant still borrowed (reclaim.ts's dry
+    // run): borrowed room. Those of the preemptor's own tenant were not, unless it still borrows.
+    const own = this.accountOf(p.job);
+    if (!this.book.borrowing(own) && c.victims.some((v) => tenantOf(v) === own.id)) this.epoch++;
   }
 
   /** A job started (deploy, resume): its tenant's account grows. */
