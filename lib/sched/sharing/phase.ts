@@ -25,14 +25,13 @@ export class SharingPhase {
   readonly book: TenantBook;
   private readonly reclaimer: Reclaimer;
   /**
-   * Bumped when reclaimable room may have grown: a tenant that starts borrowing (its jobs become
-   * victims), or a preemption whose victims were not all borrowed room (a prod job taking its
-   * own tenant's jobs down below the tenant's guarantee: that room was not others' to take). In
-   * between, room only shrinks: a preemption by another tenant only moves borrowed room to free
-   * room, which its preemptor takes, and a reclaim that failed fails again.
+   * Bumped when room a reclaim counts (free, and borrowed) may have grown: a tenant that starts
+   * borrowing (its jobs become victims), or a prod job that takes its own tenant's jobs below
+   * its guarantee (room that was not others' to take). In between it only shrinks, and a
+   * reclaim that failed fails again (the failure cache keeps it).
    */
   private epoch = 0;
-  /** Bumped at every preemption: a prod job over its guarantee may take only its own tenant's jobs, and room another tenant's victims leave is new room to it. */
+  /** Bumped when a preemption leaves free room: a prod job over its guarantee counts only free room and its own tenant's jobs. */
   private preemptions = 0;
 
   constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
@@ -118,11 +117,25 @@ export class SharingPhase {
     for (const v of c.victims) this.book.remove(v, v.cpu, v.memoryMb);
     this.reclaimer.preempted(c);
     for (const v of c.victims) this.reclaimer.accountChanged(tenantOf(v));
-    this.preemptions++;
-    // Victims of other tenants were taken while their tenant still borrowed (reclaim.ts's dry
-    // run): borrowed room. Those of the preemptor's own tenant were not, unless it still borrows.
+    // Searches that count borrowed room (a reclaim) find no more than before: the victims of
+    // other tenants were borrowed room (their tenant still borrowed before each was taken:
+    // reclaim.ts's dry run), now free room or the preemptor's. The preemptor's own tenant's
+    // victims were not others' to take, unless it still borrows.
     const own = this.accountOf(p.job);
     if (!this.book.borrowing(own) && c.victims.some((v) => tenantOf(v) === own.id)) this.epoch++;
+    // Room the preemptor does not take is free room, new to a search of free room and its own tenant's jobs only.
+    let cpu = -p.job.cpu;
+    let mem = -p.job.memoryMb;
+    for (const v of c.victims) {
+      cpu += v.cpu;
+      mem += v.memoryMb;
+    }
+    if (cpu > 1e-9 || mem > 1e-9) this.preemptions++;
+  }
+
+  /** The preemptor could not take the room its victims freed: it is free room. */
+  roomLeft(): void {
+    this.preemptions++;
   }
 
   /** A job started (deploy, resume): its tenant's account grows. */
