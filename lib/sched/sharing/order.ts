@@ -97,13 +97,18 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
       heap.push({ lanes: tl, key: book.key(tl.account), head: job, lane, stamp: ++tl.stamp });
     };
     book.changed.clear();
-    for (const tl of lanes.values()) enter(tl);
+    // Tenants to enter again before the next pick: the one that gave a job, and those whose
+    // account changed meanwhile, each once (entering twice would leave a stale entry to sift
+    // through for every job started).
+    const again = new Set<TenantLanes>(lanes.values());
     for (;;) {
       for (const t of book.changed) {
         const tl = lanes.get(t);
-        if (tl && tl.users.size > 0) enter(tl);
+        if (tl && tl.users.size > 0) again.add(tl);
       }
       book.changed.clear();
+      for (const tl of again) enter(tl);
+      again.clear();
       const e = heap.pop();
       if (!e) break;
       if (e.stamp !== e.lanes.stamp) continue;
@@ -112,7 +117,7 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
       if (lane.next >= lane.jobs.length) {
         for (const [u, l] of tl.users) if (l === lane) tl.users.delete(u);
       }
-      if (tl.users.size > 0) enter(tl);
+      if (tl.users.size > 0) again.add(tl);
       else tl.stamp++;
     }
   }

@@ -51,9 +51,12 @@ export class SharingPhase {
   limit(p: PreparedJob): WaitReason | undefined {
     if (p.kind === 'migrate') return undefined;
     const a = this.accountOf(p.job);
+    const l = a.tenant?.limits;
+    const b = a.tenant?.borrowLimit;
+    // Most tenants have no limit: no closure, no allocation for them (this runs for every job).
+    if (l === undefined && b === undefined) return undefined;
     const cpu = p.job.cpu;
     const mem = p.job.memoryMb;
-    const l = a.tenant?.limits;
     const details = (limit: string, value: number, used: number): Record<string, unknown> => ({ tenant: a.id, limit, value, used, need: limit === 'runningJobs' ? 1 : limit === 'vcpu' ? cpu : mem });
     if (l?.vcpu !== undefined && a.used.cpu + cpu > l.vcpu + 1e-9) {
       return reason('tenant.limit', `tenant ${a.id} is at its limit of ${num(l.vcpu)} vCPU (it runs ${num(a.used.cpu)}, this job needs ${num(cpu)}): it starts when the tenant's jobs end.`, details('vcpu', l.vcpu, a.used.cpu));
@@ -64,7 +67,6 @@ export class SharingPhase {
     if (l?.runningJobs !== undefined && a.used.jobs + 1 > l.runningJobs) {
       return reason('tenant.limit', `tenant ${a.id} is at its limit of ${l.runningJobs} running jobs: it starts when one of them ends.`, details('runningJobs', l.runningJobs, a.used.jobs));
     }
-    const b = a.tenant?.borrowLimit;
     if (b?.vcpu !== undefined && a.used.cpu + cpu > a.guaranteed.cpu + b.vcpu + 1e-9) {
       return reason('tenant.limit', `tenant ${a.id} may borrow at most ${num(b.vcpu)} vCPU beyond its guaranteed ${num(a.guaranteed.cpu)} (it runs ${num(a.used.cpu)}, this job needs ${num(cpu)}): it starts when the tenant's jobs end.`,
         { ...details('borrowLimit.vcpu', b.vcpu, a.used.cpu), guaranteed: a.guaranteed.cpu });
