@@ -1,11 +1,20 @@
 /**
  * Per tenant, how its used share of the cloud compared with its share, over the replay:
  * the replay is cut into BINS equal intervals; in each, a tenant's used share is its CPU-time
- * over the cloud's (from the VMs' physical segments). Its entitlement in a bin is its share
- * over the shares of the tenants with work in the system then (submitted, not ended): a tenant
- * with nothing to run cannot use its share, and the others may borrow it. Deviation counts the
- * bins where the cloud is saturated (≥ 90 % used) and the tenant has jobs waiting to start, the
- * bins where sharing decides who runs.
+ * over the cloud's (from the VMs' physical segments), and its demand the CPU-time its jobs in
+ * the system (submitted, not ended; running or waiting) would take, over the cloud's. Its
+ * entitled share in a bin is its weighted max-min fair share (water-filling, DRF's fair
+ * allocation with one resource): the cloud is divided among the tenants with demand in
+ * proportion to their shares, no tenant is given more than its demand, and what a tenant
+ * leaves goes to the others, again by share. That is what a work-conserving scheduler that
+ * honours shares can reach: a tenant with little work cannot use its full share, and the
+ * others are meant to borrow it. Dividing the cloud by share among the tenants present,
+ * whatever their demand, would hold each tenant to a target that no work-conserving schedule
+ * meets, and would count a policy that lends idle room as deviating. Deviation counts the
+ * bins where the cloud is saturated (≥ 90 % used) and the tenant has demand: there sharing
+ * decides who runs, and a tenant running more than its entitlement (borrowed room others
+ * wanted) deviates as much as one running less. Jobs are whole: a tenant whose one job is
+ * larger than its entitlement runs above or below it, whatever the policy.
  *
  * Time to guarantee (timeToGuarantee), per tenant: its guarantee is its share, over all the
  * tenants' shares, of the cloud's vCPU (as the planner computes it, whoever is present). An
@@ -24,9 +33,11 @@ export interface TenantFigure {
   readonly id: string;
   /** Configured share as a fraction of all shares. */
   readonly share: number;
-  /** Mean used share of the cloud over the saturated bins where it waited. */
+  /** Mean used share of the cloud over the saturated bins where it had demand. */
   readonly usedShareMean: number;
-  /** Mean |used share − entitled share| over the same bins. */
+  /** Mean entitled share over the same bins: against usedShareMean, how far the tenant was from its due over the whole replay (debts paid back cancel). */
+  readonly entitledShareMean: number;
+  /** Mean |used share − entitled share (weighted max-min fair share, capped by its demand)| over the same bins. */
   readonly deviationMean: number;
   /** Bins counted. */
   readonly bins: number;
@@ -81,37 +92,79 @@ export function tenantFigures(r: SimResult, tenants: readonly Tenant[] | undefin
   const series = tenantSeries(r);
   const guarantee = timeToGuarantee(r, shareOf);
   const bin = (ms: number): number => Math.floor((ms - series.from) / series.width);
-  // Per bin: tenants with work in the system, and tenants with a job waiting to start.
-  const present = ids.map(() => new Uint8Array(BINS));
-  const waiting = ids.map(() => new Uint8Array(BINS));
+  // Per bin and tenant: demand, the CPU-time of its jobs in the system over the cloud's.
+  const demand = ids.map(() => new Float64Array(BINS));
   const index = new Map(ids.map((id, k) => [id, k]));
+  const horizon = series.from + series.width * BINS;
+  const cap = r.workload.cloud.hosts * r.workload.cloud.hostCpus * series.width;
   for (const rec of r.records) {
-    const k = index.get(rec.job.tenant)!;
-    const submit = r.startMs + rec.job.submit * 1000;
-    const b0 = Math.max(0, bin(submit));
-    const end = Math.min(BINS - 1, bin(rec.end ?? series.from + series.width * BINS));
-    const started = Math.min(BINS - 1, bin(rec.firstStart ?? series.from + series.width * BINS));
-    for (let b = b0; b <= end; b++) present[k][b] = 1;
-    for (let b = b0; b < started; b++) waiting[k][b] = 1;
+    const d = demand[index.get(rec.job.tenant)!];
+    const start = r.startMs + rec.job.submit * 1000;
+    const end = Math.min(horizon, rec.end ?? horizon);
+    for (let b = Math.max(0, bin(start)); b <= Math.min(BINS - 1, bin(end)); b++) {
+      const lo = Math.max(start, series.from + b * series.width);
+      const hi = Math.min(end, series.from + (b + 1) * series.width);
+      if (hi > lo) d[b] += (rec.job.cpu * (hi - lo)) / cap;
+    }
   }
-  const shares = new Float64Array(BINS);
-  ids.forEach((id, k) => {
-    for (let b = 0; b < BINS; b++) if (present[k][b]) shares[b] += shareOf.get(id)!;
-  });
+  const weights = ids.map((id) => shareOf.get(id)!);
+  const entitled = ids.map(() => new Float64Array(BINS));
+  const column = new Float64Array(ids.length);
+  for (let b = 0; b < BINS; b++) {
+    for (let k = 0; k < ids.length; k++) column[k] = demand[k][b];
+    const e = fairShares(column, weights, 1);
+    for (let k = 0; k < ids.length; k++) entitled[k][b] = e[k];
+  }
   return ids.map((id, k) => {
     const used = series.used.get(id) ?? new Float64Array(BINS);
     let n = 0;
     let usedSum = 0;
     let dev = 0;
+    let entitledSum = 0;
     for (let b = 0; b < BINS; b++) {
-      if (series.total[b] < SATURATED || !waiting[k][b] || shares[b] <= 0) continue;
+      if (series.total[b] < SATURATED || demand[k][b] <= 0) continue;
       n++;
       usedSum += used[b];
-      dev += Math.abs(used[b] - shareOf.get(id)! / shares[b]);
+      entitledSum += entitled[k][b];
+      dev += Math.abs(used[b] - entitled[k][b]);
     }
     const g = guarantee.get(id) ?? NO_EPISODES;
-    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, deviationMean: n ? dev / n : 0, bins: n, ...g };
+    return { id, share: all > 0 ? shareOf.get(id)! / all : 0, usedShareMean: n ? usedSum / n : 0, entitledShareMean: n ? entitledSum / n : 0, deviationMean: n ? dev / n : 0, bins: n, ...g };
   });
+}
+
+/**
+ * Weighted max-min fair shares of `capacity` (water-filling): tenants in order of demand per
+ * unit of weight; each gets its demand while that is below an equal level per unit of weight of
+ * what is left, and the rest share what remains by weight. A tenant of weight 0 gets what the
+ * weighted ones leave, split equally.
+ */
+export function fairShares(demand: ArrayLike<number>, weights: ArrayLike<number>, capacity: number): Float64Array {
+  const n = demand.length;
+  const out = new Float64Array(n);
+  const order = Array.from({ length: n }, (_, k) => k).filter((k) => demand[k] > 0 && weights[k] > 0)
+    .sort((x, y) => demand[x] / weights[x] - demand[y] / weights[y] || x - y);
+  let left = capacity;
+  let w = order.reduce((s, k) => s + weights[k], 0);
+  for (let j = 0; j < order.length; j++) {
+    const k = order[j];
+    const level = left / w;
+    if (demand[k] / weights[k] <= level) {
+      out[k] = demand[k];
+      left -= demand[k];
+      w -= weights[k];
+    } else {
+      for (let i = j; i < order.length; i++) out[order[i]] = weights[order[i]] * level;
+      return out;
+    }
+  }
+  // Every weighted demand met: the unweighted tenants share what is left, as far as their demand goes.
+  const rest = Array.from({ length: n }, (_, k) => k).filter((k) => demand[k] > 0 && !(weights[k] > 0));
+  if (rest.length > 0 && left > 0) {
+    const equal = fairShares(rest.map((k) => demand[k]), rest.map(() => 1), left);
+    rest.forEach((k, i) => (out[k] = equal[i]));
+  }
+  return out;
 }
 
 export interface GuaranteeFigure {

@@ -165,12 +165,15 @@ export function plan(input: PlanInput): Plan {
       else ledger.release(c.hostIndex, cpu, mem);
     }
     const gone = new Set(c.victims.map((v) => v.id));
-    if (sharing) sharing.preempted(c);
+    if (sharing) sharing.preempted(job, c);
     else preemptor!.preempted(c as PreemptionCandidate);
     failures.roomFreed();
     // The dry run already counted the victims' room (physical room for suspended ones).
     const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
-    if (!confirmed.ok) return false;
+    if (!confirmed.ok) {
+      sharing?.roomLeft();
+      return false;
+    }
     const enforce = ledger.fitsBooked(c.hostIndex, job.cpu, job.mem);
     emit(job, { hostIndex: c.hostIndex, datastoreId: confirmed.datastoreId, nics: confirmed.nics, enforce }, [...gone]);
     return true;

@@ -47,6 +47,19 @@ describe('replay with tenants', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/shares/);
   }, 120_000);
 
+  it('gives a synthetic workload\'s tenants equal shares when the policy shares is asked for', async () => {
+    let out = '';
+    const code = await runSimulate(['--synthetic', '--jobs', '300', '--tenants', '3', '--beff-fraction', '1', '--load', '2', '--policies', 'stop,shares', '--out', dir, '--json'],
+      { stdout: { write: (c: string) => (out += c) }, stderr: Object.assign(new PassThrough(), { isTTY: false }) });
+    expect(code).toBe(0);
+    const all = JSON.parse(out) as { policy: string; preemptions: number; tenants: { id: string; share: number }[] }[];
+    expect(all.map((p) => p.policy)).toEqual(['stop', 'shares']);
+    for (const p of all) expect(p.tenants.map((t) => [t.id, t.share])).toEqual([['t0', 1 / 3], ['t1', 1 / 3], ['t2', 1 / 3]]);
+    // Best-effort only: stop never preempts (prod preempts), sharing reclaims.
+    expect(all[0].preemptions).toBe(0);
+    expect(all[1].preemptions).toBeGreaterThan(0);
+  }, 120_000);
+
   it('reads shares from a file and names a bad one', async () => {
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ u1: -2 }));

@@ -8,22 +8,27 @@
  *
  * The tenants wait in a heap by (key, head job), so a pick costs a logarithm of the tenants, not
  * a pass over them: a tenant's key changes only with its account (TenantBook.changed), its head
- * only when it gives a job, and either puts it in the heap again (older entries are skipped).
+ * only when it gives a job, and either puts it in the heap again, once before the next pick
+ * (older entries are skipped).
  */
 import type { QueuedJob } from '../contract';
 import { compareJobs } from '../order';
 import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
 
 interface Lane {
+  readonly user: string;
   readonly jobs: readonly QueuedJob[];
   next: number;
 }
 
 interface TenantLanes {
   readonly account: TenantAccount;
-  readonly users: Map<string, Lane>;
+  /** Its users with jobs left, in the order their first job came. */
+  readonly users: Lane[];
   /** Bumped when its key or head may have changed: heap entries of an older stamp are stale. */
   stamp: number;
+  /** The last pick before which it was entered (once per pick). */
+  round: number;
 }
 
 interface Entry {
@@ -89,49 +94,55 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
       else users.set(u, [j]);
     }
     for (const [t, users] of byUser) {
-      lanes.set(t, { account: book.account(t), users: new Map([...users].map(([u, jobs]) => [u, { jobs, next: 0 }])), stamp: 0 });
+      lanes.set(t, { account: book.account(t), users: [...users].map(([user, jobs]) => ({ user, jobs, next: 0 })), stamp: 0, round: 0 });
     }
     const heap = new TenantHeap();
-    const enter = (tl: TenantLanes): void => {
-      const { job, lane } = headOf(book, tl);
-      heap.push({ lanes: tl, key: book.key(tl.account), head: job, lane, stamp: ++tl.stamp });
-    };
+    // Tenants to enter again before the next pick: the one that gave a job, and those whose
+    // account changed meanwhile, each once (entering twice would leave a stale entry to sift
+    // through for every job started).
+    const again: TenantLanes[] = [...lanes.values()];
+    let round = 0;
     book.changed.clear();
-    for (const tl of lanes.values()) enter(tl);
     for (;;) {
-      for (const t of book.changed) {
-        const tl = lanes.get(t);
-        if (tl && tl.users.size > 0) enter(tl);
+      round++;
+      if (book.changed.size > 0) {
+        for (const t of book.changed) {
+          const tl = lanes.get(t);
+          if (tl && tl.users.length > 0) again.push(tl);
+        }
+        book.changed.clear();
       }
-      book.changed.clear();
+      for (let tl = again.pop(); tl !== undefined; tl = again.pop()) {
+        if (tl.round === round) continue;
+        tl.round = round;
+        const lane = headOf(book, tl);
+        heap.push({ lanes: tl, key: book.key(tl.account), head: lane.jobs[lane.next], lane, stamp: ++tl.stamp });
+      }
       const e = heap.pop();
       if (!e) break;
       if (e.stamp !== e.lanes.stamp) continue;
       const { lanes: tl, lane } = e;
       yield lane.jobs[lane.next++];
       if (lane.next >= lane.jobs.length) {
-        for (const [u, l] of tl.users) if (l === lane) tl.users.delete(u);
+        tl.users.splice(tl.users.indexOf(lane), 1);
       }
-      if (tl.users.size > 0) enter(tl);
+      if (tl.users.length > 0) again.push(tl);
       else tl.stamp++;
     }
   }
 }
 
-/** The tenant's next job: the head of its user furthest below its sub-share (ties: today's order). */
-function headOf(book: TenantBook, tl: TenantLanes): { readonly job: QueuedJob; readonly lane: Lane } {
+/** The tenant's next job's lane: that of its user furthest below its sub-share (ties: today's order). */
+function headOf(book: TenantBook, tl: TenantLanes): Lane {
   let best: Lane | undefined;
   let bestKey = 0;
-  if (tl.users.size === 1) {
-    const only = tl.users.values().next().value as Lane;
-    return { job: only.jobs[only.next], lane: only };
-  }
-  for (const [u, lane] of tl.users) {
-    const key = book.userKey(tl.account, u);
+  if (tl.users.length === 1) return tl.users[0];
+  for (const lane of tl.users) {
+    const key = book.userKey(tl.account, lane.user);
     if (!best || key < bestKey || (key === bestKey && compareJobs(lane.jobs[lane.next], best.jobs[best.next]) < 0)) {
       best = lane;
       bestKey = key;
     }
   }
-  return { job: best!.jobs[best!.next], lane: best! };
+  return best!;
 }

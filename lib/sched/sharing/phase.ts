@@ -25,11 +25,14 @@ export class SharingPhase {
   readonly book: TenantBook;
   private readonly reclaimer: Reclaimer;
   /**
-   * Bumped when victims may have appeared: a preemption (room freed), or a tenant that starts
-   * borrowing. Between bumps, room only shrinks and the tenant of a failed job only grows, so a
-   * reclaim that failed fails again (the failure cache keeps it, per tenant).
+   * Bumped when room a reclaim counts (free, and borrowed) may have grown: a tenant that starts
+   * borrowing (its jobs become victims), or a prod job that takes its own tenant's jobs below
+   * its guarantee (room that was not others' to take). In between it only shrinks, and a
+   * reclaim that failed fails again (the failure cache keeps it).
    */
   private epoch = 0;
+  /** Bumped when a preemption leaves free room: a prod job over its guarantee counts only free room and its own tenant's jobs. */
+  private preemptions = 0;
 
   constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
     this.book = new TenantBook(sharing, cloudCapacity(snapshot, applyReserved), running, queue);
@@ -48,9 +51,12 @@ export class SharingPhase {
   limit(p: PreparedJob): WaitReason | undefined {
     if (p.kind === 'migrate') return undefined;
     const a = this.accountOf(p.job);
+    const l = a.tenant?.limits;
+    const b = a.tenant?.borrowLimit;
+    // Most tenants have no limit: no closure, no allocation for them (this runs for every job).
+    if (l === undefined && b === undefined) return undefined;
     const cpu = p.job.cpu;
     const mem = p.job.memoryMb;
-    const l = a.tenant?.limits;
     const details = (limit: string, value: number, used: number): Record<string, unknown> => ({ tenant: a.id, limit, value, used, need: limit === 'runningJobs' ? 1 : limit === 'vcpu' ? cpu : mem });
     if (l?.vcpu !== undefined && a.used.cpu + cpu > l.vcpu + 1e-9) {
       return reason('tenant.limit', `tenant ${a.id} is at its limit of ${num(l.vcpu)} vCPU (it runs ${num(a.used.cpu)}, this job needs ${num(cpu)}): it starts when the tenant's jobs end.`, details('vcpu', l.vcpu, a.used.cpu));
@@ -61,7 +67,6 @@ export class SharingPhase {
     if (l?.runningJobs !== undefined && a.used.jobs + 1 > l.runningJobs) {
       return reason('tenant.limit', `tenant ${a.id} is at its limit of ${l.runningJobs} running jobs: it starts when one of them ends.`, details('runningJobs', l.runningJobs, a.used.jobs));
     }
-    const b = a.tenant?.borrowLimit;
     if (b?.vcpu !== undefined && a.used.cpu + cpu > a.guaranteed.cpu + b.vcpu + 1e-9) {
       return reason('tenant.limit', `tenant ${a.id} may borrow at most ${num(b.vcpu)} vCPU beyond its guaranteed ${num(a.guaranteed.cpu)} (it runs ${num(a.used.cpu)}, this job needs ${num(cpu)}): it starts when the tenant's jobs end.`,
         { ...details('borrowLimit.vcpu', b.vcpu, a.used.cpu), guaranteed: a.guaranteed.cpu });
@@ -79,9 +84,17 @@ export class SharingPhase {
     return p.job.class === 'prod' || this.reclaimer.mayReclaim(this.accountOf(p.job), p);
   }
 
-  /** Part of the failure cache's key: a reclaim that failed holds only while no account changed, for the same tenant. */
+  /**
+   * Part of the failure cache's key: which victims a search counted. A best-effort job reclaims
+   * borrowed room only, whoever its tenant (a tenant below its guarantee borrows nothing of its
+   * own); a prod job counts its own tenant's jobs too, and others' borrowed room only while it
+   * stays within its guarantee.
+   */
   cacheKey(p: PreparedJob, canPreempt: boolean): string {
-    return canPreempt ? `|t${tenantOf(p.job)}|${this.epoch}` : '';
+    if (!canPreempt) return '';
+    if (p.job.class !== 'prod') return `|r${this.epoch}`;
+    const t = tenantOf(p.job);
+    return this.reclaimer.mayReclaim(this.accountOf(p.job), p) ? `|t${t}|${this.epoch}` : `|o${t}|${this.preemptions}`;
   }
 
   find(ctx: FilterContext, p: PreparedJob): ReclaimCandidate | undefined {
@@ -102,11 +115,29 @@ export class SharingPhase {
     return `preempted for prod job ${p.job.id} of tenant ${a.id}: tenant ${b.id} runs ${num(b.used.cpu)} vCPU, above its guaranteed ${num(b.guaranteed.cpu)}.`;
   }
 
-  preempted(c: ReclaimCandidate): void {
+  preempted(p: PreparedJob, c: ReclaimCandidate): void {
     for (const v of c.victims) this.book.remove(v, v.cpu, v.memoryMb);
     this.reclaimer.preempted(c);
     for (const v of c.victims) this.reclaimer.accountChanged(tenantOf(v));
-    this.epoch++;
+    // Searches that count borrowed room (a reclaim) find no more than before: the victims of
+    // other tenants were borrowed room (their tenant still borrowed before each was taken:
+    // reclaim.ts's dry run), now free room or the preemptor's. The preemptor's own tenant's
+    // victims were not others' to take, unless it still borrows.
+    const own = this.accountOf(p.job);
+    if (!this.book.borrowing(own) && c.victims.some((v) => tenantOf(v) === own.id)) this.epoch++;
+    // Room the preemptor does not take is free room, new to a search of free room and its own tenant's jobs only.
+    let cpu = -p.job.cpu;
+    let mem = -p.job.memoryMb;
+    for (const v of c.victims) {
+      cpu += v.cpu;
+      mem += v.memoryMb;
+    }
+    if (cpu > 1e-9 || mem > 1e-9) this.preemptions++;
+  }
+
+  /** The preemptor could not take the room its victims freed: it is free room. */
+  roomLeft(): void {
+    this.preemptions++;
   }
 
   /** A job started (deploy, resume): its tenant's account grows. */

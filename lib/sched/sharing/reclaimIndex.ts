@@ -10,7 +10,9 @@
  *    tenant, a tree over the group's hosts running the tenant's best-effort jobs, of their
  *    borrowed room plus that of the tenant's jobs there, built when a prod job of the tenant
  *    first reclaims in the group. With few tenants, most hosts run some of a tenant's jobs: a
- *    list of them would be a scan again.
+ *    list of them would be a scan again. A prod job over its guarantee may take its own
+ *    tenant's jobs only: a second tree per group and tenant holds that room without the
+ *    borrowed room, or its search would walk every host where others' borrowed room fits.
  *
  * A search visits, by ascending host id, the group's hosts whose borrowed room fits the job and
  * (for a prod job) those whose own room does: a superset of the hosts where it could reclaim
@@ -36,6 +38,8 @@ interface Room {
   readonly tree: StaticHostTree;
   readonly hosts: readonly number[];
   readonly tenant?: string;
+  /** Whether borrowed room counts too (false: free room and the tenant's own jobs only). */
+  readonly borrowed: boolean;
   readonly pending: number[];
   readonly dirty: Uint8Array;
 }
@@ -54,6 +58,8 @@ export class ReclaimIndex {
   private readonly borrowedJobs: Int32Array;
   private readonly borrowed = new Map<HostGroup, Room>();
   private readonly own = new Map<HostGroup, Map<string, Room>>();
+  /** The same without borrowed room, for a prod job over its guarantee (it may take its own tenant's jobs only). */
+  private readonly ownOnly = new Map<HostGroup, Map<string, Room>>();
   private readonly all: Room[] = [];
   /** Per ledger index: the trees holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
   private readonly membership: number[][];
@@ -119,7 +125,7 @@ export class ReclaimIndex {
     const m = mem - SLACK;
     const mine: number[] = [];
     if (own !== undefined) {
-      const r = this.ownRoom(group, own);
+      const r = this.ownRoom(group, own, others);
       if (!others) {
         r?.tree.forEachFit(c, m, (leaf) => visit(r.hosts[leaf]));
         return;
@@ -162,27 +168,28 @@ export class ReclaimIndex {
     return this.upToDate(r);
   }
 
-  /** The group's tree of the tenant's own room (none: no host of the group runs its best-effort jobs), up to date. */
-  private ownRoom(group: HostGroup, tenant: string): Room | undefined {
-    let byTenant = this.own.get(group);
-    if (!byTenant) this.own.set(group, (byTenant = new Map()));
+  /** The group's tree of the tenant's own room, with borrowed room or without (none: no host of the group runs its best-effort jobs), up to date. */
+  private ownRoom(group: HostGroup, tenant: string, borrowed: boolean): Room | undefined {
+    const trees = borrowed ? this.own : this.ownOnly;
+    let byTenant = trees.get(group);
+    if (!byTenant) trees.set(group, (byTenant = new Map()));
     let r = byTenant.get(tenant);
     if (!r) {
       const hosts = (this.hostsOf.get(tenant) ?? []).filter((i) => group.leafOf[i] >= 0);
       if (hosts.length === 0) return undefined;
-      byTenant.set(tenant, (r = this.build(hosts, tenant)));
+      byTenant.set(tenant, (r = this.build(hosts, tenant, borrowed)));
     }
     return this.upToDate(r);
   }
 
-  private build(hosts: readonly number[], tenant?: string): Room {
+  private build(hosts: readonly number[], tenant?: string, borrowed = true): Room {
     const tree = new StaticHostTree(hosts.length);
     hosts.forEach((i, leaf) => {
-      this.room(i, tenant);
+      this.room(i, tenant, borrowed);
       tree.setRaw(leaf, this.cpu, this.mem, 0);
     });
     tree.build(hosts.map((_, leaf) => leaf));
-    const r: Room = { tree, hosts, tenant, pending: [], dirty: new Uint8Array(hosts.length) };
+    const r: Room = { tree, hosts, tenant, borrowed, pending: [], dirty: new Uint8Array(hosts.length) };
     const number = this.all.length;
     this.all.push(r);
     hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
@@ -192,7 +199,7 @@ export class ReclaimIndex {
   private upToDate(r: Room): Room {
     for (const leaf of r.pending) {
       r.dirty[leaf] = 0;
-      this.room(r.hosts[leaf], r.tenant);
+      this.room(r.hosts[leaf], r.tenant, r.borrowed);
       r.tree.set(leaf, this.cpu, this.mem);
     }
     r.pending.length = 0;
@@ -228,18 +235,18 @@ export class ReclaimIndex {
   }
 
   /**
-   * Room on host i with the best-effort jobs of borrowing tenants gone, and those of `tenant`
-   * too when given (its own jobs counted once if it borrows itself), in cpu/mem; none without
-   * such jobs, or at MAX_HOST.
+   * Room on host i with the best-effort jobs of borrowing tenants gone (unless `borrowed` is
+   * false), and those of `tenant` too when given (its own jobs counted once if it borrows
+   * itself), in cpu/mem; none without such jobs, or at MAX_HOST.
    */
-  private room(i: number, tenant?: string): void {
+  private room(i: number, tenant?: string, borrowed = true): void {
     this.cpu = -Infinity;
     this.mem = -Infinity;
     if (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) return;
-    let cpu = this.borrowedCpu[i];
-    let mem = this.borrowedMem[i];
-    let jobs = this.borrowedJobs[i];
-    if (tenant !== undefined && !this.borrowing.get(tenant)) {
+    let cpu = borrowed ? this.borrowedCpu[i] : 0;
+    let mem = borrowed ? this.borrowedMem[i] : 0;
+    let jobs = borrowed ? this.borrowedJobs[i] : 0;
+    if (tenant !== undefined && !(borrowed && this.borrowing.get(tenant))) {
       for (const v of this.byHost[i]) {
         if (tenantOf(v) !== tenant) continue;
         cpu += cpuShare(v.cpu);
