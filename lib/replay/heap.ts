@@ -1,54 +1,20 @@
-/** A binary min-heap of timed events: earliest first, then in the order they were pushed. */
+/** The replay's events: earliest first, then in the order they were pushed. */
+import { MinHeap } from '../sched/heap';
+
 export interface Timed {
   readonly t: number;
   readonly seq: number;
 }
 
-export class EventHeap<E extends Timed> {
-  private readonly items: E[] = [];
+const before = (x: Timed, y: Timed): boolean => x.t < y.t || (x.t === y.t && x.seq < y.seq);
 
-  get size(): number {
-    return this.items.length;
+export class EventHeap<E extends Timed> extends MinHeap<E> {
+  constructor() {
+    super(before);
   }
 
   /** Time of the earliest event, if any. */
   peekTime(): number | undefined {
-    return this.items[0]?.t;
-  }
-
-  push(e: E): void {
-    const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-
-  pop(): E | undefined {
-    const a = this.items;
-    if (a.length === 0) return undefined;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
+    return this.peek()?.t;
   }
 }
-
-const before = (x: Timed, y: Timed): boolean => x.t < y.t || (x.t === y.t && x.seq < y.seq);

@@ -13,6 +13,7 @@
  */
 import type { QueuedJob } from '../contract';
 import { compareJobs } from '../order';
+import { MinHeap } from '../heap';
 import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
 
 interface Lane {
@@ -41,43 +42,6 @@ interface Entry {
 
 const before = (x: Entry, y: Entry): boolean => x.key < y.key || (x.key === y.key && compareJobs(x.head, y.head) < 0);
 
-class TenantHeap {
-  private readonly items: Entry[] = [];
-
-  push(e: Entry): void {
-    const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-
-  pop(): Entry | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Generator<QueuedJob> {
   const firstBeff = ordered.findIndex((j) => j.class !== 'prod');
   const blocks = firstBeff < 0 ? [ordered] : [ordered.slice(0, firstBeff), ordered.slice(firstBeff)];
@@ -96,7 +60,7 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
     for (const [t, users] of byUser) {
       lanes.set(t, { account: book.account(t), users: [...users].map(([user, jobs]) => ({ user, jobs, next: 0 })), stamp: 0, round: 0 });
     }
-    const heap = new TenantHeap();
+    const heap = new MinHeap<Entry>(before);
     // Tenants to enter again before the next pick: the one that gave a job, and those whose
     // account changed meanwhile, each once (entering twice would leave a stale entry to sift
     // through for every job started).
