@@ -85,17 +85,7 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
     if (cpu < job.cpu || mem < job.mem) return undefined;
     // Given back most valuable first; victims taken in cheapest-first order need no sort for that.
     const byValue = cheapestOrder ? taken.slice() : taken.slice().sort(cheapestFirst);
-    for (let k = byValue.length - 1; k >= 0; k--) {
-      const v = byValue[k];
-      const c = cpuShare(v.cpu);
-      const m = memoryKb(v.memoryMb);
-      if (cpu - c >= job.cpu && mem - m >= job.mem) {
-        taken.splice(taken.indexOf(v), 1);
-        cpu -= c;
-        mem -= m;
-      }
-    }
-    return taken;
+    return giveBackUnneeded(taken, byValue, job, cpu, mem);
   }
 
   const candidateOf = (i: number, victims: readonly RunningJob[]): PreemptionCandidate => ({
@@ -206,4 +196,24 @@ function leastWork(st: HostStats, k: number): number {
   let sum = 0;
   for (let j = 0; j < k && j < st.workAsc.length; j++) sum += st.workAsc[j];
   return sum;
+}
+
+/**
+ * Gives back the victims a room does not need after all, most valuable first (`byValue` is
+ * cheapest first): `cpu` and `mem` are what all of `taken` frees, `job` what the room must hold.
+ */
+export function giveBackUnneeded<V extends { readonly cpu: number; readonly memoryMb: number }>(
+  taken: V[], byValue: readonly V[], job: { readonly cpu: number; readonly mem: number }, cpu: number, mem: number,
+): V[] {
+  for (let k = byValue.length - 1; k >= 0; k--) {
+    const v = byValue[k]!;
+    const c = cpuShare(v.cpu);
+    const m = memoryKb(v.memoryMb);
+    if (cpu - c >= job.cpu && mem - m >= job.mem) {
+      taken.splice(taken.indexOf(v), 1);
+      cpu -= c;
+      mem -= m;
+    }
+  }
+  return taken;
 }

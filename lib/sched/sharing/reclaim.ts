@@ -17,6 +17,7 @@
  * (as preempt.ts bounds its dry runs).
  */
 import { cpuShare, memoryKb } from '../capacity';
+import { giveBackUnneeded } from '../preempt';
 import type { FilterContext, PreparedJob } from '../filter';
 import { confirmHost } from '../filters/chain';
 import type { RunningJob } from '../contract';
@@ -144,17 +145,7 @@ export class Reclaimer {
     if (cpu < job.cpu || mem < job.mem) return undefined;
     // Given back most valuable first. Giving one back only makes its tenant borrow more: the others stay valid.
     const byValue = [...taken].sort(this.cheapestFirst);
-    for (let k = byValue.length - 1; k >= 0; k--) {
-      const v = byValue[k];
-      const c = cpuShare(v.cpu);
-      const m = memoryKb(v.memoryMb);
-      if (cpu - c >= job.cpu && mem - m >= job.mem) {
-        taken.splice(taken.indexOf(v), 1);
-        cpu -= c;
-        mem -= m;
-      }
-    }
-    return taken;
+    return giveBackUnneeded(taken, byValue, job, cpu, mem);
   }
 
   private better(ctx: FilterContext, a: ReclaimCandidate, b: ReclaimCandidate): boolean {
