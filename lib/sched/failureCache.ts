@@ -5,7 +5,9 @@
  * reason without a new search. Within one plan room only shrinks, except when a preemption
  * frees it; entries of jobs that could themselves preempt stay valid even then (the room a
  * preemption frees is taken at once by its preemptor, and "free + beff room" never grows),
- * the others are dropped.
+ * the others are dropped. Where room a search counts can grow on one host (sharing: a tenant's
+ * prod job takes its own tenant's jobs, and what it leaves is free room for the others), an
+ * entry is checked against the hosts that grew since it was last read (`Revalidator`).
  */
 import type { PreparedJob } from './filter';
 import type { WaitReason } from './contract';
@@ -15,11 +17,22 @@ interface Entry {
   readonly mem: number;
   readonly disk: number;
   readonly reason: WaitReason;
+  /** The Revalidator's stamp when it was last known valid. */
+  seen: number;
+}
+
+/** Whether an entry found no host before `since` still holds for a job now (sharing/phase.ts). */
+export interface Revalidator {
+  /** Its stamp now; stamps only grow. */
+  stamp(): number;
+  /** Whether no host that grew after stamp `since` has room now for a job like `job` (its key's) of `cpu` and `mem`. */
+  stillNone(job: PreparedJob, cpu: number, mem: number, since: number): boolean;
 }
 
 export class FailureCache {
-  private readonly durable = new Map<string, Entry[]>();
-  private readonly volatile = new Map<string, Entry[]>();
+  /** By key, then by the key's second part (see `find`). */
+  private readonly durable = new Map<string, Map<string, Entry[]>>();
+  private readonly volatile = new Map<string, Map<string, Entry[]>>();
   /**
    * Short numbers for the parts of a key that are shared objects (a group, the datastore and
    * network lists of a distinct expression), given by content: a key is a few digits, not the
@@ -52,18 +65,38 @@ export class FailureCache {
     return n;
   }
 
-  find(key: string, job: PreparedJob, canPreempt: boolean): WaitReason | undefined {
-    const list = (canPreempt ? this.durable : this.volatile).get(key);
+  constructor(private readonly revalidator?: Revalidator) {}
+
+  /**
+   * `part` is a second part of the key (the sharing phase's), kept apart so that a lookup
+   * builds no new string.
+   */
+  find(key: string, part: string, job: PreparedJob, canPreempt: boolean): WaitReason | undefined {
+    const list = (canPreempt ? this.durable : this.volatile).get(key)?.get(part);
     if (!list) return undefined;
-    for (const e of list) if (job.cpu >= e.cpu && job.mem >= e.mem && job.disk >= e.disk) return e.reason;
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k];
+      if (!(job.cpu >= e.cpu && job.mem >= e.mem && job.disk >= e.disk)) continue;
+      const r = this.revalidator;
+      if (!r) return e.reason;
+      const now = r.stamp();
+      // Checked with the entry's shape, so that it holds for every job it answers.
+      if (e.seen === now || r.stillNone(job, e.cpu, e.mem, e.seen)) {
+        e.seen = now;
+        return e.reason;
+      }
+      list.splice(k--, 1);
+    }
     return undefined;
   }
 
-  add(key: string, job: PreparedJob, canPreempt: boolean, reason: WaitReason): void {
-    const map = canPreempt ? this.durable : this.volatile;
-    const kept = (map.get(key) ?? []).filter((e) => !(e.cpu >= job.cpu && e.mem >= job.mem && e.disk >= job.disk));
-    kept.push({ cpu: job.cpu, mem: job.mem, disk: job.disk, reason });
-    map.set(key, kept);
+  add(key: string, part: string, job: PreparedJob, canPreempt: boolean, reason: WaitReason): void {
+    const maps = canPreempt ? this.durable : this.volatile;
+    let map = maps.get(key);
+    if (!map) maps.set(key, (map = new Map()));
+    const kept = (map.get(part) ?? []).filter((e) => !(e.cpu >= job.cpu && e.mem >= job.mem && e.disk >= job.disk));
+    kept.push({ cpu: job.cpu, mem: job.mem, disk: job.disk, reason, seen: this.revalidator?.stamp() ?? 0 });
+    map.set(part, kept);
   }
 
   /** Room was freed: only entries of jobs that could preempt stay valid. */

@@ -119,10 +119,10 @@ export function plan(input: PlanInput): Plan {
   }
   // With sharing, reclaim replaces today's preemption search (it knows tenants).
   const sharing = input.sharing
-    ? new SharingPhase(input.sharing, snapshot, policy.applyReserved, running.filter((r) => !ended.has(r.id)), input.queue, ledger, beffByHost, now, maxHost)
+    ? new SharingPhase(input.sharing, snapshot, policy.applyReserved, running.filter((r) => !ended.has(r.id)), ledger, beffByHost, now, maxHost)
     : undefined;
   const preemptor = sharing ? undefined : createPreemptor(ledger, beffByHost, now, maxHost);
-  const failures = new FailureCache();
+  const failures = new FailureCache(sharing);
   let placed = 0;
 
   const emit = (job: PreparedJob, p: Placement, victims?: readonly string[]): void => {
@@ -171,7 +171,7 @@ export function plan(input: PlanInput): Plan {
     // The dry run already counted the victims' room (physical room for suspended ones).
     const confirmed = confirmHost(ctx, job, c.hostIndex, ctx.preemptionFilters);
     if (!confirmed.ok) {
-      sharing?.roomLeft();
+      sharing?.roomLeft(job, c);
       return false;
     }
     const enforce = ledger.fitsBooked(c.hostIndex, job.cpu, job.mem);
@@ -199,8 +199,11 @@ export function plan(input: PlanInput): Plan {
     }
     const canPreempt = policy.preemption && (sharing ? sharing.canPreempt(p) : job.class === 'prod' && (p.kind === 'deploy' || p.kind === 'resume'));
     const shape = failures.key(p, canPreempt);
-    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p) + (sharing ? sharing.cacheKey(p, canPreempt) : '');
-    const cached = key !== undefined ? failures.find(key, p, canPreempt) : undefined;
+    const key = shape === undefined ? undefined : shape + backfill.cacheKey(p);
+    const part = sharing ? sharing.cacheKey(p, canPreempt) : '';
+    let cached = key !== undefined ? failures.find(key, part, p, canPreempt) : undefined;
+    // With sharing, what a cached failure says holds for every tenant; a prod job may take its own tenant's jobs too.
+    if (cached && sharing && canPreempt && sharing.ownRoomMayFit(p)) cached = undefined;
     if (cached) {
       const why = backfill.waited(p, cached, NO_REJECTIONS);
       waiting.set(job.id, sharing ? sharing.explain(p, why) : why);
@@ -220,7 +223,7 @@ export function plan(input: PlanInput): Plan {
     }
     const why = backfill.waited(p, explainWait({ ctx, registry, maxHost, preemption: policy.preemption, placedAhead: placed, stepLimit: exprs.stepLimit }, p, sel.rejected, imageFit), sel.rejected);
     waiting.set(job.id, sharing ? sharing.explain(p, why) : why);
-    if (key !== undefined) failures.add(key, p, canPreempt, why);
+    if (key !== undefined) failures.add(key, part, p, canPreempt, why);
   };
   if (sharing) {
     let order = 0;

@@ -185,7 +185,8 @@ function minVictims(ctx: FilterContext, job: PreparedJob, i: number, st: HostSta
   return Math.max(fewestToFit(ctx.ledger.freeCpu(i), job.cpu, st.cpuDesc), fewestToFit(ctx.ledger.freeMem(i), job.mem, st.memDesc));
 }
 
-function fewestToFit(free: number, need: number, sizesDesc: readonly number[]): number {
+/** How many of the sizes (largest first) must go before `free` reaches `need`: a lower bound on any victim set's size. */
+export function fewestToFit(free: number, need: number, sizesDesc: readonly number[]): number {
   let k = 0;
   for (; k < sizesDesc.length && free < need; k++) free += sizesDesc[k];
   return k;
@@ -193,8 +194,13 @@ function fewestToFit(free: number, need: number, sizesDesc: readonly number[]): 
 
 /** Least work any `k` of the host's beff jobs would lose. */
 function leastWork(st: HostStats, k: number): number {
+  return sumOfFirst(st.workAsc, k);
+}
+
+/** The sum of the first `k` numbers (the least `k`, of numbers in ascending order). */
+export function sumOfFirst(ascending: readonly number[], k: number): number {
   let sum = 0;
-  for (let j = 0; j < k && j < st.workAsc.length; j++) sum += st.workAsc[j];
+  for (let j = 0; j < k && j < ascending.length; j++) sum += ascending[j];
   return sum;
 }
 

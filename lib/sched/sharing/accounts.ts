@@ -24,7 +24,7 @@ export interface Amount {
   jobs: number;
 }
 
-interface UserAccount {
+export interface UserAccount {
   readonly key: string;
   readonly weight: number;
   readonly used: Amount;
@@ -40,6 +40,8 @@ export interface TenantAccount {
   readonly used: Amount;
   /** Its part of all tenants' decayed usage (0 to 1). */
   readonly past: number;
+  /** Its decayed usage (its users' parts are of this). */
+  readonly usage: number;
   readonly users: Map<string, UserAccount>;
   readonly userWeights: number;
 }
@@ -65,7 +67,9 @@ export class TenantBook {
     this.totalUsage = Object.values(sharing.usage).reduce((s, u) => s + (u > 0 ? u : 0), 0);
     for (const t of [...sharing.tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) this.account(t.id);
     for (const r of running) if (r.state === 'RUNNING') this.add(r, r.cpu, r.memoryMb);
-    // Every user with work is known before any key is read: the weights do not depend on queue order.
+    // Users with work but no running job are met here, or by the fair order (order.ts). A
+    // user's weight is over all its tenant's users known so far: every user of a tenant is
+    // divided by the same sum, so the order among them does not depend on when one is met.
     for (const j of queue) this.user(this.account(tenantOf(j)), userOf(j));
   }
 
@@ -92,6 +96,7 @@ export class TenantBook {
         guaranteed: { cpu: fraction * this.capacity.cpu, memoryMb: fraction * this.capacity.memoryMb },
         used: { cpu: 0, memoryMb: 0, jobs: 0 },
         past: this.totalUsage > 0 ? Math.max(0, this.sharing.usage[id] ?? 0) / this.totalUsage : 0,
+        usage: this.sharing.usage[id] ?? 0,
         users, userWeights,
       };
       this.accounts.set(id, a);
@@ -99,7 +104,8 @@ export class TenantBook {
     return a;
   }
 
-  private user(a: TenantAccount, id: string): UserAccount {
+  /** The tenant's user (registered, weighing 1, if not listed). */
+  user(a: TenantAccount, id: string): UserAccount {
     let u = a.users.get(id);
     if (u === undefined) {
       // A user not listed weighs 1 (TenantUser.share's default).
@@ -116,11 +122,13 @@ export class TenantBook {
     const a = this.account(tenantOf(job));
     this.changed.add(a.id);
     const jobs = cpu < 0 || memoryMb < 0 ? -1 : 1;
-    for (const used of [a.used, this.user(a, userOf(job)).used]) {
-      used.cpu += cpu;
-      used.memoryMb += memoryMb;
-      used.jobs += jobs;
-    }
+    const u = this.user(a, userOf(job)).used;
+    a.used.cpu += cpu;
+    a.used.memoryMb += memoryMb;
+    a.used.jobs += jobs;
+    u.cpu += cpu;
+    u.memoryMb += memoryMb;
+    u.jobs += jobs;
   }
 
   remove(job: { readonly tenant?: string; readonly user?: string }, cpu: number, memoryMb: number): void {
@@ -154,11 +162,9 @@ export class TenantBook {
   }
 
   /** The same among a tenant's users (their sub-shares), lowest first. */
-  userKey(a: TenantAccount, user: string): number {
-    const u = this.user(a, user);
+  userKey(a: TenantAccount, u: UserAccount): number {
     if (u.weight <= 0) return Number.POSITIVE_INFINITY;
-    const tenantPast = this.sharing.usage[a.id] ?? 0;
-    const past = tenantPast > 0 ? u.past / tenantPast : 0;
+    const past = a.usage > 0 ? u.past / a.usage : 0;
     return (this.dominant(u.used.cpu, u.used.memoryMb) + past) / (u.weight / a.userWeights);
   }
 }

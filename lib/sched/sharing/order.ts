@@ -2,111 +2,115 @@
  * Fair order: prod before beff as today; within a class, the next job is the first (in today's
  * order: priority, age, id) of the tenant furthest below its share (TenantBook.key: its dominant
  * share now plus its part of the decayed usage, per unit of share), and inside that tenant of
- * the user furthest below its sub-share. Keys are read again for every job, so a tenant that
- * starts a job in this plan moves back; ties go to the job first in today's order, so one tenant
- * (or tenants all alike) keeps exactly today's order.
+ * the user furthest below its sub-share. Keys are read again whenever they may have changed,
+ * so a tenant that starts a job in this plan moves back; ties go to the job first in today's
+ * order, so one tenant (or tenants all alike) keeps exactly today's order.
  *
- * The tenants wait in a heap by (key, head job), so a pick costs a logarithm of the tenants, not
- * a pass over them: a tenant's key changes only with its account (TenantBook.changed), its head
- * only when it gives a job, and either puts it in the heap again, once before the next pick
- * (older entries are skipped).
+ * Each tenant with jobs left sits once in a heap by (key, next job), so a pick costs a
+ * logarithm of the tenants, not a pass over them. A tenant moves in place when its key or its
+ * next job may have changed: after it gives a job, and when its account changed
+ * (TenantBook.changed: one of its jobs started, or was preempted).
  */
 import type { QueuedJob } from '../contract';
 import { compareJobs } from '../order';
-import { MinHeap } from '../heap';
-import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
+import { IndexedMinHeap } from '../heap';
+import { tenantOf, type TenantAccount, type TenantBook, type UserAccount } from './accounts';
 
 interface Lane {
-  readonly user: string;
-  readonly jobs: readonly QueuedJob[];
+  readonly user: UserAccount;
+  readonly jobs: QueuedJob[];
   next: number;
 }
 
 interface TenantLanes {
   readonly account: TenantAccount;
   /** Its users with jobs left, in the order their first job came. */
-  readonly users: Lane[];
-  /** Bumped when its key or head may have changed: heap entries of an older stamp are stale. */
-  stamp: number;
-  /** The last pick before which it was entered (once per pick). */
+  readonly lanes: Lane[];
+  /** Per user id, its lane (while the block is being grouped). */
+  readonly byUser: Map<string, Lane>;
+  key: number;
+  head: Lane;
+  heapIndex: number;
+  /** The last pick after which it was moved (once per pick). */
   round: number;
 }
 
-interface Entry {
-  readonly lanes: TenantLanes;
-  readonly key: number;
-  readonly head: QueuedJob;
-  readonly lane: Lane;
-  readonly stamp: number;
-}
-
-const before = (x: Entry, y: Entry): boolean => x.key < y.key || (x.key === y.key && compareJobs(x.head, y.head) < 0);
+const before = (x: TenantLanes, y: TenantLanes): boolean =>
+  x.key < y.key || (x.key === y.key && compareJobs(x.head.jobs[x.head.next], y.head.jobs[y.head.next]) < 0);
 
 export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Generator<QueuedJob> {
   const firstBeff = ordered.findIndex((j) => j.class !== 'prod');
   const blocks = firstBeff < 0 ? [ordered] : [ordered.slice(0, firstBeff), ordered.slice(firstBeff)];
   for (const block of blocks) {
-    const lanes = new Map<string, TenantLanes>();
-    const byUser = new Map<string, Map<string, QueuedJob[]>>();
+    const tenants = new Map<string, TenantLanes>();
     for (const j of block) {
       const t = tenantOf(j);
-      let users = byUser.get(t);
-      if (!users) byUser.set(t, (users = new Map()));
+      let tl = tenants.get(t);
+      if (!tl) {
+        const account = book.account(t);
+        tl = { account, lanes: [], byUser: new Map(), key: 0, head: undefined!, heapIndex: -1, round: 0 };
+        tenants.set(t, tl);
+      }
       const u = j.user ?? '';
-      const list = users.get(u);
-      if (list) list.push(j);
-      else users.set(u, [j]);
+      const lane = tl.byUser.get(u);
+      if (lane) lane.jobs.push(j);
+      else {
+        const l: Lane = { user: book.user(tl.account, u), jobs: [j], next: 0 };
+        tl.byUser.set(u, l);
+        tl.lanes.push(l);
+      }
     }
-    for (const [t, users] of byUser) {
-      lanes.set(t, { account: book.account(t), users: [...users].map(([user, jobs]) => ({ user, jobs, next: 0 })), stamp: 0, round: 0 });
+    const heap = new IndexedMinHeap<TenantLanes>(before);
+    for (const tl of tenants.values()) {
+      refresh(book, tl);
+      heap.push(tl);
     }
-    const heap = new MinHeap<Entry>(before);
-    // Tenants to enter again before the next pick: the one that gave a job, and those whose
-    // account changed meanwhile, each once (entering twice would leave a stale entry to sift
-    // through for every job started).
-    const again: TenantLanes[] = [...lanes.values()];
-    let round = 0;
     book.changed.clear();
-    for (;;) {
+    let round = 0;
+    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
+      const lane = top.head;
+      const job = lane.jobs[lane.next++];
+      if (lane.next >= lane.jobs.length) top.lanes.splice(top.lanes.indexOf(lane), 1);
+      yield job;
+      // Then move the tenant that gave the job and those whose account changed meanwhile, each once.
       round++;
+      if (top.lanes.length === 0) heap.remove(top);
+      else {
+        top.round = round;
+        refresh(book, top);
+        heap.update(top);
+      }
       if (book.changed.size > 0) {
         for (const t of book.changed) {
-          const tl = lanes.get(t);
-          if (tl && tl.users.length > 0) again.push(tl);
+          const tl = tenants.get(t);
+          if (!tl || tl.heapIndex < 0 || tl.round === round) continue;
+          tl.round = round;
+          refresh(book, tl);
+          heap.update(tl);
         }
         book.changed.clear();
       }
-      for (let tl = again.pop(); tl !== undefined; tl = again.pop()) {
-        if (tl.round === round) continue;
-        tl.round = round;
-        const lane = headOf(book, tl);
-        heap.push({ lanes: tl, key: book.key(tl.account), head: lane.jobs[lane.next], lane, stamp: ++tl.stamp });
-      }
-      const e = heap.pop();
-      if (!e) break;
-      if (e.stamp !== e.lanes.stamp) continue;
-      const { lanes: tl, lane } = e;
-      yield lane.jobs[lane.next++];
-      if (lane.next >= lane.jobs.length) {
-        tl.users.splice(tl.users.indexOf(lane), 1);
-      }
-      if (tl.users.length > 0) again.push(tl);
-      else tl.stamp++;
     }
   }
 }
 
-/** The tenant's next job's lane: that of its user furthest below its sub-share (ties: today's order). */
-function headOf(book: TenantBook, tl: TenantLanes): Lane {
-  let best: Lane | undefined;
-  let bestKey = 0;
-  if (tl.users.length === 1) return tl.users[0];
-  for (const lane of tl.users) {
+/** The tenant's key and next job's lane: that of its user furthest below its sub-share (ties: today's order). */
+function refresh(book: TenantBook, tl: TenantLanes): void {
+  tl.key = book.key(tl.account);
+  const lanes = tl.lanes;
+  if (lanes.length === 1) {
+    tl.head = lanes[0];
+    return;
+  }
+  let best = lanes[0];
+  let bestKey = book.userKey(tl.account, best.user);
+  for (let k = 1; k < lanes.length; k++) {
+    const lane = lanes[k];
     const key = book.userKey(tl.account, lane.user);
-    if (!best || key < bestKey || (key === bestKey && compareJobs(lane.jobs[lane.next], best.jobs[best.next]) < 0)) {
+    if (key < bestKey || (key === bestKey && compareJobs(lane.jobs[lane.next], best.jobs[best.next]) < 0)) {
       best = lane;
       bestKey = key;
     }
   }
-  return best!;
+  tl.head = best;
 }

@@ -9,6 +9,7 @@
  * Every rejection it makes is a WaitReason, as the filters' are.
  */
 import type { FilterContext, PreparedJob } from '../filter';
+import type { Revalidator } from '../failureCache';
 import type { QueuedJob, RunningJob, SharingInput, WaitCode, WaitReason } from '../contract';
 import type { Ledger } from '../ledger';
 import type { Snapshot } from '../snapshot';
@@ -21,21 +22,30 @@ const num = (n: number): string => `${+n.toFixed(2)}`;
 const reason = (code: WaitCode, message: string, details: Record<string, unknown>): WaitReason => ({ code, message, details });
 const CAPACITY: ReadonlySet<WaitCode> = new Set<WaitCode>(['capacity.cpu', 'capacity.memory', 'capacity.cpuAndMemory']);
 
-export class SharingPhase {
+export class SharingPhase implements Revalidator {
   readonly book: TenantBook;
   private readonly reclaimer: Reclaimer;
   /**
-   * Bumped when room a reclaim counts (free, and borrowed) may have grown: a tenant that starts
-   * borrowing (its jobs become victims), or a prod job that takes its own tenant's jobs below
-   * its guarantee (room that was not others' to take). In between it only shrinks, and a
-   * reclaim that failed fails again (the failure cache keeps it).
+   * Bumped when borrowed room (the room every reclaim counts, with free room) may have grown on
+   * many hosts: a tenant that starts borrowing (its jobs become victims). In between it only
+   * shrinks, and a reclaim that failed fails again (the failure cache keeps it), but on one
+   * host at a time:
    */
   private epoch = 0;
-  /** Bumped when a preemption leaves free room: a prod job over its guarantee counts only free room and its own tenant's jobs. */
-  private preemptions = 0;
+  /**
+   * Hosts (ledger index) where a prod job took its own tenant's jobs below its guarantee: room
+   * that was not others' to take, and what the job left of it is free room now. The failure
+   * cache checks its entries against the hosts added since (`stillNone`).
+   */
+  private readonly grown: number[] = [];
+  private lastJob?: QueuedJob;
+  private lastAccount?: TenantAccount;
+  /** The failure cache key's part for this epoch (`cacheKey`): made once, not per job. */
+  private reclaimKey = '|r0';
 
-  constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], queue: readonly QueuedJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
-    this.book = new TenantBook(sharing, cloudCapacity(snapshot, applyReserved), running, queue);
+  constructor(sharing: SharingInput, snapshot: Snapshot, applyReserved: boolean, running: readonly RunningJob[], ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, maxHost: number) {
+    // No queue: the fair order meets each job's user as it groups them (order.ts).
+    this.book = new TenantBook(sharing, cloudCapacity(snapshot, applyReserved), running);
     this.reclaimer = new Reclaimer(this.book, ledger, beffByHost, now, maxHost);
   }
 
@@ -43,8 +53,13 @@ export class SharingPhase {
     return fairOrder(this.book, ordered);
   }
 
+  /** The job's tenant's account: asked several times per job, so the last answer is kept. */
   accountOf(job: QueuedJob): TenantAccount {
-    return this.book.account(tenantOf(job));
+    if (job !== this.lastJob) {
+      this.lastJob = job;
+      this.lastAccount = this.book.account(tenantOf(job));
+    }
+    return this.lastAccount!;
   }
 
   /** A job that would start new work (not a migration) and would pass a limit of its tenant waits. */
@@ -85,16 +100,25 @@ export class SharingPhase {
   }
 
   /**
-   * Part of the failure cache's key: which victims a search counted. A best-effort job reclaims
-   * borrowed room only, whoever its tenant (a tenant below its guarantee borrows nothing of its
-   * own); a prod job counts its own tenant's jobs too, and others' borrowed room only while it
-   * stays within its guarantee.
+   * Part of the failure cache's key for a job that may reclaim. What its entries say holds for
+   * every tenant: no host has room for the shape in free and borrowed room. A best-effort job
+   * counts just that (a tenant below its guarantee borrows nothing of its own); a prod job
+   * counts its own tenant's jobs too, so a failure found by any job answers a prod job only
+   * where its own tenant's room cannot hold it either (`ownRoomMayFit`).
    */
   cacheKey(p: PreparedJob, canPreempt: boolean): string {
-    if (!canPreempt) return '';
-    if (p.job.class !== 'prod') return `|r${this.epoch}`;
-    const t = tenantOf(p.job);
-    return this.reclaimer.mayReclaim(this.accountOf(p.job), p) ? `|t${t}|${this.epoch}` : `|o${t}|${this.preemptions}`;
+    return canPreempt ? this.reclaimKey : '';
+  }
+
+  /** Whether the prod job's own tenant's best-effort jobs could make room where free and borrowed room do not (a cached failure does not answer it then). */
+  ownRoomMayFit(p: PreparedJob): boolean {
+    return p.job.class === 'prod' && p.group !== undefined && this.reclaimer.ownRoomMayFit(p.group, tenantOf(p.job), p.cpu, p.mem);
+  }
+
+  /** Borrowed room may have grown on many hosts: every failure found so far is stale. */
+  private newEpoch(): void {
+    this.epoch++;
+    this.reclaimKey = `|r${this.epoch}`;
   }
 
   find(ctx: FilterContext, p: PreparedJob): ReclaimCandidate | undefined {
@@ -119,25 +143,44 @@ export class SharingPhase {
     for (const v of c.victims) this.book.remove(v, v.cpu, v.memoryMb);
     this.reclaimer.preempted(c);
     for (const v of c.victims) this.reclaimer.accountChanged(tenantOf(v));
-    // Searches that count borrowed room (a reclaim) find no more than before: the victims of
-    // other tenants were borrowed room (their tenant still borrowed before each was taken:
-    // reclaim.ts's dry run), now free room or the preemptor's. The preemptor's own tenant's
-    // victims were not others' to take, unless it still borrows.
-    const own = this.accountOf(p.job);
-    if (!this.book.borrowing(own) && c.victims.some((v) => tenantOf(v) === own.id)) this.epoch++;
-    // Room the preemptor does not take is free room, new to a search of free room and its own tenant's jobs only.
-    let cpu = -p.job.cpu;
-    let mem = -p.job.memoryMb;
-    for (const v of c.victims) {
-      cpu += v.cpu;
-      mem += v.memoryMb;
-    }
-    if (cpu > 1e-9 || mem > 1e-9) this.preemptions++;
+    // Free and borrowed room grows no more than by what the preemptor's own tenant's victims
+    // leave (other tenants' victims were borrowed room: their tenant still borrowed before each
+    // was taken, reclaim.ts's dry run), unless that tenant still borrows (they were borrowed).
+    const own = this.ownVictims(p, c);
+    if (own && (own.cpu > p.job.cpu + 1e-9 || own.memoryMb > p.job.memoryMb + 1e-9)) this.grown.push(c.hostIndex);
   }
 
-  /** The preemptor could not take the room its victims freed: it is free room. */
-  roomLeft(): void {
-    this.preemptions++;
+  /** The preemptor could not take the room its victims freed: all of it is free room. */
+  roomLeft(p: PreparedJob, c: ReclaimCandidate): void {
+    if (this.ownVictims(p, c)) this.grown.push(c.hostIndex);
+  }
+
+  /** What the preemptor's own tenant's victims freed, when that tenant does not borrow (none: no such victim). */
+  private ownVictims(p: PreparedJob, c: ReclaimCandidate): { cpu: number; memoryMb: number } | undefined {
+    const own = this.accountOf(p.job);
+    if (this.book.borrowing(own)) return undefined;
+    let freed: { cpu: number; memoryMb: number } | undefined;
+    for (const v of c.victims) {
+      if (tenantOf(v) !== own.id) continue;
+      freed ??= { cpu: 0, memoryMb: 0 };
+      freed.cpu += v.cpu;
+      freed.memoryMb += v.memoryMb;
+    }
+    return freed;
+  }
+
+  stamp(): number {
+    return this.grown.length;
+  }
+
+  stillNone(p: PreparedJob, cpu: number, mem: number, since: number): boolean {
+    const group = p.group;
+    if (!group) return true;
+    for (let k = since; k < this.grown.length; k++) {
+      const i = this.grown[k];
+      if (group.leafOf[i] >= 0 && this.reclaimer.roomFits(i, cpu, mem)) return false;
+    }
+    return true;
   }
 
   /** A job started (deploy, resume): its tenant's account grows. */
@@ -147,7 +190,7 @@ export class SharingPhase {
     const was = this.book.borrowing(a);
     this.book.add(p.job, p.job.cpu, p.job.memoryMb);
     this.reclaimer.accountChanged(a.id);
-    if (!was && this.book.borrowing(a)) this.epoch++;
+    if (!was && this.book.borrowing(a)) this.newEpoch();
   }
 
   /**

@@ -12,19 +12,22 @@
  *    the victims already taken from B: B's room within its guarantee is never taken. The job
  *    must then be prod, or keep A within its own guarantee (A reclaims what it lent).
  *
- * The group's hosts where such jobs could make room are visited by ascending host id
- * (reclaimIndex.ts finds them without a scan); sets are compared on the first 100 hosts that pass the filters
- * (as preempt.ts bounds its dry runs).
+ * As preempt.ts does: one victim being the fewest there can be, lone victims are tried first,
+ * over every host of the group, in tie-breaker order (reclaimIndex.ts keeps them in a tree);
+ * only if none makes room anywhere are sets of several compared, on the group's hosts where
+ * such jobs could make room, by ascending host id (found without a scan), the first 100 that
+ * pass the filters (as preempt.ts bounds its dry runs).
  */
 import { cpuShare, memoryKb } from '../capacity';
-import { giveBackUnneeded } from '../preempt';
+import { fewestToFit, giveBackUnneeded, sumOfFirst } from '../preempt';
 import type { FilterContext, PreparedJob } from '../filter';
 import { confirmHost } from '../filters/chain';
 import type { RunningJob } from '../contract';
+import type { HostGroup } from '../groups';
 import type { Ledger } from '../ledger';
 import { compareIds } from '../order';
 import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
-import { ReclaimIndex } from './reclaimIndex';
+import { ReclaimIndex, type LoneVictims } from './reclaimIndex';
 
 export interface ReclaimCandidate {
   readonly hostIndex: number;
@@ -34,12 +37,16 @@ export interface ReclaimCandidate {
 }
 
 const LIMIT = 100;
+const descending = (a: number, b: number): number => b - a;
+const ascending = (a: number, b: number): number => a - b;
 
 export class Reclaimer {
   /** Best-effort jobs still running on each host (ledger index), cheapest victim first, and where room may be reclaimed. */
   private readonly index: ReclaimIndex;
   private readonly cheapestFirst: (a: RunningJob, b: RunningJob) => number;
   private readonly largestFirst: (a: RunningJob, b: RunningJob) => number;
+  /** Tie-breaker order of lone victims (fewest victims being one: least work lost, lowest priority, lowest host id). */
+  private readonly loneOrder: (a: RunningJob, b: RunningJob) => number;
 
   constructor(private readonly book: TenantBook, ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, private readonly now: number, private readonly maxHost: number) {
     const workLost = (v: RunningJob): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
@@ -47,7 +54,19 @@ export class Reclaimer {
     this.largestFirst = (a, b) => cpuShare(b.cpu) - cpuShare(a.cpu) || memoryKb(b.memoryMb) - memoryKb(a.memoryMb) || this.cheapestFirst(a, b);
     const sorted = new Map<number, RunningJob[]>();
     for (const [i, list] of beffByHost) sorted.set(i, [...list].sort(this.cheapestFirst));
-    this.index = new ReclaimIndex(ledger, book, sorted, maxHost);
+    this.loneOrder = (a, b) => workLost(a) - workLost(b) || a.priority - b.priority || a.hostId - b.hostId || compareIds(a.id, b.id);
+    const ordered = [...beffByHost.values()].flat().sort(this.loneOrder);
+    this.index = new ReclaimIndex(ledger, book, sorted, ordered, maxHost);
+  }
+
+  /** Whether host i has room for (cpu, mem) with borrowed jobs gone. */
+  roomFits(i: number, cpu: number, mem: number): boolean {
+    return this.index.roomFits(i, cpu, mem);
+  }
+
+  /** Whether a host of the group running the tenant's best-effort jobs may have room for (cpu, mem) with them and borrowed jobs gone. */
+  ownRoomMayFit(group: HostGroup, tenant: string, cpu: number, mem: number): boolean {
+    return this.index.ownRoomMayFit(group, tenant, cpu, mem);
   }
 
   /** The tenant's account changed: whether it borrows may have changed with it. */
@@ -80,9 +99,16 @@ export class Reclaimer {
       if (b === undefined) borrowing.set(t, (b = this.book.borrowing(this.book.account(t))));
       return b;
     };
+    // One victim is the fewest there can be: the first lone victim (in tie-breaker order) whose
+    // host then takes the job is the best candidate of all. Its own tenant's, for a prod job,
+    // compete with others' borrowed ones.
+    const lone = this.firstLone(ctx, job, this.index.lone(group), reclaims);
+    const own = prod ? this.firstLone(ctx, job, this.index.lone(group, a.id), true) : undefined;
+    if (lone && own) return this.loneOrder(lone.victims[0], own.victims[0]) <= 0 ? lone : own;
+    if (lone || own) return lone ?? own;
     let best: ReclaimCandidate | undefined;
     let examined = 0;
-    this.index.forEachCandidate(group, job.cpu, job.mem, prod ? a.id : undefined, reclaims, (i) => {
+    this.index.forEachCandidate(group, job.cpu, job.mem, prod ? a.id : undefined, (i) => {
       if (examined >= LIMIT) return false;
       if (group.leafOf[i] < 0) return true;
       const book = ctx.ledger.hosts[i];
@@ -97,18 +123,22 @@ export class Reclaimer {
         cpu += cpuShare(v.cpu);
         mem += memoryKb(v.memoryMb);
       }
-      if (mine.length === 0 || cpu < job.cpu || mem < job.mem) return true;
-      if (best && best.victims.length === 1) {
-        // Nothing beats one victim but a lone victim losing less work, or at a lower host id on a tie.
-        if (mine.every((v) => this.workLost(v) > best!.workLost)) return true;
-      }
+      // No lone victim makes room anywhere (searched above): one eligible job cannot.
+      if (mine.length < 2 || cpu < job.cpu || mem < job.mem) return true;
+      // As preempt.ts prunes: a host that needs more victims than the best so far cannot beat it.
+      const fewest = best ? Math.max(
+        fewestToFit(ctx.ledger.freeCpu(i), job.cpu, mine.map((v) => cpuShare(v.cpu)).sort(descending)),
+        fewestToFit(ctx.ledger.freeMem(i), job.mem, mine.map((v) => memoryKb(v.memoryMb)).sort(descending))) : 0;
+      if (best && best.victims.length < fewest) return true;
       if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) return true;
       examined++;
+      // Nor one whose fewest victims lose more work than the best's: no dry run.
+      if (best && best.victims.length === fewest && sumOfFirst(mine.map((v) => this.workLost(v)).sort(ascending), fewest) > best.workLost) return true;
       for (const ordered of mine.length <= 2 ? [mine] : [mine, [...mine].sort(this.largestFirst)]) {
-        const victims = this.dryRun(ctx, job, i, ordered, a.id);
+        const victims = this.dryRun(ctx, job, i, ordered, a.id, ordered === mine);
         if (!victims || victims.length === 0) continue;
         const c: ReclaimCandidate = {
-          hostIndex: i, victims: [...victims].sort(this.cheapestFirst),
+          hostIndex: i, victims: ordered === mine ? victims : [...victims].sort(this.cheapestFirst),
           workLost: victims.reduce((s, v) => s + this.workLost(v), 0),
           topPriority: Math.max(...victims.map((v) => v.priority)),
         };
@@ -119,8 +149,27 @@ export class Reclaimer {
     return best;
   }
 
+  /** The first lone victim of `lone` (in tie-breaker order) whose host takes the job, or none; leaves that fail are set aside during the search only. */
+  private firstLone(ctx: FilterContext, job: PreparedJob, lone: LoneVictims | undefined, may: boolean): ReclaimCandidate | undefined {
+    if (!lone || !may) return undefined;
+    const setAside: number[] = [];
+    let found: ReclaimCandidate | undefined;
+    for (let leaf = lone.tree.best(job.cpu, job.mem); leaf >= 0; leaf = lone.tree.best(job.cpu, job.mem)) {
+      const i = lone.hosts[leaf];
+      const v = lone.victims[leaf];
+      if (!job.excluded.has(ctx.ledger.hosts[i].host.id) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) {
+        found = { hostIndex: i, victims: [v], workLost: this.workLost(v), topPriority: v.priority };
+        break;
+      }
+      this.index.setAside(lone, leaf);
+      setAside.push(leaf);
+    }
+    for (const leaf of setAside) this.index.restore(lone, leaf);
+    return found;
+  }
+
   /** Victims on host i in the given order until the job fits, each borrowed tenant staying a borrower before each; then the unneeded given back. */
-  private dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[], own: string): RunningJob[] | undefined {
+  private dryRun(ctx: FilterContext, job: PreparedJob, i: number, ordered: readonly RunningJob[], own: string, cheapestOrder: boolean): RunningJob[] | undefined {
     let cpu = ctx.ledger.freeCpu(i);
     let mem = ctx.ledger.freeMem(i);
     const taken: RunningJob[] = [];
@@ -144,7 +193,7 @@ export class Reclaimer {
     }
     if (cpu < job.cpu || mem < job.mem) return undefined;
     // Given back most valuable first. Giving one back only makes its tenant borrow more: the others stay valid.
-    const byValue = [...taken].sort(this.cheapestFirst);
+    const byValue = cheapestOrder ? taken.slice() : [...taken].sort(this.cheapestFirst);
     return giveBackUnneeded(taken, byValue, job, cpu, mem);
   }
 

@@ -2,21 +2,25 @@
  * Where a reclaim may find room, without scanning every host with best-effort jobs (reclaim.ts
  * runs once per job that fits nowhere, tens of thousands of times in a large plan):
  *
+ *  - lone victims: per host group (groups.ts), every best-effort job on the group's hosts in
+ *    the tie-breaker order, each with the room its host would have with it alone gone, as
+ *    preemptionIndex.ts's singles; that room counts only while the job's tenant borrows. A
+ *    prod job may also take its own tenant's jobs: per group and tenant, the same for that
+ *    tenant's jobs whether it borrows or not. The first that fits is the best lone victim.
  *  - borrowed room: per host, its free room plus that of the best-effort jobs of every tenant
- *    now borrowing (none for a host with no such job, or at MAX_HOST); per host group
- *    (groups.ts), a segment tree of it over the group's hosts in host id order, built when a job
- *    of the group first reclaims;
- *  - own room, for a prod job (it may take its own tenant's best-effort jobs): per group and
- *    tenant, a tree over the group's hosts running the tenant's best-effort jobs, of their
+ *    now borrowing (none for a host with no such job, or at MAX_HOST); per host group, a
+ *    segment tree of it over the group's hosts in host id order, built when a job of the group
+ *    first reclaims;
+ *  - own room, for a prod job (it may take its own tenant's best-effort jobs too): per group
+ *    and tenant, a tree over the group's hosts running the tenant's best-effort jobs, of their
  *    borrowed room plus that of the tenant's jobs there, built when a prod job of the tenant
  *    first reclaims in the group. With few tenants, most hosts run some of a tenant's jobs: a
- *    list of them would be a scan again. A prod job over its guarantee may take its own
- *    tenant's jobs only: a second tree per group and tenant holds that room without the
- *    borrowed room, or its search would walk every host where others' borrowed room fits.
+ *    list of them would be a scan again.
  *
- * A search visits, by ascending host id, the group's hosts whose borrowed room fits the job and
- * (for a prod job) those whose own room does: a superset of the hosts where it could reclaim
- * enough (reclaim.ts checks each one exactly), so it finds what a scan of every host would.
+ * A search of several victims visits, by ascending host id, the group's hosts whose borrowed
+ * room fits the job and (for a prod job) those whose own room does: a superset of the hosts
+ * where it could reclaim enough (reclaim.ts checks each one exactly), so it finds what a scan
+ * of every host would.
  *
  * The trees follow the ledger and the tenants lazily, as preemptionIndex.ts does: a host whose
  * room changed, or one of whose jobs' tenants began or stopped borrowing, is marked in every
@@ -33,15 +37,27 @@ const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
 /** Sums are kept per host while the exact check sums again in its own order: the tree may err by rounding, toward visiting a host. */
 const SLACK = 1e-6;
 
-/** One tree (leaf k is hosts[k], by host id), the tenant whose own room it holds (none: borrowed room), and the leaves whose host changed since it was last brought up to date. */
+/**
+ * One tree, the tenant whose own room it holds (none: borrowed room), and the leaves whose host
+ * changed since it was last brought up to date. A tree of hosts has leaf k for host hosts[k]
+ * (by host id); a tree of lone victims has leaf k for victims[k] (in tie-breaker order), on
+ * host hosts[k].
+ */
 interface Room {
   readonly tree: StaticHostTree;
   readonly hosts: readonly number[];
+  readonly victims?: readonly RunningJob[];
   readonly tenant?: string;
-  /** Whether borrowed room counts too (false: free room and the tenant's own jobs only). */
-  readonly borrowed: boolean;
   readonly pending: number[];
   readonly dirty: Uint8Array;
+}
+
+/** A tree of lone victims: which victim each leaf is. */
+export interface LoneVictims {
+  readonly tree: StaticHostTree;
+  readonly victims: readonly RunningJob[];
+  /** Ledger index of each leaf's host. */
+  readonly hosts: readonly number[];
 }
 
 export class ReclaimIndex {
@@ -58,20 +74,27 @@ export class ReclaimIndex {
   private readonly borrowedJobs: Int32Array;
   private readonly borrowed = new Map<HostGroup, Room>();
   private readonly own = new Map<HostGroup, Map<string, Room>>();
-  /** The same without borrowed room, for a prod job over its guarantee (it may take its own tenant's jobs only). */
-  private readonly ownOnly = new Map<HostGroup, Map<string, Room>>();
+  /** Lone-victim trees, borrowed and per tenant; null: the group's hosts run none. */
+  private readonly loneBorrowed = new Map<HostGroup, Room | null>();
+  private readonly loneOwn = new Map<HostGroup, Map<string, Room | null>>();
+  /** Per tenant, its best-effort jobs in the tie-breaker order of lone victims. */
+  private readonly orderedOf = new Map<string, RunningJob[]>();
   private readonly all: Room[] = [];
   /** Per ledger index: the trees holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
-  private readonly membership: number[][];
+  private readonly membership: (number[] | undefined)[] = [];
   /** Scratch result of `room`: two numbers and no object per call, as it runs on every host change. */
   private cpu = 0;
   private mem = 0;
 
-  constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, private readonly maxHost: number) {
+  /**
+   * `lists`: each host's best-effort jobs (ledger index); `ordered`: all of them in the
+   * tie-breaker order of lone victims.
+   */
+  constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, private readonly ordered: readonly RunningJob[], private readonly maxHost: number) {
     const n = ledger.hosts.length;
     this.byHost = Array.from({ length: n }, (_, i) => lists.get(i) ?? NO_JOBS);
-    const byId = Array.from({ length: n }, (_, i) => i).sort((a, b) => ledger.hosts[a].host.id - ledger.hosts[b].host.id);
-    for (const i of byId) {
+    const withJobs = [...lists.keys()].sort((a, b) => ledger.hosts[a].host.id - ledger.hosts[b].host.id);
+    for (const i of withJobs) {
       for (const v of this.byHost[i]) {
         const t = tenantOf(v);
         let hosts = this.hostsOf.get(t);
@@ -80,11 +103,16 @@ export class ReclaimIndex {
       }
     }
     for (const t of this.hostsOf.keys()) this.borrowing.set(t, book.borrowing(book.account(t)));
+    for (const v of ordered) {
+      const t = tenantOf(v);
+      const list = this.orderedOf.get(t);
+      if (list) list.push(v);
+      else this.orderedOf.set(t, [v]);
+    }
     this.borrowedCpu = new Float64Array(n);
     this.borrowedMem = new Float64Array(n);
     this.borrowedJobs = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.sumBorrowed(i);
-    this.membership = Array.from({ length: n }, () => []);
+    for (const i of withJobs) this.sumBorrowed(i);
     ledger.onHostChange((i) => this.mark(i));
   }
 
@@ -114,25 +142,56 @@ export class ReclaimIndex {
   }
 
   /**
-   * Calls `visit` with every host of the group, by ascending host id, where a job needing
-   * (cpu, mem) might find room: those whose borrowed room fits it (when `others`), and those
-   * whose room with the best-effort jobs of `own` gone too fits it (when given); until `visit`
-   * returns false.
+   * The group's lone victims, up to date: borrowed ones (their tenant borrows), or those of
+   * tenant `own` (whether it borrows or not). A caller that sets a leaf aside (`setAside`) puts
+   * it back (`restore`) before the next search.
    */
-  forEachCandidate(group: HostGroup, cpu: number, mem: number, own: string | undefined, others: boolean, visit: (i: number) => boolean): void {
+  lone(group: HostGroup, own?: string): LoneVictims | undefined {
+    this.syncBorrowing();
+    let byTenant = this.loneOwn.get(group);
+    if (!byTenant) this.loneOwn.set(group, (byTenant = new Map()));
+    let r = own === undefined ? this.loneBorrowed.get(group) : byTenant.get(own);
+    if (r === undefined) {
+      const hosts: number[] = [];
+      const victims: RunningJob[] = [];
+      for (const v of own === undefined ? this.ordered : this.orderedOf.get(own) ?? NO_JOBS) {
+        const i = this.ledger.hostIndexById.get(v.hostId);
+        if (i === undefined || group.leafOf[i] < 0) continue;
+        hosts.push(i);
+        victims.push(v);
+      }
+      r = victims.length > 0 ? this.build(hosts, own, victims) : null;
+      if (own === undefined) this.loneBorrowed.set(group, r);
+      else byTenant.set(own, r);
+    }
+    return r === null ? undefined : (this.upToDate(r) as Room & LoneVictims);
+  }
+
+  /** Takes a lone victim out of the searches (its host cannot take the job), until `restore`. */
+  setAside(lone: LoneVictims, leaf: number): void {
+    lone.tree.set(leaf, -Infinity, -Infinity);
+  }
+
+  restore(lone: LoneVictims, leaf: number): void {
+    const r = lone as Room;
+    this.single(r.hosts[leaf], r.victims![leaf], r.tenant);
+    r.tree.set(leaf, this.cpu, this.mem);
+  }
+
+  /**
+   * Calls `visit` with every host of the group, by ascending host id, where a job needing
+   * (cpu, mem) might find room: those whose borrowed room fits it, and those whose room with
+   * the best-effort jobs of `own` gone too fits it (when given); until `visit` returns false.
+   */
+  forEachCandidate(group: HostGroup, cpu: number, mem: number, own: string | undefined, visit: (i: number) => boolean): void {
     this.syncBorrowing();
     const c = cpu - SLACK;
     const m = mem - SLACK;
     const mine: number[] = [];
     if (own !== undefined) {
-      const r = this.ownRoom(group, own, others);
-      if (!others) {
-        r?.tree.forEachFit(c, m, (leaf) => visit(r.hosts[leaf]));
-        return;
-      }
+      const r = this.ownRoom(group, own);
       r?.tree.forEachFit(c, m, (leaf) => (mine.push(r.hosts[leaf]), true));
     }
-    if (!others) return;
     const r = this.borrowedRoom(group);
     let k = 0;
     let going = true;
@@ -145,6 +204,20 @@ export class ReclaimIndex {
       return (going = visit(i));
     });
     for (; going && k < mine.length; k++) going = visit(mine[k]);
+  }
+
+  /** Whether host i has room for (cpu, mem) with the jobs of borrowing tenants gone (not at MAX_HOST). */
+  roomFits(i: number, cpu: number, mem: number): boolean {
+    this.syncBorrowing();
+    if (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) return false;
+    return this.ledger.freeCpu(i) + this.borrowedCpu[i] >= cpu - SLACK && this.ledger.freeMem(i) + this.borrowedMem[i] >= mem - SLACK;
+  }
+
+  /** Whether a host of the group running the tenant's best-effort jobs may have room for (cpu, mem) with them and those of borrowing tenants gone. */
+  ownRoomMayFit(group: HostGroup, tenant: string, cpu: number, mem: number): boolean {
+    this.syncBorrowing();
+    const r = this.ownRoom(group, tenant);
+    return r !== undefined && r.tree.best(cpu - SLACK, mem - SLACK) >= 0;
   }
 
   /** Tenants that began or stopped borrowing since last asked: their hosts' borrowed room changed. */
@@ -168,38 +241,38 @@ export class ReclaimIndex {
     return this.upToDate(r);
   }
 
-  /** The group's tree of the tenant's own room, with borrowed room or without (none: no host of the group runs its best-effort jobs), up to date. */
-  private ownRoom(group: HostGroup, tenant: string, borrowed: boolean): Room | undefined {
-    const trees = borrowed ? this.own : this.ownOnly;
-    let byTenant = trees.get(group);
-    if (!byTenant) trees.set(group, (byTenant = new Map()));
+  /** The group's tree of the tenant's own room with borrowed room (none: no host of the group runs its best-effort jobs), up to date. */
+  private ownRoom(group: HostGroup, tenant: string): Room | undefined {
+    let byTenant = this.own.get(group);
+    if (!byTenant) this.own.set(group, (byTenant = new Map()));
     let r = byTenant.get(tenant);
     if (!r) {
       const hosts = (this.hostsOf.get(tenant) ?? []).filter((i) => group.leafOf[i] >= 0);
       if (hosts.length === 0) return undefined;
-      byTenant.set(tenant, (r = this.build(hosts, tenant, borrowed)));
+      byTenant.set(tenant, (r = this.build(hosts, tenant)));
     }
     return this.upToDate(r);
   }
 
-  private build(hosts: readonly number[], tenant?: string, borrowed = true): Room {
+  /** A tree over `hosts` (leaf k: hosts[k]), or over lone `victims` (leaf k: victims[k] on hosts[k]), in the order given. */
+  private build(hosts: readonly number[], tenant?: string, victims?: readonly RunningJob[]): Room {
     const tree = new StaticHostTree(hosts.length);
     hosts.forEach((i, leaf) => {
-      this.room(i, tenant, borrowed);
+      this.compute(i, tenant, victims?.[leaf]);
       tree.setRaw(leaf, this.cpu, this.mem, 0);
     });
     tree.build(hosts.map((_, leaf) => leaf));
-    const r: Room = { tree, hosts, tenant, borrowed, pending: [], dirty: new Uint8Array(hosts.length) };
+    const r: Room = { tree, hosts, victims, tenant, pending: [], dirty: new Uint8Array(hosts.length) };
     const number = this.all.length;
     this.all.push(r);
-    hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
+    hosts.forEach((i, leaf) => (this.membership[i] ??= []).push(number, leaf));
     return r;
   }
 
   private upToDate(r: Room): Room {
     for (const leaf of r.pending) {
       r.dirty[leaf] = 0;
-      this.room(r.hosts[leaf], r.tenant, r.borrowed);
+      this.compute(r.hosts[leaf], r.tenant, r.victims?.[leaf]);
       r.tree.set(leaf, this.cpu, this.mem);
     }
     r.pending.length = 0;
@@ -209,6 +282,7 @@ export class ReclaimIndex {
   /** A host changed: its leaf is marked in every tree holding it, recomputed when that tree is next read. */
   private mark(i: number): void {
     const trees = this.membership[i];
+    if (trees === undefined) return;
     for (let k = 0; k < trees.length; k += 2) {
       const r = this.all[trees[k]];
       const leaf = trees[k + 1];
@@ -234,19 +308,39 @@ export class ReclaimIndex {
     this.borrowedJobs[i] = jobs;
   }
 
+  /** A leaf's room: host i's (`room`), or that of its lone `victim` (`single`). */
+  private compute(i: number, tenant: string | undefined, victim: RunningJob | undefined): void {
+    if (victim) this.single(i, victim, tenant);
+    else this.room(i, tenant);
+  }
+
   /**
-   * Room on host i with the best-effort jobs of borrowing tenants gone (unless `borrowed` is
-   * false), and those of `tenant` too when given (its own jobs counted once if it borrows
-   * itself), in cpu/mem; none without such jobs, or at MAX_HOST.
+   * Room on host i with `v` alone gone, in cpu/mem; none when v left, its tenant does not
+   * borrow (unless the tree is its own tenant's), or the host is at MAX_HOST.
    */
-  private room(i: number, tenant?: string, borrowed = true): void {
+  private single(i: number, v: RunningJob, tenant: string | undefined): void {
+    if ((this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) || (tenant === undefined && !this.borrowing.get(tenantOf(v))) || !this.byHost[i].includes(v)) {
+      this.cpu = -Infinity;
+      this.mem = -Infinity;
+      return;
+    }
+    this.cpu = this.ledger.freeCpu(i) + cpuShare(v.cpu);
+    this.mem = this.ledger.freeMem(i) + memoryKb(v.memoryMb);
+  }
+
+  /**
+   * Room on host i with the best-effort jobs of borrowing tenants gone, and those of `tenant`
+   * too when given (its own jobs counted once if it borrows itself), in cpu/mem; none without
+   * such jobs, or at MAX_HOST.
+   */
+  private room(i: number, tenant?: string): void {
     this.cpu = -Infinity;
     this.mem = -Infinity;
     if (this.maxHost > 0 && this.ledger.hosts[i].dispatched >= this.maxHost) return;
-    let cpu = borrowed ? this.borrowedCpu[i] : 0;
-    let mem = borrowed ? this.borrowedMem[i] : 0;
-    let jobs = borrowed ? this.borrowedJobs[i] : 0;
-    if (tenant !== undefined && !(borrowed && this.borrowing.get(tenant))) {
+    let cpu = this.borrowedCpu[i];
+    let mem = this.borrowedMem[i];
+    let jobs = this.borrowedJobs[i];
+    if (tenant !== undefined && !this.borrowing.get(tenant)) {
       for (const v of this.byHost[i]) {
         if (tenantOf(v) !== tenant) continue;
         cpu += cpuShare(v.cpu);
