@@ -1,9 +1,10 @@
 /**
- * A binary min-heap ordered by `before`: the replay's event queue takes the least item first,
- * a logarithm per push and pop.
+ * Binary min-heaps ordered by `before`, a logarithm per operation: the replay's event queue
+ * takes the least item first (MinHeap), the planner's fair order keeps each tenant once and
+ * moves it in place when its order changes (IndexedMinHeap).
  */
-export class MinHeap<T> {
-  private readonly items: T[] = [];
+abstract class BinaryHeap<T> {
+  protected readonly items: T[] = [];
 
   constructor(private readonly before: (x: T, y: T) => boolean) {}
 
@@ -15,18 +16,49 @@ export class MinHeap<T> {
     return this.items[0];
   }
 
-  push(e: T): void {
+  /** Item `e` now sits at index i. */
+  protected placed(_e: T, _i: number): void {}
+
+  /** Moves the item at index i up to its place; returns where it stops. */
+  protected up(i: number): number {
     const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
+    const e = a[i]!;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(a[i]!, a[p]!)) break;
-      const t = a[i]!;
+      if (!this.before(e, a[p]!)) break;
       a[i] = a[p]!;
-      a[p] = t;
+      this.placed(a[i]!, i);
       i = p;
     }
+    a[i] = e;
+    this.placed(e, i);
+    return i;
+  }
+
+  /** Moves the item at index i down to its place. */
+  protected down(i: number): void {
+    const a = this.items;
+    const e = a[i]!;
+    const n = a.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && this.before(a[r]!, a[l]!) ? r : l;
+      if (!this.before(a[m]!, e)) break;
+      a[i] = a[m]!;
+      this.placed(a[i]!, i);
+      i = m;
+    }
+    a[i] = e;
+    this.placed(e, i);
+  }
+}
+
+export class MinHeap<T> extends BinaryHeap<T> {
+  push(e: T): void {
+    this.items.push(e);
+    this.up(this.items.length - 1);
   }
 
   pop(): T | undefined {
@@ -36,19 +68,7 @@ export class MinHeap<T> {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        const t = a[i]!;
-        a[i] = a[m]!;
-        a[m] = t;
-        i = m;
-      }
+      this.down(0);
     }
     return top;
   }
@@ -59,28 +79,15 @@ export interface Placed {
   heapIndex: number;
 }
 
-/**
- * A binary min-heap whose items know their place, so one whose order changed moves in place
- * (`update`, a logarithm) instead of being entered again: the planner's fair order keeps each
- * tenant once and moves it when its key or its next job changes.
- */
-export class IndexedMinHeap<T extends Placed> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly before: (x: T, y: T) => boolean) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): T | undefined {
-    return this.items[0];
+/** A heap whose items know their place, so one whose order changed moves in place (`update`) instead of being entered again. */
+export class IndexedMinHeap<T extends Placed> extends BinaryHeap<T> {
+  protected override placed(e: T, i: number): void {
+    e.heapIndex = i;
   }
 
   push(e: T): void {
-    e.heapIndex = this.items.length;
     this.items.push(e);
-    this.up(e.heapIndex);
+    this.up(this.items.length - 1);
   }
 
   /** The item's order changed: it moves up or down to its place. */
@@ -96,40 +103,6 @@ export class IndexedMinHeap<T extends Placed> {
     e.heapIndex = -1;
     if (last === e) return;
     this.items[i] = last;
-    last.heapIndex = i;
     this.down(this.up(i));
-  }
-
-  private up(i: number): number {
-    const a = this.items;
-    const e = a[i]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.before(e, a[p]!)) break;
-      a[i] = a[p]!;
-      a[i]!.heapIndex = i;
-      i = p;
-    }
-    a[i] = e;
-    e.heapIndex = i;
-    return i;
-  }
-
-  private down(i: number): void {
-    const a = this.items;
-    const e = a[i]!;
-    const n = a.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m = r < n && this.before(a[r]!, a[l]!) ? r : l;
-      if (!this.before(a[m]!, e)) break;
-      a[i] = a[m]!;
-      a[i]!.heapIndex = i;
-      i = m;
-    }
-    a[i] = e;
-    e.heapIndex = i;
   }
 }

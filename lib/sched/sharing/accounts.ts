@@ -120,9 +120,14 @@ export class TenantBook {
   /** A job of the tenant starts (or, with negative amounts, leaves). */
   add(job: { readonly tenant?: string; readonly user?: string }, cpu: number, memoryMb: number): void {
     const a = this.account(tenantOf(job));
+    this.addTo(a, this.user(a, userOf(job)), cpu, memoryMb);
+  }
+
+  /** The same, for a job whose accounts are known. */
+  addTo(a: TenantAccount, user: UserAccount, cpu: number, memoryMb: number): void {
     this.changed.add(a.id);
     const jobs = cpu < 0 || memoryMb < 0 ? -1 : 1;
-    const u = this.user(a, userOf(job)).used;
+    const u = user.used;
     a.used.cpu += cpu;
     a.used.memoryMb += memoryMb;
     a.used.jobs += jobs;

@@ -38,7 +38,14 @@ interface TenantLanes {
 const before = (x: TenantLanes, y: TenantLanes): boolean =>
   x.key < y.key || (x.key === y.key && compareJobs(x.head.jobs[x.head.next], y.head.jobs[y.head.next]) < 0);
 
-export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Generator<QueuedJob> {
+/** The job the fair order gave last, with its tenant's and user's accounts (the phase reads them for that job, without looking them up again). */
+export interface Given {
+  job?: QueuedJob;
+  account?: TenantAccount;
+  user?: UserAccount;
+}
+
+export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[], given: Given = {}): Generator<QueuedJob> {
   const firstBeff = ordered.findIndex((j) => j.class !== 'prod');
   const blocks = firstBeff < 0 ? [ordered] : [ordered.slice(0, firstBeff), ordered.slice(firstBeff)];
   for (const block of blocks) {
@@ -71,6 +78,9 @@ export function* fairOrder(book: TenantBook, ordered: readonly QueuedJob[]): Gen
       const lane = top.head;
       const job = lane.jobs[lane.next++];
       if (lane.next >= lane.jobs.length) top.lanes.splice(top.lanes.indexOf(lane), 1);
+      given.job = job;
+      given.account = top.account;
+      given.user = lane.user;
       yield job;
       // Then move the tenant that gave the job and those whose account changed meanwhile, each once.
       round++;

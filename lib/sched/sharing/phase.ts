@@ -15,7 +15,7 @@ import type { Ledger } from '../ledger';
 import type { Snapshot } from '../snapshot';
 import { TenantBook, tenantOf, type TenantAccount } from './accounts';
 import { cloudCapacity } from './capacity';
-import { fairOrder } from './order';
+import { fairOrder, type Given } from './order';
 import { Reclaimer, type ReclaimCandidate } from './reclaim';
 
 const num = (n: number): string => `${+n.toFixed(2)}`;
@@ -38,8 +38,8 @@ export class SharingPhase implements Revalidator {
    * cache checks its entries against the hosts added since (`stillNone`).
    */
   private readonly grown: number[] = [];
-  private lastJob?: QueuedJob;
-  private lastAccount?: TenantAccount;
+  /** The job the fair order gave last and its accounts: the job each step is about. */
+  private readonly given: Given = {};
   /** The failure cache key's part for this epoch (`cacheKey`): made once, not per job. */
   private reclaimKey = '|r0';
 
@@ -50,16 +50,12 @@ export class SharingPhase implements Revalidator {
   }
 
   order(ordered: readonly QueuedJob[]): Iterable<QueuedJob> {
-    return fairOrder(this.book, ordered);
+    return fairOrder(this.book, ordered, this.given);
   }
 
-  /** The job's tenant's account: asked several times per job, so the last answer is kept. */
+  /** The job's tenant's account (asked several times per job: the fair order gave it with the job). */
   accountOf(job: QueuedJob): TenantAccount {
-    if (job !== this.lastJob) {
-      this.lastJob = job;
-      this.lastAccount = this.book.account(tenantOf(job));
-    }
-    return this.lastAccount!;
+    return job === this.given.job ? this.given.account! : this.book.account(tenantOf(job));
   }
 
   /** A job that would start new work (not a migration) and would pass a limit of its tenant waits. */
@@ -112,7 +108,7 @@ export class SharingPhase implements Revalidator {
 
   /** Whether the prod job's own tenant's best-effort jobs could make room where free and borrowed room do not (a cached failure does not answer it then). */
   ownRoomMayFit(p: PreparedJob): boolean {
-    return p.job.class === 'prod' && p.group !== undefined && this.reclaimer.ownRoomMayFit(p.group, tenantOf(p.job), p.cpu, p.mem);
+    return p.job.class === 'prod' && p.group !== undefined && this.reclaimer.ownRoomMayFit(p.group, this.accountOf(p.job).id, p.cpu, p.mem);
   }
 
   /** Borrowed room may have grown on many hosts: every failure found so far is stale. */
@@ -188,7 +184,8 @@ export class SharingPhase implements Revalidator {
     if (p.kind === 'migrate') return;
     const a = this.accountOf(p.job);
     const was = this.book.borrowing(a);
-    this.book.add(p.job, p.job.cpu, p.job.memoryMb);
+    if (p.job === this.given.job) this.book.addTo(a, this.given.user!, p.job.cpu, p.job.memoryMb);
+    else this.book.add(p.job, p.job.cpu, p.job.memoryMb);
     this.reclaimer.accountChanged(a.id);
     if (!was && this.book.borrowing(a)) this.newEpoch();
   }
