@@ -11,9 +11,9 @@
  * otherwise count as the phase's.
  *
  * Two figures per row. `cpu ms (best)`: a full GC is forced before each plan (for the heap
- * figure), and it discards much of the planner's optimised code (V8 deoptimises code whose
- * embedded objects died: 200–340 functions are optimised again in each such plan), so this is
- * a plan with a part-cold JIT. `warm ms (best)`: plans back to back in one process with no
+ * figure), and it makes V8 drop much of the planner's optimised code (220–340 functions are
+ * optimised again in each such plan, counted with --trace-opt), so this is a plan with a
+ * part-cold JIT. `warm ms (best)`: plans back to back in one process with no
  * forced GC, as a tick runs in a warm Lambda between full GCs.
  */
 import { pathToFileURL } from 'node:url';
