@@ -87,14 +87,13 @@ export class Reclaimer {
     if ((job.kind !== 'deploy' && job.kind !== 'resume') || !job.group) return undefined;
     const group = job.group;
     const prod = job.job.class === 'prod';
-    const reclaims = this.mayReclaim(a, job);
-    if (!prod && !reclaims) return undefined;
+    // A prod job always may (borrowed room and its own tenant's jobs); a best-effort job while within its guarantee.
+    if (!this.mayReclaim(a, job)) return undefined;
     // Per plan step, whether each tenant is borrowing does not change during the search.
     const borrowing = new Map<string, boolean>();
     const eligible = (v: RunningJob): boolean => {
       const t = tenantOf(v);
       if (t === a.id) return prod;
-      if (!reclaims) return false;
       let b = borrowing.get(t);
       if (b === undefined) borrowing.set(t, (b = this.book.borrowing(this.book.account(t))));
       return b;
@@ -102,8 +101,8 @@ export class Reclaimer {
     // One victim is the fewest there can be: the first lone victim (in tie-breaker order) whose
     // host then takes the job is the best candidate of all. Its own tenant's, for a prod job,
     // compete with others' borrowed ones.
-    const lone = this.firstLone(ctx, job, this.index.lone(group), reclaims);
-    const own = prod ? this.firstLone(ctx, job, this.index.lone(group, a.id), true) : undefined;
+    const lone = this.firstLone(ctx, job, this.index.lone(group));
+    const own = prod ? this.firstLone(ctx, job, this.index.lone(group, a.id)) : undefined;
     if (lone && own) return this.loneOrder(lone.victims[0], own.victims[0]) <= 0 ? lone : own;
     if (lone || own) return lone ?? own;
     let best: ReclaimCandidate | undefined;
@@ -150,8 +149,8 @@ export class Reclaimer {
   }
 
   /** The first lone victim of `lone` (in tie-breaker order) whose host takes the job, or none; leaves that fail are set aside during the search only. */
-  private firstLone(ctx: FilterContext, job: PreparedJob, lone: LoneVictims | undefined, may: boolean): ReclaimCandidate | undefined {
-    if (!lone || !may) return undefined;
+  private firstLone(ctx: FilterContext, job: PreparedJob, lone: LoneVictims | undefined): ReclaimCandidate | undefined {
+    if (!lone) return undefined;
     const setAside: number[] = [];
     let found: ReclaimCandidate | undefined;
     for (let leaf = lone.tree.best(job.cpu, job.mem); leaf >= 0; leaf = lone.tree.best(job.cpu, job.mem)) {
