@@ -16,6 +16,7 @@ import { StaticHostTree } from './staticHostTree';
 import type { Ledger } from './ledger';
 import { SCHEDULABLE } from './snapshot';
 import { candidatesKey, ThreeKeyMap } from './threeKeyMap';
+import { HostMarks, markLeaf } from './hostMarks';
 
 
 export interface HostGroup {
@@ -51,9 +52,8 @@ export class GroupRegistry {
   /** Groups by candidate set, requirement and rank source. */
   private readonly groups = new ThreeKeyMap<GroupResult>();
   private readonly matchCache = new Map<string, Int8Array>();
-  /** Per ledger index: the groups holding the host and its leaf there, as pairs [group number, leaf, ...]. */
-  private readonly membership: number[][];
-  private readonly all: HostGroup[] = [];
+  /** The groups' leaves on each host. */
+  private readonly marks = new HostMarks<HostGroup>();
   private readonly lookups: (AttrLookup | undefined)[];
   private readonly failing = new Map<HostGroup, Map<string, number>>();
   private readonly scorer: RankScorer;
@@ -67,10 +67,10 @@ export class GroupRegistry {
     const hosts = ledger.hosts;
     this.schedulable = hosts.map((_, i) => i).filter((i) => SCHEDULABLE.has(hosts[i].host.state))
       .sort((a, b) => hosts[a].host.id - hosts[b].host.id);
-    this.membership = hosts.map(() => []);
     this.lookups = new Array(hosts.length);
     this.scorer = new RankScorer(ledger, (i) => this.lookup(i), dynamic);
-    ledger.onHostChange((i) => this.refresh(i));
+    // A host that changed is marked in every group holding it; a group applies it when next searched (`flush`).
+    ledger.onHostChange((i) => this.marks.mark(i));
   }
 
   lookup(i: number): AttrLookup {
@@ -190,7 +190,6 @@ export class GroupRegistry {
     }
     const leafOf = new Int32Array(this.ledger.hosts.length).fill(-1);
     const rank = this.exprs.rank(rankSource);
-    const number = this.all.length;
     const group: HostGroup = {
       key, requirement, namesCurrentVms: requirement.includes(CURRENT_VMS), rankSource, hosts, leafOf, tree: this.dynamic ? new DynamicHostTree(hosts.length) : new StaticHostTree(hosts.length), considered,
       compiled: compiled.expr, rank, scores: this.scorer.table(rankSource, rank), initialMaxCpu, initialMaxMem,
@@ -203,39 +202,19 @@ export class GroupRegistry {
     hosts.forEach((i, leaf) => {
       leafOf[i] = leaf;
       group.tree.setRaw(leaf, this.leafCpu(i), this.ledger.freeMem(i), initial.values[i]);
-      this.membership[i].push(number, leaf);
-      if (this.ledger.hosts[i].version !== 0) {
-        group.dirty[leaf] = 1;
-        group.pending.push(leaf);
-      }
+      if (this.ledger.hosts[i].version !== 0) markLeaf(group, leaf);
     });
+    this.marks.register(group, hosts);
     const order = new Int32Array(hosts.length);
     let p = 0;
     for (const i of initial.order) if (leafOf[i] >= 0) order[p++] = leafOf[i];
     group.tree.build(order);
-    this.all.push(group);
     return { ok: true, group };
   }
 
   /** Free CPU as the trees see it: none once the host reached MAX_HOST dispatches in this plan. */
   private leafCpu(i: number): number {
     return this.atLimit(i) ? -Infinity : this.ledger.freeCpu(i);
-  }
-
-  /**
-   * A host changed: its leaves are marked in every group it belongs to; groups apply the change
-   * when next searched (`flush`), so a group nobody searches any more costs nothing.
-   */
-  private refresh(i: number): void {
-    const groups = this.membership[i];
-    for (let k = 0; k < groups.length; k += 2) {
-      const group = this.all[groups[k]];
-      const leaf = groups[k + 1];
-      if (group.dirty[leaf] === 0) {
-        group.dirty[leaf] = 1;
-        group.pending.push(leaf);
-      }
-    }
   }
 
   /** Brings a group's tree up to date with the ledger; call before searching it. */

@@ -16,6 +16,7 @@ import type { RunningJob } from './contract';
 import type { HostGroup } from './groups';
 import type { Ledger } from './ledger';
 import { StaticHostTree } from './staticHostTree';
+import { HostMarks } from './hostMarks';
 
 /** A group's lone victims: leaf k of `tree` is `victims[k]`, its room that of the victim's host without it. */
 export interface SinglesIndex {
@@ -41,9 +42,8 @@ export class PreemptionIndex {
   /** All of them in tie-breaker order (the order of a group's lone victims). */
   private beffOrdered: readonly RunningJob[];
   private readonly rooms = new Map<HostGroup, GroupRoom>();
-  private readonly all: GroupRoom[] = [];
-  /** Per ledger index: the indexed groups holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
-  private membership: number[][];
+  /** The indexed groups' leaves on each host: a host that changed is marked in each, recomputed when next read (`upToDate`). */
+  private readonly marks = new HostMarks<GroupRoom>();
   /** Scratch results of `singleRoom` and `roomOf`: two numbers and no object per call, as these run on every host change. */
   private cpu = 0;
   private mem = 0;
@@ -56,8 +56,7 @@ export class PreemptionIndex {
   ) {
     this.beffLists = ledger.hosts.map((_, i) => byHost.get(i) ?? NO_JOBS);
     this.beffOrdered = ordered;
-    this.membership = ledger.hosts.map(() => []);
-    ledger.onHostChange((i) => this.refresh(i));
+    ledger.onHostChange((i) => this.marks.mark(i));
   }
 
   /** The beff jobs still running on a host (ledger index), cheapest victim first. */
@@ -75,8 +74,7 @@ export class PreemptionIndex {
     this.beffLists = [];
     this.beffOrdered = NO_JOBS;
     this.rooms.clear();
-    this.all.length = 0;
-    this.membership = this.membership.map(() => []);
+    this.marks.clear();
   }
 
   /** The group's room tree (leaves are the group's), up to date. */
@@ -135,10 +133,8 @@ export class PreemptionIndex {
     let gr = this.rooms.get(group);
     if (!gr) {
       gr = { group, pending: [], dirty: new Uint8Array(group.hosts.length) };
-      const number = this.all.length;
-      this.all.push(gr);
       this.rooms.set(group, gr);
-      group.hosts.forEach((i, leaf) => this.membership[i].push(number, leaf));
+      this.marks.register(gr, group.hosts);
       return gr;
     }
     for (const leaf of gr.pending) {
@@ -158,19 +154,6 @@ export class PreemptionIndex {
     }
     gr.pending.length = 0;
     return gr;
-  }
-
-  /** A host changed: its leaves are marked in every indexed group holding it, recomputed when next read (`upToDate`). */
-  private refresh(i: number): void {
-    const groups = this.membership[i];
-    for (let k = 0; k < groups.length; k += 2) {
-      const gr = this.all[groups[k]];
-      const leaf = groups[k + 1];
-      if (gr.dirty[leaf] === 0) {
-        gr.dirty[leaf] = 1;
-        gr.pending.push(leaf);
-      }
-    }
   }
 
   /** Room a host would have with this one victim gone (none when the victim is gone or the host is at MAX_HOST), in cpu/mem. */

@@ -31,6 +31,7 @@ import type { RunningJob } from '../contract';
 import type { HostGroup } from '../groups';
 import type { Ledger } from '../ledger';
 import { StaticHostTree } from '../staticHostTree';
+import { HostMarks } from '../hostMarks';
 import { tenantOf, type TenantBook } from './accounts';
 
 const NO_JOBS: readonly RunningJob[] = Object.freeze([]);
@@ -79,9 +80,8 @@ export class ReclaimIndex {
   private readonly loneOwn = new Map<HostGroup, Map<string, Room | null>>();
   /** Per tenant, its best-effort jobs in the tie-breaker order of lone victims. */
   private readonly orderedOf = new Map<string, RunningJob[]>();
-  private readonly all: Room[] = [];
-  /** Per ledger index: the trees holding the host and its leaf there, as pairs [number in `all`, leaf, ...]. */
-  private readonly membership: (number[] | undefined)[] = [];
+  /** The trees' leaves on each host: a host that changed is marked in each, recomputed when that tree is next read. */
+  private readonly marks = new HostMarks<Room>();
   /** Scratch result of `room`: two numbers and no object per call, as it runs on every host change. */
   private cpu = 0;
   private mem = 0;
@@ -113,7 +113,7 @@ export class ReclaimIndex {
     this.borrowedMem = new Float64Array(n);
     this.borrowedJobs = new Int32Array(n);
     for (const i of withJobs) this.sumBorrowed(i);
-    ledger.onHostChange((i) => this.mark(i));
+    ledger.onHostChange((i) => this.marks.mark(i));
   }
 
   beffOn(i: number): readonly RunningJob[] {
@@ -138,7 +138,7 @@ export class ReclaimIndex {
       if (k >= 0) hosts.splice(k, 1);
     }
     this.sumBorrowed(i);
-    this.mark(i);
+    this.marks.mark(i);
   }
 
   /**
@@ -228,7 +228,7 @@ export class ReclaimIndex {
       this.borrowing.set(t, now);
       for (const i of this.hostsOf.get(t)!) {
         this.sumBorrowed(i);
-        this.mark(i);
+        this.marks.mark(i);
       }
     }
     this.touched.clear();
@@ -263,9 +263,7 @@ export class ReclaimIndex {
     });
     tree.build(hosts.map((_, leaf) => leaf));
     const r: Room = { tree, hosts, victims, tenant, pending: [], dirty: new Uint8Array(hosts.length) };
-    const number = this.all.length;
-    this.all.push(r);
-    hosts.forEach((i, leaf) => (this.membership[i] ??= []).push(number, leaf));
+    this.marks.register(r, hosts);
     return r;
   }
 
@@ -277,20 +275,6 @@ export class ReclaimIndex {
     }
     r.pending.length = 0;
     return r;
-  }
-
-  /** A host changed: its leaf is marked in every tree holding it, recomputed when that tree is next read. */
-  private mark(i: number): void {
-    const trees = this.membership[i];
-    if (trees === undefined) return;
-    for (let k = 0; k < trees.length; k += 2) {
-      const r = this.all[trees[k]];
-      const leaf = trees[k + 1];
-      if (r.dirty[leaf] === 0) {
-        r.dirty[leaf] = 1;
-        r.pending.push(leaf);
-      }
-    }
   }
 
   private sumBorrowed(i: number): void {
