@@ -225,12 +225,8 @@ export function plan(input: PlanInput): Plan {
     waiting.set(job.id, sharing ? sharing.explain(p, why) : why);
     if (key !== undefined) failures.add(key, part, p, canPreempt, why);
   };
-  if (sharing) {
-    let order = 0;
-    for (const job of sharing.order(queue)) step(job, order++);
-  } else {
-    queue.forEach(step);
-  }
+  if (sharing) sharing.forEachInOrder(queue, step);
+  else queue.forEach(step);
 
   // 6. Pending deadlines: a job that could not start in time fails, with the reason it waited.
   for (const job of queue) {

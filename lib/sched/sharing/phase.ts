@@ -49,8 +49,9 @@ export class SharingPhase implements Revalidator {
     this.reclaimer = new Reclaimer(this.book, ledger, beffByHost, now, maxHost);
   }
 
-  order(ordered: readonly QueuedJob[]): Iterable<QueuedJob> {
-    return fairOrder(this.book, ordered, this.given);
+  /** Calls `step` with each job of `ordered` in fair order (see order.ts). */
+  forEachInOrder(ordered: readonly QueuedJob[], step: (job: QueuedJob, order: number) => void): void {
+    fairOrder(this.book, ordered, step, this.given);
   }
 
   /** The job's tenant's account (asked several times per job: the fair order gave it with the job). */
