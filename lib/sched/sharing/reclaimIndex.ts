@@ -61,6 +61,11 @@ export interface LoneVictims {
   readonly hosts: readonly number[];
 }
 
+interface Victims {
+  readonly victims: RunningJob[];
+  readonly hosts: number[];
+}
+
 export class ReclaimIndex {
   /** Best-effort jobs still running on each host (ledger index), in the order given. */
   private readonly byHost: (readonly RunningJob[])[];
@@ -78,8 +83,9 @@ export class ReclaimIndex {
   /** Lone-victim trees, borrowed and per tenant; null: the group's hosts run none. */
   private readonly loneBorrowed = new Map<HostGroup, Room | null>();
   private readonly loneOwn = new Map<HostGroup, Map<string, Room | null>>();
-  /** Per tenant, its best-effort jobs in the tie-breaker order of lone victims. */
-  private readonly orderedOf = new Map<string, RunningJob[]>();
+  /** All best-effort jobs, and per tenant its own, in the tie-breaker order of lone victims, with each one's host (ledger index, -1: none). */
+  private readonly all: Victims = { victims: [], hosts: [] };
+  private readonly orderedOf = new Map<string, Victims>();
   /** The trees' leaves on each host: a host that changed is marked in each, recomputed when that tree is next read. */
   private readonly marks = new HostMarks<Room>();
   /** Scratch result of `room`: two numbers and no object per call, as it runs on every host change. */
@@ -90,7 +96,7 @@ export class ReclaimIndex {
    * `lists`: each host's best-effort jobs (ledger index); `ordered`: all of them in the
    * tie-breaker order of lone victims.
    */
-  constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, private readonly ordered: readonly RunningJob[], private readonly maxHost: number) {
+  constructor(private readonly ledger: Ledger, private readonly book: TenantBook, lists: ReadonlyMap<number, readonly RunningJob[]>, ordered: readonly RunningJob[], private readonly maxHost: number) {
     const n = ledger.hosts.length;
     this.byHost = Array.from({ length: n }, (_, i) => lists.get(i) ?? NO_JOBS);
     const withJobs = [...lists.keys()].sort((a, b) => ledger.hosts[a].host.id - ledger.hosts[b].host.id);
@@ -103,11 +109,16 @@ export class ReclaimIndex {
       }
     }
     for (const t of this.hostsOf.keys()) this.borrowing.set(t, book.borrowing(book.account(t)));
+    // Each victim's host once: building a group's tree then scans two arrays, not the victims.
     for (const v of ordered) {
       const t = tenantOf(v);
-      const list = this.orderedOf.get(t);
-      if (list) list.push(v);
-      else this.orderedOf.set(t, [v]);
+      const i = ledger.hostIndexById.get(v.hostId) ?? -1;
+      let list = this.orderedOf.get(t);
+      if (!list) this.orderedOf.set(t, (list = { victims: [], hosts: [] }));
+      list.victims.push(v);
+      list.hosts.push(i);
+      this.all.victims.push(v);
+      this.all.hosts.push(i);
     }
     this.borrowedCpu = new Float64Array(n);
     this.borrowedMem = new Float64Array(n);
@@ -154,11 +165,12 @@ export class ReclaimIndex {
     if (r === undefined) {
       const hosts: number[] = [];
       const victims: RunningJob[] = [];
-      for (const v of own === undefined ? this.ordered : this.orderedOf.get(own) ?? NO_JOBS) {
-        const i = this.ledger.hostIndexById.get(v.hostId);
-        if (i === undefined || group.leafOf[i] < 0) continue;
+      const list = own === undefined ? this.all : this.orderedOf.get(own);
+      for (let k = 0; list !== undefined && k < list.hosts.length; k++) {
+        const i = list.hosts[k];
+        if (i < 0 || group.leafOf[i] < 0) continue;
         hosts.push(i);
-        victims.push(v);
+        victims.push(list.victims[k]);
       }
       r = victims.length > 0 ? this.build(hosts, own, victims) : null;
       if (own === undefined) this.loneBorrowed.set(group, r);
