@@ -47,6 +47,35 @@ export function meanLoadFloor(start: Assignment, max0: Float64Array): number {
   return lo;
 }
 
+/**
+ * Bisection on the target t, a share of the start's highest loads `max0`, between lo and hi:
+ * `attempt` tries to bring every counted host to or below max0 · t, and one that succeeds
+ * lowers hi, one that fails raises lo. Returns the successful attempt of lowest `value` if it
+ * is below `bound` (by more than EPS), after `steps` steps at most.
+ */
+export function bisectTarget<T>(
+  max0: Float64Array, lo: number, hi: number, steps: number, bound: number,
+  attempt: (target: Float64Array) => T | undefined, value: (a: T) => number,
+): T | undefined {
+  let best: T | undefined;
+  let bestValue = bound;
+  for (let step = 0; step < steps && hi - lo > 1e-6; step++) {
+    const t = (lo + hi) / 2;
+    const a = attempt(Float64Array.from(max0, (x) => x * t));
+    if (a === undefined) {
+      lo = t;
+      continue;
+    }
+    hi = t;
+    const v = value(a);
+    if (v < bestValue - EPS) {
+      best = a;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+
 /** Metric m's load over all counted hosts together (used over capacity); undefined without capacity. */
 export function meanLoad(a: Assignment, m: number): number | undefined {
   const { M, problem } = a;

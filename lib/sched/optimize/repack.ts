@@ -29,7 +29,7 @@
  * room is not traded). Pure and deterministic: hosts and VMs are visited by index.
  */
 import { Assignment } from './assignment';
-import { EPS, maxLoads, meanLoad, meanLoadFloor, objective } from './objective';
+import { bisectTarget, EPS, maxLoads, meanLoad, meanLoadFloor, objective } from './objective';
 import type { Problem } from './problem';
 import type { ClusterSettings } from './settings';
 
@@ -50,30 +50,19 @@ export function searchRepack(problem: Problem, settings: ClusterSettings, from: 
   const start = new Assignment(problem, true);
   const max0 = maxLoads(start);
   const maxFrom = maxLoads(from);
-  let lo = meanLoadFloor(start, max0);
+  const lo = meanLoadFloor(start, max0);
   let hi = 0;
   for (let m = 0; m < M; m++) if (max0[m]! > 0) hi = Math.max(hi, maxFrom[m]! / max0[m]!);
   const price = migrationPrice(problem, settings, start);
-  let best: Assignment | undefined;
-  let bestValue = objective(from, settings) + price * from.moves.length;
-  for (let step = 0; step < STEPS && hi - lo > 1e-6; step++) {
-    const t = (lo + hi) / 2;
-    const where = attempt(problem, settings, from, Float64Array.from(max0, (x) => x * t));
-    if (where) {
-      hi = t;
-      const a = new Assignment(problem, true);
-      // The placement fits as a whole; the moves are recorded from the placement before the plan.
-      where.forEach((h, v) => { if (h !== problem.vms[v]!.home) a.move(v, h); });
-      const value = objective(a, settings) + price * a.moves.length;
-      if (value < bestValue - EPS) {
-        best = a;
-        bestValue = value;
-      }
-    } else {
-      lo = t;
-    }
-  }
-  return best;
+  const placed = (target: Float64Array): Assignment | undefined => {
+    const where = attempt(problem, settings, from, target);
+    if (!where) return undefined;
+    const a = new Assignment(problem, true);
+    // The placement fits as a whole; the moves are recorded from the placement before the plan.
+    where.forEach((h, v) => { if (h !== problem.vms[v]!.home) a.move(v, h); });
+    return a;
+  };
+  return bisectTarget(max0, lo, hi, STEPS, objective(from, settings) + price * from.moves.length, placed, (a) => objective(a, settings) + price * a.moves.length);
 }
 
 /** One attempt at bringing every counted host to or below `target`: the final host of each VM, or undefined. */

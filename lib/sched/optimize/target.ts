@@ -24,7 +24,7 @@
  * Pure and deterministic: hosts, VMs and sets are visited in a fixed order.
  */
 import { Assignment } from './assignment';
-import { EPS, maxLoads, meanLoadFloor, objective } from './objective';
+import { bisectTarget, EPS, maxLoads, meanLoadFloor, objective } from './objective';
 import type { Problem } from './problem';
 import type { ClusterSettings } from './settings';
 
@@ -38,29 +38,10 @@ const BRANCH = 3;
 const NODES = 4_000;
 
 export function searchTarget(problem: Problem, settings: ClusterSettings): Assignment | undefined {
-  const M = problem.metrics.length;
   const start = new Assignment(problem, settings.finalPlacement);
   const max0 = maxLoads(start);
   // The mean load of each metric over the counted hosts: no host can end below it on all of them.
-  let lo = meanLoadFloor(start, max0);
-  let hi = 1;
-  let best: Assignment | undefined;
-  let bestValue = objective(start, settings);
-  for (let step = 0; step < STEPS && hi - lo > 1e-6; step++) {
-    const t = (lo + hi) / 2;
-    const a = attempt(problem, settings, Float64Array.from(max0, (x) => x * t));
-    if (a) {
-      hi = t;
-      const value = objective(a, settings);
-      if (value < bestValue - EPS) {
-        best = a;
-        bestValue = value;
-      }
-    } else {
-      lo = t;
-    }
-  }
-  return best;
+  return bisectTarget(max0, meanLoadFloor(start, max0), 1, STEPS, objective(start, settings), (target) => attempt(problem, settings, target), (a) => objective(a, settings));
 }
 
 /** One attempt at bringing every counted host to or below `target` (per metric); undefined when one cannot. */
