@@ -5,28 +5,23 @@
  * after it make none while those wait. Run: npx tsx bench/arrays.bench.ts
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDynamoLocal } from '../local/dynamo';
-import { freePort } from '../local/ports';
-import { FAST_TIMING, startSimulator } from '../local/sim';
-import { createCountingClient, createTables, localClientConfig, tableNames, type CapacityCounts } from '../lib/store';
+import { createTables, tableNames, type CapacityCounts } from '../lib/store';
 import { inProcess } from '../test/helpers/inProcess';
+import { withCountedStack } from './countedStack';
 
 const row = (what: string, c: CapacityCounts, ms: number) =>
   `| ${what} | ${c.calls} | ${c.readUnits} | ${c.writeUnits} | ${ms.toFixed(0)} | ${Object.entries(c.byOperation).map(([op, o]) => `${op} ${o.calls}`).join(', ')} |`;
 
 export async function run(): Promise<void> {
-  const dynamo = await startDynamoLocal({ port: await freePort(), inMemory: true });
-  const sim = await startSimulator({ timing: FAST_TIMING, bootScripts: false });
-  const counting = createCountingClient(localClientConfig(dynamo.endpoint));
   const alice = { user: 'alice', role: 'user' as const };
   // Waits: no host is named so (yet).
   const waiting = { service: 'nrt-service', args: ['60'], requirements: 'NAME = "future-*"', waitForHost: true };
-  try {
+  await withCountedStack(async ({ counting, simUrl }) => {
     const rows: string[] = [];
     for (const [label, extra] of [['one job', {}], ['array of 25', { count: 25 }], ['array of 10,000', { count: 10_000 }]] as const) {
       const names = tableNames(`bencharr${rows.length}`);
       await createTables(counting.client as DynamoDBClient, names);
-      const app = await inProcess(counting.client, names, sim.url);
+      const app = await inProcess(counting.client, names, simUrl);
       await app.tick(); // a first tick with nothing waiting: the lease item and the cluster view exist
       const measure = async (what: string, step: () => Promise<unknown>) => {
         counting.reset();
@@ -41,11 +36,7 @@ export async function run(): Promise<void> {
     }
     console.log('\nDynamoDB cost and time of submit and ticks while it waits\n| case | calls | RCU | WCU | ms | operations |\n|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
-  } finally {
-    counting.client.destroy();
-    await sim.close();
-    await dynamo.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

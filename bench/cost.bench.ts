@@ -3,23 +3,18 @@
  * Local, counted by lib/store/counting.ts). Run: npx tsx bench/cost.bench.ts
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDynamoLocal } from '../local/dynamo';
-import { freePort } from '../local/ports';
-import { FAST_TIMING, startSimulator } from '../local/sim';
-import { createCountingClient, createTables, localClientConfig, tableNames } from '../lib/store';
+import { createTables, tableNames } from '../lib/store';
 import { inProcess } from '../test/helpers/inProcess';
+import { withCountedStack } from './countedStack';
 
 export async function run(): Promise<void> {
-  const dynamo = await startDynamoLocal({ port: await freePort(), inMemory: true });
-  const sim = await startSimulator({ timing: FAST_TIMING, bootScripts: false });
-  const counting = createCountingClient(localClientConfig(dynamo.endpoint));
   const alice = { user: 'alice', role: 'user' as const };
-  try {
+  await withCountedStack(async ({ counting, simUrl }) => {
     const rows: string[] = [];
     for (const finished of [10, 10_000]) {
       const names = tableNames(`bench${finished}`);
       await createTables(counting.client as DynamoDBClient, names);
-      const app = await inProcess(counting.client, names, sim.url);
+      const app = await inProcess(counting.client, names, simUrl);
       for (let i = 0; i < finished; i += 50) {
         await Promise.all(Array.from({ length: Math.min(50, finished - i) }, async () => {
           const j = await app.jobs.submit(alice, { service: 'nrt-service', args: ['1'] });
@@ -33,11 +28,7 @@ export async function run(): Promise<void> {
     }
     console.log('\nDynamoDB cost of one tick (no unfinished jobs)\n| finished jobs | calls | RCU | WCU | operations |\n|---|---|---|---|---|');
     for (const r of rows) console.log(r);
-  } finally {
-    counting.client.destroy();
-    await sim.close();
-    await dynamo.stop();
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
