@@ -14,15 +14,16 @@
  * - `after a GC`: V8 ran a full (mark-compact) collection of its own since the last plan, made
  *   by allocating garbage between plans, as reading the queue does between two ticks. The
  *   previous plan's objects are gone; the hidden classes its code was optimised for are kept
- *   (V8 retains them for two full collections), so most of the code is still optimised.
+ *   (V8 retains them for a few full collections, `--retain-maps-for-n-gc`), so most of the code
+ *   is still optimised.
  * - `warm`: plans back to back, no GC asked for (those the plans bring about land inside them,
  *   on whichever row's plan crosses V8's limit: hence the shuffled order).
  * - `after a forced GC`: each plan after `global.gc()`, which is also when the heap figure is
- *   read. No tick forces a GC. That one throws away the hidden classes the previous plan's
- *   objects had, and with them every optimised function that embedded one of them
- *   (`--trace-deopt-verbose`: "weak objects"), so the plan runs partly unoptimised while V8
- *   compiles again 220 (without tenants) to 340 (with them) functions. The same plans after a
- *   full GC of V8's own but with `--retain-maps-for-n-gc=0` are as slow: that is the cause.
+ *   read. No tick forces a GC. After that one the previous plan's hidden classes are gone, and
+ *   with them every optimised function that embedded one of them (`--trace-deopt-verbose`:
+ *   "weak objects"), so the plan runs partly unoptimised while V8 compiles again 220 (without
+ *   tenants) to 340 (with them) functions. The same plans after a full GC of V8's own but with
+ *   `--retain-maps-for-n-gc=0` are as slow (measured).
  */
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
