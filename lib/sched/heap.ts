@@ -16,6 +16,11 @@ abstract class BinaryHeap<T> {
     return this.items[0];
   }
 
+  push(e: T): void {
+    this.items.push(e);
+    this.up(this.items.length - 1);
+  }
+
   /** Item `e` now sits at index i. */
   protected placed(_e: T, _i: number): void {}
 
@@ -56,11 +61,6 @@ abstract class BinaryHeap<T> {
 }
 
 export class MinHeap<T> extends BinaryHeap<T> {
-  push(e: T): void {
-    this.items.push(e);
-    this.up(this.items.length - 1);
-  }
-
   pop(): T | undefined {
     const a = this.items;
     if (a.length === 0) return undefined;
@@ -83,11 +83,6 @@ export interface Placed {
 export class IndexedMinHeap<T extends Placed> extends BinaryHeap<T> {
   protected override placed(e: T, i: number): void {
     e.heapIndex = i;
-  }
-
-  push(e: T): void {
-    this.items.push(e);
-    this.up(this.items.length - 1);
   }
 
   /** The item's order changed: it moves up or down to its place. */
