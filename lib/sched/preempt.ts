@@ -114,19 +114,12 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
       // 2)–5) One victim is the fewest there can be: the first lone victim (in tie-breaker
       // order) whose host then has room is the best candidate of all.
       const singles = index.singles(group);
-      const setAside: number[] = [];
-      let lone: PreemptionCandidate | undefined;
-      for (let leaf = singles.tree.best(job.cpu, job.mem); leaf >= 0 && !lone; leaf = singles.tree.best(job.cpu, job.mem)) {
-        const v = singles.victims[leaf];
-        const i = ctx.ledger.hostIndexById.get(v.hostId)!;
-        if (usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) lone = candidateOf(i, [v]);
-        else {
-          index.setAside(singles, leaf);
-          setAside.push(leaf);
-        }
-      }
-      for (const leaf of setAside) index.restoreSingle(singles, leaf);
-      if (lone) return lone;
+      const hostOf = (leaf: number): number => ctx.ledger.hostIndexById.get(singles.victims[leaf].hostId)!;
+      const lone = singles.tree.firstAccepted(job.cpu, job.mem, (leaf) => {
+        const i = hostOf(leaf);
+        return usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok;
+      }, (leaf) => index.restoreSingle(singles, leaf));
+      if (lone >= 0) return candidateOf(hostOf(lone), [singles.victims[lone]]);
       // 2) Otherwise the hosts whose free room plus all their beff room fits the job (a tree walk, not a scan).
       // As Kubernetes' DefaultPreemption bounds its dry runs (minCandidateNodesAbsolute = 100),
       // sets of several victims are compared on the first 100 candidate hosts by host id: exact

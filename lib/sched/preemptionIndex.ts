@@ -116,12 +116,7 @@ export class PreemptionIndex {
     return gr.singles;
   }
 
-  /** Takes a lone victim out of the searches (its host cannot take the job), until `restoreSingle`. */
-  setAside(singles: SinglesIndex, leaf: number): void {
-    singles.tree.set(leaf, -Infinity, -Infinity);
-  }
-
-  /** Puts a lone victim's leaf a search had set aside back, with the room its host now has without it. */
+  /** Puts a lone victim's leaf a search had turned down back (StaticHostTree.firstAccepted), with the room its host now has without it. */
   restoreSingle(singles: SinglesIndex, leaf: number): void {
     const v = singles.victims[leaf];
     this.singleRoom(this.ledger.hostIndexById.get(v.hostId)!, v);

@@ -75,6 +75,26 @@ export class StaticHostTree implements HostIndex {
     return p < 0 ? -1 : this.leafAt[p];
   }
 
+  /**
+   * The first leaf, in order, with cpu ≥ needCpu and mem ≥ needMem that `accept` takes, or -1.
+   * Leaves it turns down are out of the search meanwhile (no room), then handed to `putBack`,
+   * which sets their room again.
+   */
+  firstAccepted(needCpu: number, needMem: number, accept: (leaf: number) => boolean, putBack: (leaf: number) => void): number {
+    const turnedDown: number[] = [];
+    let found = -1;
+    for (let leaf = this.best(needCpu, needMem); leaf >= 0; leaf = this.best(needCpu, needMem)) {
+      if (accept(leaf)) {
+        found = leaf;
+        break;
+      }
+      this.set(leaf, -Infinity, -Infinity);
+      turnedDown.push(leaf);
+    }
+    for (const leaf of turnedDown) putBack(leaf);
+    return found;
+  }
+
   /** Calls `visit` with every leaf that has cpu ≥ needCpu and mem ≥ needMem, in order, until it returns false. */
   forEachFit(needCpu: number, needMem: number, visit: (leaf: number) => boolean): void {
     this.walk(1, needCpu, needMem, visit);

@@ -79,4 +79,31 @@ describe('host indexes', () => {
     t.forEachFit(4, 4, (leaf) => { seen.push(leaf); return true; });
     expect(seen).toEqual([1, 3, 4]);
   });
+
+  it('gives the first leaf with room that the caller accepts, and puts back the ones it turned down', () => {
+    fc.assert(fc.property(fc.array(fc.nat(9), { minLength: 1, maxLength: 40 }), fc.nat(9), fc.func(fc.boolean()), (room, need, accepts) => {
+      // Prepare
+      const t = new StaticHostTree(room.length);
+      room.forEach((v, i) => t.setRaw(i, v, v, 0));
+      t.build();
+      const asked: number[] = [];
+      const putBack: number[] = [];
+
+      // Act
+      const found = t.firstAccepted(need, need, (leaf) => (asked.push(leaf), accepts(leaf)), (leaf) => {
+        putBack.push(leaf);
+        t.set(leaf, room[leaf]!, room[leaf]!);
+      });
+
+      // Assess: leaves with room asked in order up to the first accepted; the others put back, the tree as before
+      const fits = room.map((v, i) => (v >= need ? i : -1)).filter((i) => i >= 0);
+      const expected = fits.find((leaf) => accepts(leaf)) ?? -1;
+      expect(found).toBe(expected);
+      expect(asked).toEqual(expected < 0 ? fits : fits.slice(0, fits.indexOf(expected) + 1));
+      expect(putBack).toEqual(asked.filter((leaf) => leaf !== expected));
+      const after: number[] = [];
+      t.forEachFit(need, need, (leaf) => (after.push(leaf), true));
+      expect(after).toEqual(fits);
+    }), { numRuns: 100 });
+  });
 });

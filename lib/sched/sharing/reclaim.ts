@@ -148,23 +148,16 @@ export class Reclaimer {
     return best;
   }
 
-  /** The first lone victim of `lone` (in tie-breaker order) whose host takes the job, or none; leaves that fail are set aside during the search only. */
+  /** The first lone victim of `lone` (in tie-breaker order) whose host takes the job, or none. */
   private firstLone(ctx: FilterContext, job: PreparedJob, lone: LoneVictims | undefined): ReclaimCandidate | undefined {
     if (!lone) return undefined;
-    const setAside: number[] = [];
-    let found: ReclaimCandidate | undefined;
-    for (let leaf = lone.tree.best(job.cpu, job.mem); leaf >= 0; leaf = lone.tree.best(job.cpu, job.mem)) {
+    const leaf = lone.tree.firstAccepted(job.cpu, job.mem, (leaf) => {
       const i = lone.hosts[leaf];
-      const v = lone.victims[leaf];
-      if (!job.excluded.has(ctx.ledger.hosts[i].host.id) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok) {
-        found = { hostIndex: i, victims: [v], workLost: this.workLost(v), topPriority: v.priority };
-        break;
-      }
-      this.index.setAside(lone, leaf);
-      setAside.push(leaf);
-    }
-    for (const leaf of setAside) this.index.restore(lone, leaf);
-    return found;
+      return !job.excluded.has(ctx.ledger.hosts[i].host.id) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok;
+    }, (leaf) => this.index.restore(lone, leaf));
+    if (leaf < 0) return undefined;
+    const v = lone.victims[leaf];
+    return { hostIndex: lone.hosts[leaf], victims: [v], workLost: this.workLost(v), topPriority: v.priority };
   }
 
   /** Victims on host i in the given order until the job fits, each borrowed tenant staying a borrower before each; then the unneeded given back. */

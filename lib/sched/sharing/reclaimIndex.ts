@@ -154,8 +154,8 @@ export class ReclaimIndex {
 
   /**
    * The group's lone victims, up to date: borrowed ones (their tenant borrows), or those of
-   * tenant `own` (whether it borrows or not). A caller that sets a leaf aside (`setAside`) puts
-   * it back (`restore`) before the next search.
+   * tenant `own` (whether it borrows or not). A search that turns leaves down puts them back
+   * (`restore`) before the next one.
    */
   lone(group: HostGroup, own?: string): LoneVictims | undefined {
     this.syncBorrowing();
@@ -179,14 +179,10 @@ export class ReclaimIndex {
     return r === null ? undefined : (this.upToDate(r) as Room & LoneVictims);
   }
 
-  /** Takes a lone victim out of the searches (its host cannot take the job), until `restore`. */
-  setAside(lone: LoneVictims, leaf: number): void {
-    lone.tree.set(leaf, -Infinity, -Infinity);
-  }
-
+  /** Puts a lone victim's leaf a search had turned down back (StaticHostTree.firstAccepted), with its room now. */
   restore(lone: LoneVictims, leaf: number): void {
     const r = lone as Room;
-    this.single(r.hosts[leaf], r.victims![leaf], r.tenant);
+    this.compute(r.hosts[leaf], r.tenant, r.victims![leaf]);
     r.tree.set(leaf, this.cpu, this.mem);
   }
 
