@@ -22,16 +22,11 @@ import { cpuShare, memoryKb } from './capacity';
 import type { FilterContext, PreparedJob } from './filter';
 import { confirmHost } from './filters/chain';
 import type { Ledger } from './ledger';
-import { compareIds } from './order';
 import type { RunningJob } from './contract';
 import { PreemptionIndex } from './preemptionIndex';
+import { better, candidateOf, fewestVictims, giveBackUnneeded, leastWork, victimBounds, victimOrders, type VictimBounds, type VictimCandidate } from './victims';
 
-export interface PreemptionCandidate {
-  readonly hostIndex: number;
-  readonly victims: readonly RunningJob[];
-  readonly workLost: number;
-  readonly topPriority: number;
-}
+export type PreemptionCandidate = VictimCandidate;
 
 export interface Preemptor {
   find(ctx: FilterContext, job: PreparedJob): PreemptionCandidate | undefined;
@@ -41,16 +36,11 @@ export interface Preemptor {
   end(): void;
 }
 
-const workLost = (v: RunningJob, now: number): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
-
 export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJob[]>, now: number, maxHost: number): Preemptor {
-  const cheapestFirst = (a: RunningJob, b: RunningJob): number =>
-    a.priority - b.priority || workLost(a, now) - workLost(b, now) || compareIds(a.id, b.id);
-  const largestFirst = (a: RunningJob, b: RunningJob): number =>
-    cpuShare(b.cpu) - cpuShare(a.cpu) || memoryKb(b.memoryMb) - memoryKb(a.memoryMb) || cheapestFirst(a, b);
+  const orders = victimOrders(now);
+  const { cheapestFirst, largestFirst } = orders;
   // Every beff job as a lone victim, in tie-breaker order: the first that makes room is the best 1-victim choice.
-  const ordered = [...beffByHost.values()].flat()
-    .sort((a, b) => workLost(a, now) - workLost(b, now) || a.priority - b.priority || a.hostId - b.hostId || compareIds(a.id, b.id));
+  const ordered = [...beffByHost.values()].flat().sort(orders.loneOrder);
   for (const list of beffByHost.values()) list.sort(cheapestFirst);
   const index = new PreemptionIndex(ledger, maxHost, beffByHost, ordered);
 
@@ -59,13 +49,7 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
   const statsOf = (i: number, beff: readonly RunningJob[]): HostStats => {
     let st = stats.get(i);
     if (st === undefined || st.list !== beff) {
-      st = {
-        list: beff,
-        cpuDesc: beff.map((v) => cpuShare(v.cpu)).sort((a, b) => b - a),
-        memDesc: beff.map((v) => memoryKb(v.memoryMb)).sort((a, b) => b - a),
-        workAsc: beff.map((v) => workLost(v, now)).sort((a, b) => a - b),
-        largestFirst: beff.length > 2 ? [...beff].sort(largestFirst) : beff,
-      };
+      st = { ...victimBounds(beff, orders.workLost), list: beff, largestFirst: beff.length > 2 ? [...beff].sort(largestFirst) : beff };
       stats.set(i, st);
     }
     return st;
@@ -88,19 +72,6 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
     return giveBackUnneeded(taken, byValue, job, cpu, mem);
   }
 
-  const candidateOf = (i: number, victims: readonly RunningJob[]): PreemptionCandidate => ({
-    hostIndex: i,
-    victims: [...victims].sort(cheapestFirst),
-    workLost: victims.reduce((sum, v) => sum + workLost(v, now), 0),
-    topPriority: Math.max(...victims.map((v) => v.priority)),
-  });
-
-  const better = (a: PreemptionCandidate, b: PreemptionCandidate, ctx: FilterContext): boolean =>
-    (a.victims.length - b.victims.length
-      || a.workLost - b.workLost
-      || a.topPriority - b.topPriority
-      || ctx.ledger.hosts[a.hostIndex].host.id - ctx.ledger.hosts[b.hostIndex].host.id) < 0;
-
   const usable = (ctx: FilterContext, job: PreparedJob, i: number): boolean => {
     const book = ctx.ledger.hosts[i];
     return !job.excluded.has(book.host.id) && !(maxHost > 0 && book.dispatched >= maxHost);
@@ -119,7 +90,7 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
         const i = hostOf(leaf);
         return usable(ctx, job, i) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok;
       }, (leaf) => index.restoreSingle(singles, leaf));
-      if (lone >= 0) return candidateOf(hostOf(lone), [singles.victims[lone]]);
+      if (lone >= 0) return candidateOf(orders, hostOf(lone), [singles.victims[lone]]);
       // 2) Otherwise the hosts whose free room plus all their beff room fits the job (a tree walk, not a scan).
       // As Kubernetes' DefaultPreemption bounds its dry runs (minCandidateNodesAbsolute = 100),
       // sets of several victims are compared on the first 100 candidate hosts by host id: exact
@@ -133,7 +104,7 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
         const beff = index.beffOn(i);
         if (beff.length < 2 || !usable(ctx, job, i)) return true;
         const st = statsOf(i, beff);
-        const fewest = best ? minVictims(ctx, job, i, st) : 0;
+        const fewest = best ? fewestVictims(ctx, job, i, st) : 0;
         if (best && best.victims.length < fewest) return true;
         if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) return true;
         examined++;
@@ -144,9 +115,9 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
         for (const ordered of beff.length === 2 ? [beff] : [beff, st.largestFirst]) {
           const victims = dryRun(ctx, job, i, ordered, ordered === beff);
           if (!victims || victims.length === 0) continue;
-          const candidate = candidateOf(i, victims);
+          const candidate = candidateOf(orders, i, victims);
           // 5) Tie-breakers.
-          if (!best || better(candidate, best, ctx)) best = candidate;
+          if (!best || better(ctx, candidate, best)) best = candidate;
         }
         return true;
       });
@@ -164,55 +135,8 @@ export function createPreemptor(ledger: Ledger, beffByHost: Map<number, RunningJ
   };
 }
 
-interface HostStats {
+/** Per host, what the candidate search reads of its beff jobs. */
+interface HostStats extends VictimBounds {
   readonly list: readonly RunningJob[];
-  /** CPU and memory of its beff jobs, largest first; work they would lose, least first. */
-  readonly cpuDesc: readonly number[];
-  readonly memDesc: readonly number[];
-  readonly workAsc: readonly number[];
   readonly largestFirst: readonly RunningJob[];
-}
-
-/** Fewest victims that could make room on a host: the largest ones, per dimension. */
-function minVictims(ctx: FilterContext, job: PreparedJob, i: number, st: HostStats): number {
-  return Math.max(fewestToFit(ctx.ledger.freeCpu(i), job.cpu, st.cpuDesc), fewestToFit(ctx.ledger.freeMem(i), job.mem, st.memDesc));
-}
-
-/** How many of the sizes (largest first) must go before `free` reaches `need`: a lower bound on any victim set's size. */
-export function fewestToFit(free: number, need: number, sizesDesc: readonly number[]): number {
-  let k = 0;
-  for (; k < sizesDesc.length && free < need; k++) free += sizesDesc[k];
-  return k;
-}
-
-/** Least work any `k` of the host's beff jobs would lose. */
-function leastWork(st: HostStats, k: number): number {
-  return sumOfFirst(st.workAsc, k);
-}
-
-/** The sum of the first `k` numbers (the least `k`, of numbers in ascending order). */
-export function sumOfFirst(ascending: readonly number[], k: number): number {
-  let sum = 0;
-  for (let j = 0; j < k && j < ascending.length; j++) sum += ascending[j];
-  return sum;
-}
-
-/**
- * Gives back the victims a room does not need after all, most valuable first (`byValue` is
- * cheapest first): `cpu` and `mem` are what all of `taken` frees, `job` what the room must hold.
- */
-export function giveBackUnneeded<V extends { readonly cpu: number; readonly memoryMb: number }>(
-  taken: V[], byValue: readonly V[], job: { readonly cpu: number; readonly mem: number }, cpu: number, mem: number,
-): V[] {
-  for (let k = byValue.length - 1; k >= 0; k--) {
-    const v = byValue[k]!;
-    const c = cpuShare(v.cpu);
-    const m = memoryKb(v.memoryMb);
-    if (cpu - c >= job.cpu && mem - m >= job.mem) {
-      taken.splice(taken.indexOf(v), 1);
-      cpu -= c;
-      mem -= m;
-    }
-  }
-  return taken;
 }

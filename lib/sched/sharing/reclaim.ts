@@ -19,43 +19,29 @@
  * pass the filters (as preempt.ts bounds its dry runs).
  */
 import { cpuShare, memoryKb } from '../capacity';
-import { fewestToFit, giveBackUnneeded, sumOfFirst } from '../preempt';
 import type { FilterContext, PreparedJob } from '../filter';
 import { confirmHost } from '../filters/chain';
 import type { RunningJob } from '../contract';
 import type { HostGroup } from '../groups';
 import type { Ledger } from '../ledger';
-import { compareIds } from '../order';
 import { tenantOf, type TenantAccount, type TenantBook } from './accounts';
 import { ReclaimIndex, type LoneVictims } from './reclaimIndex';
+import { better, candidateOf, fewestVictims, giveBackUnneeded, leastWork, victimBounds, victimOrders, type VictimCandidate, type VictimOrders } from '../victims';
 
-export interface ReclaimCandidate {
-  readonly hostIndex: number;
-  readonly victims: readonly RunningJob[];
-  readonly workLost: number;
-  readonly topPriority: number;
-}
+export type ReclaimCandidate = VictimCandidate;
 
 const LIMIT = 100;
-const descending = (a: number, b: number): number => b - a;
-const ascending = (a: number, b: number): number => a - b;
 
 export class Reclaimer {
   /** Best-effort jobs still running on each host (ledger index), cheapest victim first, and where room may be reclaimed. */
   private readonly index: ReclaimIndex;
-  private readonly cheapestFirst: (a: RunningJob, b: RunningJob) => number;
-  private readonly largestFirst: (a: RunningJob, b: RunningJob) => number;
-  /** Tie-breaker order of lone victims (fewest victims being one: least work lost, lowest priority, lowest host id). */
-  private readonly loneOrder: (a: RunningJob, b: RunningJob) => number;
+  private readonly orders: VictimOrders;
 
-  constructor(private readonly book: TenantBook, ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, private readonly now: number, private readonly maxHost: number) {
-    const workLost = (v: RunningJob): number => Math.max(0, now - (v.checkpointAt ?? v.startedAt));
-    this.cheapestFirst = (a, b) => a.priority - b.priority || workLost(a) - workLost(b) || compareIds(a.id, b.id);
-    this.largestFirst = (a, b) => cpuShare(b.cpu) - cpuShare(a.cpu) || memoryKb(b.memoryMb) - memoryKb(a.memoryMb) || this.cheapestFirst(a, b);
+  constructor(private readonly book: TenantBook, ledger: Ledger, beffByHost: ReadonlyMap<number, readonly RunningJob[]>, now: number, private readonly maxHost: number) {
+    this.orders = victimOrders(now);
     const sorted = new Map<number, RunningJob[]>();
-    for (const [i, list] of beffByHost) sorted.set(i, [...list].sort(this.cheapestFirst));
-    this.loneOrder = (a, b) => workLost(a) - workLost(b) || a.priority - b.priority || a.hostId - b.hostId || compareIds(a.id, b.id);
-    const ordered = [...beffByHost.values()].flat().sort(this.loneOrder);
+    for (const [i, list] of beffByHost) sorted.set(i, [...list].sort(this.orders.cheapestFirst));
+    const ordered = [...beffByHost.values()].flat().sort(this.orders.loneOrder);
     this.index = new ReclaimIndex(ledger, book, sorted, ordered, maxHost);
   }
 
@@ -72,10 +58,6 @@ export class Reclaimer {
   /** The tenant's account changed: whether it borrows may have changed with it. */
   accountChanged(tenant: string): void {
     this.index.touch(tenant);
-  }
-
-  private workLost(v: RunningJob): number {
-    return Math.max(0, this.now - (v.checkpointAt ?? v.startedAt));
   }
 
   /** May the job of account `a` reclaim from other tenants at all (prod, or staying within its guarantee)? */
@@ -103,7 +85,7 @@ export class Reclaimer {
     // compete with others' borrowed ones.
     const lone = this.firstLone(ctx, job, this.index.lone(group));
     const own = prod ? this.firstLone(ctx, job, this.index.lone(group, a.id)) : undefined;
-    if (lone && own) return this.loneOrder(lone.victims[0], own.victims[0]) <= 0 ? lone : own;
+    if (lone && own) return this.orders.loneOrder(lone.victims[0], own.victims[0]) <= 0 ? lone : own;
     if (lone || own) return lone ?? own;
     let best: ReclaimCandidate | undefined;
     let examined = 0;
@@ -125,23 +107,18 @@ export class Reclaimer {
       // No lone victim makes room anywhere (searched above): one eligible job cannot.
       if (mine.length < 2 || cpu < job.cpu || mem < job.mem) return true;
       // As preempt.ts prunes: a host that needs more victims than the best so far cannot beat it.
-      const fewest = best ? Math.max(
-        fewestToFit(ctx.ledger.freeCpu(i), job.cpu, mine.map((v) => cpuShare(v.cpu)).sort(descending)),
-        fewestToFit(ctx.ledger.freeMem(i), job.mem, mine.map((v) => memoryKb(v.memoryMb)).sort(descending))) : 0;
+      const bounds = best ? victimBounds(mine, this.orders.workLost) : undefined;
+      const fewest = bounds ? fewestVictims(ctx, job, i, bounds) : 0;
       if (best && best.victims.length < fewest) return true;
       if (!confirmHost(ctx, job, i, ctx.preemptionFilters).ok) return true;
       examined++;
       // Nor one whose fewest victims lose more work than the best's: no dry run.
-      if (best && best.victims.length === fewest && sumOfFirst(mine.map((v) => this.workLost(v)).sort(ascending), fewest) > best.workLost) return true;
-      for (const ordered of mine.length <= 2 ? [mine] : [mine, [...mine].sort(this.largestFirst)]) {
+      if (best && bounds && best.victims.length === fewest && leastWork(bounds, fewest) > best.workLost) return true;
+      for (const ordered of mine.length <= 2 ? [mine] : [mine, [...mine].sort(this.orders.largestFirst)]) {
         const victims = this.dryRun(ctx, job, i, ordered, a.id, ordered === mine);
         if (!victims || victims.length === 0) continue;
-        const c: ReclaimCandidate = {
-          hostIndex: i, victims: ordered === mine ? victims : [...victims].sort(this.cheapestFirst),
-          workLost: victims.reduce((s, v) => s + this.workLost(v), 0),
-          topPriority: Math.max(...victims.map((v) => v.priority)),
-        };
-        if (!best || this.better(ctx, c, best)) best = c;
+        const c = candidateOf(this.orders, i, victims, ordered === mine);
+        if (!best || better(ctx, c, best)) best = c;
       }
       return true;
     });
@@ -155,9 +132,7 @@ export class Reclaimer {
       const i = lone.hosts[leaf];
       return !job.excluded.has(ctx.ledger.hosts[i].host.id) && confirmHost(ctx, job, i, ctx.preemptionFilters).ok;
     }, (leaf) => this.index.restore(lone, leaf));
-    if (leaf < 0) return undefined;
-    const v = lone.victims[leaf];
-    return { hostIndex: lone.hosts[leaf], victims: [v], workLost: this.workLost(v), topPriority: v.priority };
+    return leaf < 0 ? undefined : candidateOf(this.orders, lone.hosts[leaf], [lone.victims[leaf]], true);
   }
 
   /** Victims on host i in the given order until the job fits, each borrowed tenant staying a borrower before each; then the unneeded given back. */
@@ -185,15 +160,8 @@ export class Reclaimer {
     }
     if (cpu < job.cpu || mem < job.mem) return undefined;
     // Given back most valuable first. Giving one back only makes its tenant borrow more: the others stay valid.
-    const byValue = cheapestOrder ? taken.slice() : [...taken].sort(this.cheapestFirst);
+    const byValue = cheapestOrder ? taken.slice() : [...taken].sort(this.orders.cheapestFirst);
     return giveBackUnneeded(taken, byValue, job, cpu, mem);
-  }
-
-  private better(ctx: FilterContext, a: ReclaimCandidate, b: ReclaimCandidate): boolean {
-    return (a.victims.length - b.victims.length
-      || a.workLost - b.workLost
-      || a.topPriority - b.topPriority
-      || ctx.ledger.hosts[a.hostIndex].host.id - ctx.ledger.hosts[b.hostIndex].host.id) < 0;
   }
 
   /** The candidate's victims were preempted: they no longer run on its host. */
